@@ -1,0 +1,219 @@
+package geo
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+)
+
+// Meta describes a dataset (dataset.json).
+type Meta struct {
+	Title       string `json:"title"`
+	Description string `json:"description,omitempty"`
+	Attribution string `json:"attribution,omitempty"`
+	License     string `json:"license,omitempty"`
+	// IDProperty and NameProperty name the district properties holding the
+	// id and the display name.
+	IDProperty   string `json:"id_property,omitempty"`
+	NameProperty string `json:"name_property,omitempty"`
+}
+
+// Dataset files, in the order they are read.
+const (
+	MetaFile      = "dataset.json"
+	SidesFile     = "sides.csv"
+	DistrictsFile = "districts.geojson"
+	ControlFile   = "control.csv"
+)
+
+// LoadOptions tune loading.
+type LoadOptions struct {
+	// Repair makes invalid district geometry valid (GEOS MakeValid) with a
+	// warning instead of rejecting the dataset.
+	Repair bool
+}
+
+// Dataset is a loaded, validated dataset: immutable once returned, so it
+// is safe for concurrent use.
+type Dataset struct {
+	// Name says where the dataset came from (a directory or "embedded:…").
+	Name string
+	// Version is a content hash of the dataset's files, for ETags.
+	Version   string
+	Meta      Meta
+	Sides     []Side
+	Districts []District
+	Rows      []Row
+	// Warnings are the problems that did not stop loading.
+	Warnings []Problem
+
+	districtIndex map[string]int
+	sideIndex     map[string]int
+	tl            timeline
+	totalKm2      float64
+}
+
+// Load reads and validates the dataset in fsys. name labels it in messages.
+// On failure the error is a *ValidationError listing every problem of every
+// file, each naming the file and line or feature.
+func Load(fsys fs.FS, name string, opt LoadOptions) (*Dataset, error) {
+	var ps problems
+	h := sha256.New()
+	read := func(file string, required bool) []byte {
+		b, err := fs.ReadFile(fsys, file)
+		if err != nil {
+			if required || !errors.Is(err, fs.ErrNotExist) {
+				ps.errorf(path.Join(name, file), 0, "cannot read: %v", err)
+			}
+			return nil
+		}
+		fmt.Fprintf(h, "%s %d\n", file, len(b))
+		h.Write(b)
+		return b
+	}
+	label := func(file string) string { return path.Join(name, file) }
+
+	ds := &Dataset{Name: name}
+	if b := read(MetaFile, false); b != nil {
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&ds.Meta); err != nil {
+			ps.errorf(label(MetaFile), jsonErrorLine(b, err), "%v (known fields: title, description, attribution, license, id_property, name_property)", err)
+		}
+	}
+	if ds.Meta.Title == "" {
+		ds.Meta.Title = path.Base(name)
+	}
+	before := len(ps.list)
+	if b := read(SidesFile, true); b != nil {
+		ds.Sides = readSides(bytes.NewReader(b), label(SidesFile), &ps)
+	}
+	sidesOK := !(&problems{ps.list[before:]}).hasErrors()
+	before = len(ps.list)
+	if b := read(DistrictsFile, true); b != nil {
+		ds.Districts = readDistricts(b, label(DistrictsFile), DistrictOptions{
+			IDProperty: ds.Meta.IDProperty, NameProperty: ds.Meta.NameProperty, Repair: opt.Repair,
+		}, &ps)
+	}
+	districtsOK := !(&problems{ps.list[before:]}).hasErrors()
+	ds.districtIndex = make(map[string]int, len(ds.Districts))
+	districtIDs := make([]string, len(ds.Districts))
+	for i, d := range ds.Districts {
+		ds.districtIndex[d.ID] = i
+		districtIDs[i] = d.ID
+		ds.totalKm2 += d.AreaKm2
+	}
+	ds.sideIndex = make(map[string]int, len(ds.Sides))
+	sideIDs := make([]string, len(ds.Sides))
+	for i, s := range ds.Sides {
+		ds.sideIndex[s.ID] = i
+		sideIDs[i] = s.ID
+	}
+	if !districtsOK {
+		districtIDs = nil
+	}
+	if !sidesOK {
+		sideIDs = nil
+	}
+	if b := read(ControlFile, true); b != nil {
+		ds.Rows = readControl(bytes.NewReader(b), label(ControlFile), districtIDs, sideIDs, &ps)
+		if len(ds.Rows) == 0 && !ps.hasErrors() {
+			ps.errorf(label(ControlFile), 0, "no control rows: add at least one line date,district,side,share,source,note")
+		}
+	}
+	if ps.hasErrors() {
+		return nil, &ValidationError{Problems: ps.list}
+	}
+	ds.Warnings = ps.list
+	ds.Version = hex.EncodeToString(h.Sum(nil))[:16]
+	ds.tl = buildTimeline(ds.Rows, ds.districtIndex, ds.sideIndex, len(ds.Districts))
+	return ds, nil
+}
+
+// LoadDir loads the dataset in fsys with default options.
+func LoadDir(fsys fs.FS, name string) (*Dataset, error) {
+	return Load(fsys, name, LoadOptions{})
+}
+
+// Range returns the first and the last change date.
+func (d *Dataset) Range() Range {
+	return Range{First: d.tl.dates[0], Last: d.tl.dates[len(d.tl.dates)-1]}
+}
+
+// ChangeDates returns the distinct dates on which some district changed.
+func (d *Dataset) ChangeDates() []Date { return d.tl.dates }
+
+// TotalKm2 is the summed ellipsoidal area of all districts.
+func (d *Dataset) TotalKm2() float64 { return d.totalKm2 }
+
+// DistrictIndex returns the index in Districts of the district with id.
+func (d *Dataset) DistrictIndex(id string) (int, error) {
+	i, ok := d.districtIndex[id]
+	if !ok {
+		ids := make([]string, len(d.Districts))
+		for j, x := range d.Districts {
+			ids[j] = x.ID
+		}
+		return 0, Errorf(KindNotFound, "no district %q%s", id, suggest(id, ids))
+	}
+	return i, nil
+}
+
+// SideIndex returns the index in Sides of the side with id.
+func (d *Dataset) SideIndex(id string) (int, error) {
+	i, ok := d.sideIndex[id]
+	if !ok {
+		ids := make([]string, len(d.Sides))
+		for j, s := range d.Sides {
+			ids[j] = s.ID
+		}
+		return 0, Errorf(KindNotFound, "no side %q%s", id, suggest(id, ids))
+	}
+	return i, nil
+}
+
+// CheckDate accepts dates on or after the first change date; later than
+// the last change is fine (the last state holds).
+func (d *Dataset) CheckDate(date Date) error {
+	if r := d.Range(); date < r.First {
+		return Errorf(KindOutOfRange, "%s is before the dataset begins: it covers %s (later dates give the last state)", date, r)
+	}
+	return nil
+}
+
+// StateOn returns the state of district i on date.
+func (d *Dataset) StateOn(i int, date Date) State { return d.tl.stateOn(i, date) }
+
+// History returns every change of district i in date order.
+func (d *Dataset) History(i int) []Change { return d.tl.changes[i] }
+
+// Controller names who holds a district in state s: the side with the
+// largest share, Contested on a tie, Unassigned when no side has a share.
+func (d *Dataset) Controller(s State) string {
+	return d.controllerOf(s.Shares())
+}
+
+func (d *Dataset) controllerOf(shares []float64) string {
+	best, bestShare, tie := -1, 0.0, false
+	for i, v := range shares {
+		switch {
+		case v <= 0:
+		case v > bestShare+1e-12:
+			best, bestShare, tie = i, v, false
+		case v >= bestShare-1e-12:
+			tie = true
+		}
+	}
+	switch {
+	case best < 0:
+		return Unassigned
+	case tie:
+		return Contested
+	}
+	return d.Sides[best].ID
+}

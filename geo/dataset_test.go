@@ -1,0 +1,220 @@
+package geo_test
+
+import (
+	"math"
+	"os"
+	"testing"
+	"testing/fstest"
+
+	"github.com/paulmach/orb"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/frontline/frontline/geo"
+)
+
+// Areas of the small dataset's districts, from GeographicLib's Planimeter
+// (geographiclib-tools 2.1.2, `Planimeter -p 12`, lat lon per line):
+//
+//	36.21 37.10 / 36.21 37.11 / 36.22 37.11 / 36.22 37.10 → 997760.53409 m²
+//	36.20 37.10 / 36.20 37.11 / 36.21 37.11 / 36.21 37.10 → 997885.81350 m²
+//	36.20 37.12 / 36.20 37.13 / 36.21 37.13 / 36.21 37.12 → 997885.81350 m²
+//	36.204 37.114 / 36.204 37.116 / 36.206 37.116 / 36.206 37.114 → 39915.43259 m²
+const (
+	northKm2 = 0.99776053409
+	southKm2 = 0.99788581350
+	holeKm2  = 0.03991543259
+)
+
+func loadSmall(t *testing.T) *geo.Dataset {
+	t.Helper()
+	ds, err := geo.LoadDir(os.DirFS("testdata/small"), "testdata/small")
+	require.NoError(t, err)
+	return ds
+}
+
+func date(t *testing.T, s string) geo.Date {
+	t.Helper()
+	d, err := geo.ParseDate(s)
+	require.NoError(t, err)
+	return d
+}
+
+func assertRel(t *testing.T, want, got float64, msgAndArgs ...any) {
+	t.Helper()
+	if want == 0 {
+		assert.InDelta(t, 0, got, 1e-12, msgAndArgs...)
+		return
+	}
+	assert.LessOrEqual(t, math.Abs(got-want)/math.Abs(want), 1e-9, append([]any{"want %.12g got %.12g", want, got}, msgAndArgs...)...)
+}
+
+func TestDistrictAreasMatchPlanimeter(t *testing.T) {
+	ds := loadSmall(t)
+	want := map[string]float64{
+		"north-west": northKm2,
+		"north-east": northKm2,
+		"south-west": southKm2,
+		"south-east": southKm2 - holeKm2,
+		"islands":    southKm2 + holeKm2,
+	}
+	require.Len(t, ds.Districts, len(want))
+	for _, d := range ds.Districts {
+		assertRel(t, want[d.ID], d.AreaKm2, d.ID)
+	}
+	assertRel(t, 2*northKm2+3*southKm2, ds.TotalKm2())
+	assert.Empty(t, ds.Warnings)
+}
+
+func TestWindingIsRFC7946(t *testing.T) {
+	ds := loadSmall(t)
+	check := func(id string, p orb.Polygon) {
+		for i, r := range p {
+			want := orb.CCW
+			if i > 0 {
+				want = orb.CW
+			}
+			assert.Equal(t, want, r.Orientation(), "%s ring %d", id, i)
+		}
+	}
+	for _, d := range ds.Districts {
+		switch g := d.Geometry.(type) {
+		case orb.Polygon:
+			check(d.ID, g)
+		case orb.MultiPolygon:
+			for _, p := range g {
+				check(d.ID, p)
+			}
+		default:
+			t.Fatalf("%s: geometry %T", d.ID, g)
+		}
+	}
+}
+
+func TestStateAndController(t *testing.T) {
+	ds := loadSmall(t)
+	ne, err := ds.DistrictIndex("north-east")
+	require.NoError(t, err)
+	se, err := ds.DistrictIndex("south-east")
+	require.NoError(t, err)
+	tests := []struct {
+		district int
+		date     string
+		want     string
+		since    string
+	}{
+		{ne, "2016-11-15", "opposition", "2016-11-15"},
+		{ne, "2016-11-19", "opposition", "2016-11-15"},
+		{ne, "2016-11-20", "government", "2016-11-20"},
+		{ne, "2016-12-01", "opposition", "2016-12-01"},
+		{ne, "2017-06-01", "government", "2016-12-22"},
+		{se, "2016-11-28", geo.Contested, "2016-11-28"},
+	}
+	for _, tt := range tests {
+		s := ds.StateOn(tt.district, date(t, tt.date))
+		assert.Equal(t, tt.want, ds.Controller(s), "%s on %s", ds.Districts[tt.district].ID, tt.date)
+		require.NotNil(t, s.Change)
+		assert.Equal(t, tt.since, s.Change.Date.String())
+	}
+	assert.Equal(t, geo.Unassigned, ds.Controller(ds.StateOn(ne, date(t, "2016-11-01"))))
+	assert.Equal(t, []string{"[2]", "[3]"}, ds.StateOn(ne, date(t, "2016-11-20")).Change.Sources)
+}
+
+func TestStats(t *testing.T) {
+	ds := loadSmall(t)
+	tests := []struct {
+		date                string
+		gov, opp, sdf, none float64
+	}{
+		{"2016-11-15", northKm2 + southKm2, northKm2 + southKm2 - holeKm2, southKm2 + holeKm2, 0},
+		{"2016-11-20", northKm2 + southKm2 + 0.75*northKm2, 0.25*northKm2 + southKm2 - holeKm2, southKm2 + holeKm2, 0},
+		{"2016-11-28", 1.75*northKm2 + southKm2 + 0.5*(southKm2-holeKm2), 0.25*northKm2 + 0.5*(southKm2-holeKm2), southKm2 + holeKm2, 0},
+		{"2016-12-22", 2*northKm2 + 2*southKm2 - holeKm2, 0, southKm2 + holeKm2, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.date, func(t *testing.T) {
+			st, err := ds.Stats(date(t, tt.date))
+			require.NoError(t, err)
+			assertRel(t, tt.gov, st.Sides["government"].Km2)
+			assertRel(t, tt.opp, st.Sides["opposition"].Km2)
+			assertRel(t, tt.sdf, st.Sides["sdf"].Km2)
+			assertRel(t, tt.none, st.UnassignedKm2)
+			assertRel(t, tt.gov/ds.TotalKm2(), st.Sides["government"].Share)
+		})
+	}
+	_, err := ds.Stats(date(t, "2016-11-14"))
+	require.Error(t, err)
+	assert.Equal(t, geo.KindOutOfRange, geo.KindOf(err))
+	assert.Contains(t, err.Error(), "2016-11-15 to 2016-12-22")
+}
+
+func TestBaseline(t *testing.T) {
+	ds := loadSmall(t)
+	b, err := ds.Baseline(date(t, "2016-11-28"), date(t, "2016-11-15"), "opposition")
+	require.NoError(t, err)
+	held := northKm2 + southKm2 - holeKm2
+	assertRel(t, held, b.Km2)
+	assertRel(t, 0.75*northKm2+0.5*(southKm2-holeKm2), b.Held["government"].Km2)
+	assertRel(t, (0.75*northKm2+0.5*(southKm2-holeKm2))/held, b.Held["government"].Share)
+	_, err = ds.Baseline(date(t, "2016-11-28"), date(t, "2016-11-15"), "rebels")
+	assert.Equal(t, geo.KindInvalid, geo.KindOf(err))
+}
+
+func TestSeries(t *testing.T) {
+	ds := loadSmall(t)
+	s, err := ds.Series(date(t, "2016-11-15"), date(t, "2016-12-22"))
+	require.NoError(t, err)
+	require.Len(t, s, 38)
+	for _, st := range s {
+		var sum float64
+		for _, a := range st.Sides {
+			sum += a.Km2
+		}
+		assertRel(t, ds.TotalKm2(), sum+st.UnassignedKm2, st.Date.String())
+	}
+	_, err = ds.Series(date(t, "2016-12-01"), date(t, "2016-11-01"))
+	assert.Equal(t, geo.KindInvalid, geo.KindOf(err))
+}
+
+func TestMetaAndRange(t *testing.T) {
+	ds := loadSmall(t)
+	assert.Equal(t, "Small test dataset", ds.Meta.Title)
+	assert.Equal(t, "2016-11-15 to 2016-12-22", ds.Range().String())
+	var dates []string
+	for _, d := range ds.ChangeDates() {
+		dates = append(dates, d.String())
+	}
+	assert.Equal(t, []string{"2016-11-15", "2016-11-20", "2016-11-28", "2016-12-01", "2016-12-22"}, dates)
+	assert.Len(t, ds.Version, 16)
+	_, err := ds.DistrictIndex("north-eats")
+	assert.EqualError(t, err, `no district "north-eats": did you mean "north-east"?`)
+}
+
+func TestParseDate(t *testing.T) {
+	for _, s := range []string{"2016-12-6", "06/12/2016", "2016-13-01", "", "2016-12-06T00:00:00Z"} {
+		_, err := geo.ParseDate(s)
+		assert.Error(t, err, s)
+		assert.Equal(t, geo.KindInvalid, geo.KindOf(err))
+	}
+	d := date(t, "2016-12-06")
+	assert.Equal(t, "2016-12-07", d.AddDays(1).String())
+}
+
+// smallFS returns the small dataset with some files replaced.
+func smallFS(t *testing.T, replace map[string]string) fstest.MapFS {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	for _, f := range []string{geo.MetaFile, geo.SidesFile, geo.DistrictsFile, geo.ControlFile} {
+		b, err := os.ReadFile("testdata/small/" + f)
+		require.NoError(t, err)
+		fsys[f] = &fstest.MapFile{Data: b}
+	}
+	for f, s := range replace {
+		if s == "" {
+			delete(fsys, f)
+			continue
+		}
+		fsys[f] = &fstest.MapFile{Data: []byte(s)}
+	}
+	return fsys
+}

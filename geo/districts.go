@@ -1,0 +1,474 @@
+package geo
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+	"github.com/paulmach/orb/geojson"
+	"github.com/twpayne/go-geos"
+	"github.com/twpayne/go-proj/v11"
+
+	"github.com/frontline/frontline/geo/geodesic"
+)
+
+// District is one polygon unit of the map.
+type District struct {
+	ID   string
+	Name string
+	// Properties are the feature's properties as in the file.
+	Properties map[string]any
+	// Geometry is an orb.Polygon or orb.MultiPolygon in WGS84 lon/lat with
+	// RFC 7946 winding (outer rings counter-clockwise).
+	Geometry orb.Geometry
+	// AreaKm2 is the ellipsoidal (WGS84) area.
+	AreaKm2 float64
+}
+
+// DistrictOptions say how features become districts.
+type DistrictOptions struct {
+	// IDProperty names the property holding the district id. When empty the
+	// Feature "id" member is used, then the property "id".
+	IDProperty string
+	// NameProperty names the property holding the display name; default "name".
+	NameProperty string
+	// Repair turns invalid geometry into valid geometry with GEOS MakeValid
+	// (reported as a warning) instead of rejecting it.
+	Repair bool
+}
+
+// Overlaps smaller than this share of the smaller district are reported as
+// warnings: digitised layers have hairline overlaps that change no figure.
+const overlapErrorShare = 1e-3
+
+// overlapIgnoreM2 is below any area a map could show.
+const overlapIgnoreM2 = 1.0
+
+// ReadDistricts parses a GeoJSON FeatureCollection of Polygon/MultiPolygon
+// features into districts. It reports every problem it finds; the districts
+// are usable only when none of the problems is an error.
+func ReadDistricts(data []byte, file string, opt DistrictOptions) ([]District, []Problem) {
+	var ps problems
+	ds := readDistricts(data, file, opt, &ps)
+	return ds, ps.list
+}
+
+type rawCollection struct {
+	Type     string            `json:"type"`
+	CRS      json.RawMessage   `json:"crs"`
+	Features []json.RawMessage `json:"features"`
+}
+
+func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) []District {
+	if opt.NameProperty == "" {
+		opt.NameProperty = "name"
+	}
+	var raw rawCollection
+	if err := json.Unmarshal(data, &raw); err != nil {
+		ps.errorf(file, jsonErrorLine(data, err), "not valid JSON: %v", err)
+		return nil
+	}
+	if raw.Type != "FeatureCollection" {
+		ps.errorf(file, 0, "top-level type is %q: districts must be a GeoJSON FeatureCollection", raw.Type)
+		return nil
+	}
+	if len(raw.Features) == 0 {
+		ps.errorf(file, 0, "the FeatureCollection has no features")
+		return nil
+	}
+	transform, err := crsTransform(raw.CRS)
+	if err != nil {
+		ps.errorf(file, 0, "%v", err)
+		return nil
+	}
+
+	var out []District
+	seen := map[string]string{} // id → feature label of first use
+	for i, fr := range raw.Features {
+		label := fmt.Sprintf("#%d", i)
+		f, err := geojson.UnmarshalFeature(fr)
+		if err != nil {
+			ps.featureErrorf(file, label, "not a valid GeoJSON Feature: %v", err)
+			continue
+		}
+		id, ok := featureID(f, opt.IDProperty)
+		if !ok {
+			where := "a Feature \"id\" or an \"id\" property"
+			if opt.IDProperty != "" {
+				where = fmt.Sprintf("the property %q (dataset.json id_property)", opt.IDProperty)
+			}
+			ps.featureErrorf(file, label, "has no district id: give it %s", where)
+			continue
+		}
+		label = fmt.Sprintf("%s (%q)", label, id)
+		if first, dup := seen[id]; dup {
+			ps.featureErrorf(file, label, "duplicate district id %q, first used by feature %s: ids must be unique", id, first)
+			continue
+		}
+		seen[id] = label
+		g, ok := polygonal(f.Geometry)
+		if !ok {
+			kind := "null"
+			if f.Geometry != nil {
+				kind = f.Geometry.GeoJSONType()
+			}
+			ps.featureErrorf(file, label, "geometry is %s: districts must be Polygon or MultiPolygon", kind)
+			continue
+		}
+		if transform != nil {
+			if err := transform(g); err != nil {
+				ps.featureErrorf(file, label, "cannot reproject to WGS84: %v", err)
+				continue
+			}
+		} else if p, bad := outOfLonLat(g); bad {
+			ps.featureErrorf(file, label, "coordinate [%g, %g] is not WGS84 lon/lat and the file has no \"crs\" member: "+
+				"the data look projected; reproject to EPSG:4326 (ogr2ogr -t_srs EPSG:4326) or add a crs member naming its CRS, e.g. EPSG:32637", p[0], p[1])
+			continue
+		}
+		if msg := ringProblem(g); msg != "" {
+			ps.featureErrorf(file, label, "%s", msg)
+			continue
+		}
+		name := id
+		if v, ok := f.Properties[opt.NameProperty].(string); ok && strings.TrimSpace(v) != "" {
+			name = v
+		}
+		props := map[string]any(f.Properties)
+		if props == nil {
+			props = map[string]any{}
+		}
+		out = append(out, District{ID: id, Name: name, Properties: props, Geometry: orient(g)})
+	}
+	if ps.hasErrors() {
+		return out
+	}
+	out = checkGeometry(out, file, opt.Repair, ps)
+	for i := range out {
+		out[i].AreaKm2 = geodesic.Area(out[i].Geometry) / 1e6
+	}
+	return out
+}
+
+func featureID(f *geojson.Feature, prop string) (string, bool) {
+	var v any
+	switch {
+	case prop != "":
+		v = f.Properties[prop]
+	case f.ID != nil:
+		v = f.ID
+	default:
+		v = f.Properties["id"]
+	}
+	var s string
+	switch v := v.(type) {
+	case string:
+		s = strings.TrimSpace(v)
+	case float64:
+		s = fmt.Sprintf("%v", v)
+	case json.Number:
+		s = v.String()
+	}
+	return s, s != ""
+}
+
+func polygonal(g orb.Geometry) (orb.Geometry, bool) {
+	switch g := g.(type) {
+	case orb.Polygon:
+		return g, len(g) > 0
+	case orb.MultiPolygon:
+		return g, len(g) > 0
+	}
+	return nil, false
+}
+
+func outOfLonLat(g orb.Geometry) (orb.Point, bool) {
+	var bad orb.Point
+	found := false
+	eachPoint(g, func(p orb.Point) {
+		if !found && (math.Abs(p[0]) > 180 || math.Abs(p[1]) > 90) {
+			bad, found = p, true
+		}
+	})
+	return bad, found
+}
+
+func eachRing(g orb.Geometry, fn func(r orb.Ring)) {
+	switch g := g.(type) {
+	case orb.Polygon:
+		for _, r := range g {
+			fn(r)
+		}
+	case orb.MultiPolygon:
+		for _, p := range g {
+			for _, r := range p {
+				fn(r)
+			}
+		}
+	}
+}
+
+func eachPoint(g orb.Geometry, fn func(p orb.Point)) {
+	eachRing(g, func(r orb.Ring) {
+		for _, p := range r {
+			fn(p)
+		}
+	})
+}
+
+func ringProblem(g orb.Geometry) string {
+	msg := ""
+	eachRing(g, func(r orb.Ring) {
+		switch {
+		case msg != "":
+		case len(r) < 4:
+			msg = fmt.Sprintf("a ring has %d positions: a closed ring needs at least 4", len(r))
+		case r[0] != r[len(r)-1]:
+			msg = fmt.Sprintf("a ring is not closed (first position %v, last %v): repeat the first position at the end", r[0], r[len(r)-1])
+		}
+		for _, p := range r {
+			if msg == "" && (math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0)) {
+				msg = "a ring has a non-finite coordinate"
+			}
+		}
+	})
+	return msg
+}
+
+// orient gives outer rings counter-clockwise and holes clockwise (RFC 7946
+// §3.1.6), copying so the caller's geometry is untouched.
+func orient(g orb.Geometry) orb.Geometry {
+	switch g := g.(type) {
+	case orb.Polygon:
+		return orientPolygon(g)
+	case orb.MultiPolygon:
+		out := make(orb.MultiPolygon, len(g))
+		for i, p := range g {
+			out[i] = orientPolygon(p)
+		}
+		return out
+	}
+	return g
+}
+
+func orientPolygon(p orb.Polygon) orb.Polygon {
+	out := make(orb.Polygon, len(p))
+	for i, r := range p {
+		r = append(orb.Ring(nil), r...)
+		want := orb.CCW
+		if i > 0 {
+			want = orb.CW
+		}
+		if r.Orientation() != want {
+			r.Reverse()
+		}
+		out[i] = r
+	}
+	return out
+}
+
+// checkGeometry validates each district with GEOS, repairs when asked, and
+// reports overlapping pairs with their ellipsoidal overlap area.
+func checkGeometry(ds []District, file string, repair bool, ps *problems) []District {
+	ctx := geos.NewContext()
+	geoms := make([]*geos.Geom, len(ds))
+	for i := range ds {
+		label := fmt.Sprintf("%q", ds[i].ID)
+		g, err := toGEOS(ctx, ds[i].Geometry)
+		if err != nil {
+			ps.featureErrorf(file, label, "cannot read geometry: %v", err)
+			continue
+		}
+		if !g.IsValid() {
+			reason := g.IsValidReason()
+			if !repair {
+				ps.featureErrorf(file, label, "invalid geometry: %s; fix it in a GIS, or load with --repair to apply GEOS MakeValid", reason)
+				continue
+			}
+			fixed, err := fromGEOS(g.MakeValid())
+			if err != nil {
+				ps.featureErrorf(file, label, "invalid geometry (%s) and MakeValid gave no polygon: %v", reason, err)
+				continue
+			}
+			ps.featureWarnf(file, label, "invalid geometry (%s) repaired with GEOS MakeValid", reason)
+			ds[i].Geometry = orient(fixed)
+			if g, err = toGEOS(ctx, ds[i].Geometry); err != nil {
+				ps.featureErrorf(file, label, "cannot read repaired geometry: %v", err)
+				continue
+			}
+		}
+		geoms[i] = g
+	}
+	if ps.hasErrors() {
+		return ds
+	}
+	for _, pr := range bboxPairs(ds) {
+		a, b := pr[0], pr[1]
+		if !geoms[a].RelatePattern(geoms[b], "2********") {
+			continue
+		}
+		inter, err := fromGEOS(geoms[a].Intersection(geoms[b]))
+		if err != nil {
+			continue
+		}
+		m2 := geodesic.Area(inter)
+		if m2 < overlapIgnoreM2 {
+			continue
+		}
+		smaller := math.Min(geodesic.Area(ds[a].Geometry), geodesic.Area(ds[b].Geometry))
+		label := fmt.Sprintf("%q", ds[a].ID)
+		msg := fmt.Sprintf("overlaps district %q by %.6f km² (%.3g%% of the smaller)", ds[b].ID, m2/1e6, 100*m2/smaller)
+		if m2 > overlapErrorShare*smaller {
+			ps.featureErrorf(file, label, "%s: the overlap would be counted twice; fix the boundaries", msg)
+		} else {
+			ps.featureWarnf(file, label, "%s", msg)
+		}
+	}
+	return ds
+}
+
+// bboxPairs returns the index pairs (i<j) whose bounding boxes intersect,
+// by a sweep over sorted west edges: near-linear for map coverages.
+func bboxPairs(ds []District) [][2]int {
+	type item struct {
+		i int
+		b orb.Bound
+	}
+	items := make([]item, len(ds))
+	for i := range ds {
+		items[i] = item{i, ds[i].Geometry.Bound()}
+	}
+	sort.Slice(items, func(x, y int) bool { return items[x].b.Min[0] < items[y].b.Min[0] })
+	var pairs [][2]int
+	for x := range items {
+		for y := x + 1; y < len(items) && items[y].b.Min[0] <= items[x].b.Max[0]; y++ {
+			if items[x].b.Intersects(items[y].b) {
+				a, b := items[x].i, items[y].i
+				if a > b {
+					a, b = b, a
+				}
+				pairs = append(pairs, [2]int{a, b})
+			}
+		}
+	}
+	sort.Slice(pairs, func(x, y int) bool {
+		if pairs[x][0] != pairs[y][0] {
+			return pairs[x][0] < pairs[y][0]
+		}
+		return pairs[x][1] < pairs[y][1]
+	})
+	return pairs
+}
+
+func toGEOS(ctx *geos.Context, g orb.Geometry) (*geos.Geom, error) {
+	b, err := wkb.Marshal(g)
+	if err != nil {
+		return nil, err
+	}
+	return ctx.NewGeomFromWKB(b)
+}
+
+// fromGEOS returns the polygonal part of a GEOS geometry as orb.
+func fromGEOS(g *geos.Geom) (orb.Geometry, error) {
+	og, err := wkb.Unmarshal(g.ToWKB())
+	if err != nil {
+		return nil, err
+	}
+	var mp orb.MultiPolygon
+	var collect func(orb.Geometry)
+	collect = func(g orb.Geometry) {
+		switch g := g.(type) {
+		case orb.Polygon:
+			mp = append(mp, g)
+		case orb.MultiPolygon:
+			mp = append(mp, g...)
+		case orb.Collection:
+			for _, c := range g {
+				collect(c)
+			}
+		}
+	}
+	collect(og)
+	switch len(mp) {
+	case 0:
+		return nil, errors.New("no polygonal part")
+	case 1:
+		return mp[0], nil
+	}
+	return mp, nil
+}
+
+// crsTransform reads a legacy GeoJSON "crs" member. Geographic WGS84 needs
+// nothing; any other CRS PROJ knows is reprojected to lon/lat.
+func crsTransform(raw json.RawMessage) (func(orb.Geometry) error, error) {
+	if len(raw) == 0 || bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+		return nil, nil
+	}
+	var c struct {
+		Type       string `json:"type"`
+		Properties struct {
+			Name string `json:"name"`
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal(raw, &c); err != nil || c.Properties.Name == "" {
+		return nil, fmt.Errorf(`the "crs" member is not of the form {"type":"name","properties":{"name":"EPSG:…"}}: remove it (RFC 7946 data is WGS84) or fix it`)
+	}
+	name := c.Properties.Name
+	if isWGS84LonLat(name) {
+		return nil, nil
+	}
+	pj, err := proj.NewContext().NewCRSToCRS(name, "OGC:CRS84", nil)
+	if err != nil {
+		return nil, fmt.Errorf("the \"crs\" member names %q, which PROJ cannot transform to WGS84 (%v): reproject the file to EPSG:4326", name, err)
+	}
+	return func(g orb.Geometry) error {
+		var ferr error
+		forward := func(r orb.Ring) {
+			for i, p := range r {
+				if ferr != nil {
+					return
+				}
+				c, err := pj.Forward(proj.NewCoord(p[0], p[1], 0, 0))
+				if err != nil {
+					ferr = fmt.Errorf("position [%g, %g] in %s: %w", p[0], p[1], name, err)
+					return
+				}
+				r[i] = orb.Point{c.X(), c.Y()}
+			}
+		}
+		eachRing(g, forward)
+		return ferr
+	}, nil
+}
+
+func isWGS84LonLat(name string) bool {
+	n := strings.ToUpper(name)
+	for _, s := range []string{"CRS84", "EPSG:4326", "EPSG::4326", "EPSG:6.6:4326"} {
+		if strings.HasSuffix(n, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// jsonErrorLine turns a JSON decoder offset into a 1-based line number.
+func jsonErrorLine(data []byte, err error) int {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	off := int64(-1)
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+	case errors.As(err, &te):
+		off = te.Offset
+	}
+	if off < 0 || off > int64(len(data)) {
+		return 0
+	}
+	return bytes.Count(data[:off], []byte("\n")) + 1
+}
