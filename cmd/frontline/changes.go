@@ -1,0 +1,85 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/frontline/frontline/geo"
+)
+
+func runChanges(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("changes", stderr)
+	var df datasetFlags
+	df.register(fs)
+	fromS := fs.String("from", "", "first date YYYY-MM-DD (required)")
+	toS := fs.String("to", "", "second date YYYY-MM-DD (required)")
+	format := fs.String("format", "table", "output: table or json")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *format != "table" && *format != "json" {
+		return fmt.Errorf("--format %q: use table or json", *format)
+	}
+	from, err := geo.ParseDate(*fromS)
+	if err != nil {
+		return fmt.Errorf("--from: %w", err)
+	}
+	to, err := geo.ParseDate(*toS)
+	if err != nil {
+		return fmt.Errorf("--to: %w", err)
+	}
+	ds, err := df.load(stderr)
+	if err != nil {
+		return err
+	}
+	for _, d := range []geo.Date{from, to} {
+		if err := ds.CheckDate(d); err != nil {
+			return err
+		}
+	}
+	changes := ds.Changes(from, to)
+	sum := ds.ChangeSummary(from, to)
+	if *format == "json" {
+		type side struct {
+			Gained float64 `json:"gained_km2"`
+			Lost   float64 `json:"lost_km2"`
+			Net    float64 `json:"net_km2"`
+		}
+		out := struct {
+			From      geo.Date        `json:"from"`
+			To        geo.Date        `json:"to"`
+			Districts int             `json:"districts"`
+			MovedKm2  float64         `json:"moved_km2"`
+			Sides     map[string]side `json:"sides"`
+		}{from, to, sum.Districts, sum.MovedKm2, map[string]side{}}
+		for i, s := range ds.Sides {
+			out.Sides[s.ID] = side{sum.Gained[i], sum.Lost[i], sum.Gained[i] - sum.Lost[i]}
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	fmt.Fprintf(stdout, "%s — changes from %s to %s: %d district(s), %.3f km² changed hands\n\n", ds.Meta.Title, from, to, sum.Districts, sum.MovedKm2)
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "side\tgained km²\tlost km²\tnet km²\t")
+	for i, s := range ds.Sides {
+		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%+.3f\t\n", s.Name, sum.Gained[i], sum.Lost[i], sum.Gained[i]-sum.Lost[i])
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(changes) == 0 {
+		return nil
+	}
+	fmt.Fprintln(stdout)
+	tw = tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "district\tfrom\tto\tkm² moved")
+	for _, ch := range changes {
+		d := ds.Districts[ch.District]
+		a, b := ds.StateOn(ch.District, from), ds.StateOn(ch.District, to)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.3f\n", d.Name, ds.Controller(a), ds.Controller(b), ch.MovedKm2)
+	}
+	return tw.Flush()
+}

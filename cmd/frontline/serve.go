@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/frontline/frontline/server"
+	"github.com/frontline/frontline/web"
+)
+
+func runServe(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("serve", stderr)
+	var df datasetFlags
+	df.register(fs)
+	addr := fs.String("addr", ":8080", "listen address")
+	logFormat := fs.String("log-format", "text", "request log format: text or json")
+	timeout := fs.Duration("request-timeout", 30*time.Second, "longest time one request may take")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q: give the dataset with --data DIR", fs.Arg(0))
+	}
+	var handler slog.Handler
+	switch *logFormat {
+	case "text":
+		handler = slog.NewTextHandler(stderr, nil)
+	case "json":
+		handler = slog.NewJSONHandler(stderr, nil)
+	default:
+		return fmt.Errorf("--log-format %q: use text or json", *logFormat)
+	}
+	if *timeout <= 0 {
+		return fmt.Errorf("--request-timeout must be positive, got %s", *timeout)
+	}
+	log := slog.New(handler)
+	ds, err := df.load(stderr)
+	if err != nil {
+		return err
+	}
+	srv, err := server.New(server.Deps{Dataset: ds, Assets: web.Assets(), Logger: log},
+		server.Config{RequestTimeout: *timeout, Version: version})
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	r := ds.Range()
+	log.Info("serving", "addr", *addr, "dataset", ds.Name, "title", ds.Meta.Title, "districts", len(ds.Districts), "range", r.String())
+	fmt.Fprintf(stdout, "frontline %s: %s (%d districts, %s) on %s\n", version, ds.Meta.Title, len(ds.Districts), r, displayURL(*addr))
+	return srv.ListenAndServe(ctx, *addr)
+}
+
+// displayURL turns a listen address into a URL a person can open.
+func displayURL(addr string) string {
+	if strings.HasPrefix(addr, ":") {
+		return "http://localhost" + addr
+	}
+	return "http://" + addr
+}

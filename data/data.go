@@ -1,0 +1,25 @@
+// Package data holds the datasets embedded in the binary; Aleppo 2016 is
+// the default that `frontline serve` shows.
+package data
+
+import (
+	"embed"
+	"io/fs"
+)
+
+//go:embed aleppo-2016
+var files embed.FS
+
+// DefaultName names the default dataset.
+const DefaultName = "aleppo-2016"
+
+// Default returns the default dataset's directory (dataset.json,
+// districts.geojson, sides.csv, control.csv at its root).
+func Default() fs.FS {
+	sub, err := fs.Sub(files, DefaultName)
+	if err != nil {
+		// fs.Sub fails only on an invalid path, and DefaultName is valid.
+		panic(err)
+	}
+	return sub
+}

@@ -1,0 +1,116 @@
+package server
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/labstack/echo/v4"
+)
+
+// response is a body computed once and served many times: it carries its
+// gzip form and its ETag so serving it costs no encoding.
+type response struct {
+	ctype string
+	body  []byte
+	gz    []byte // nil when gzip would not shrink it
+	etag  string
+}
+
+func newResponse(ctype string, body []byte) *response {
+	sum := sha256.Sum256(body)
+	r := &response{ctype: ctype, body: body, etag: `"` + hex.EncodeToString(sum[:12]) + `"`}
+	if len(body) > 512 {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		_, _ = zw.Write(body)
+		_ = zw.Close()
+		if buf.Len() < len(body) {
+			r.gz = buf.Bytes()
+		}
+	}
+	return r
+}
+
+// serve writes r with ETag, Cache-Control and content negotiation for
+// gzip, answering 304 to a matching If-None-Match.
+func (r *response) serve(c echo.Context, cacheControl string) error {
+	h := c.Response().Header()
+	h.Set("ETag", r.etag)
+	h.Set("Cache-Control", cacheControl)
+	h.Add("Vary", "Accept-Encoding")
+	if etagMatch(c.Request().Header.Get("If-None-Match"), r.etag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	body := r.body
+	if r.gz != nil && acceptsGzip(c.Request().Header.Get("Accept-Encoding")) {
+		h.Set("Content-Encoding", "gzip")
+		body = r.gz
+	}
+	h.Set("Content-Length", fmt.Sprint(len(body)))
+	return c.Blob(http.StatusOK, r.ctype, body)
+}
+
+func etagMatch(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == etag {
+			return true
+		}
+	}
+	return false
+}
+
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), "gzip") || strings.TrimSpace(name) == "*" {
+			return !strings.Contains(strings.ReplaceAll(params, " ", ""), "q=0") || strings.Contains(params, "q=0.")
+		}
+	}
+	return false
+}
+
+// cache computes each key once, even under concurrent requests for the
+// same uncomputed key; failures are not kept, so a later request retries.
+type cache struct {
+	mu sync.Mutex
+	m  map[string]*cacheEntry
+}
+
+type cacheEntry struct {
+	done chan struct{}
+	resp *response
+	err  error
+}
+
+func newCache() *cache { return &cache{m: map[string]*cacheEntry{}} }
+
+func (c *cache) get(key string, compute func() (*response, error)) (*response, error) {
+	c.mu.Lock()
+	if e, ok := c.m[key]; ok {
+		c.mu.Unlock()
+		<-e.done
+		return e.resp, e.err
+	}
+	e := &cacheEntry{done: make(chan struct{})}
+	c.m[key] = e
+	c.mu.Unlock()
+
+	e.resp, e.err = compute()
+	if e.err != nil {
+		c.mu.Lock()
+		delete(c.m, key)
+		c.mu.Unlock()
+	}
+	close(e.done)
+	return e.resp, e.err
+}

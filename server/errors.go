@@ -1,0 +1,64 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/frontline/frontline/geo"
+)
+
+// statusOf maps domain error kinds to HTTP status codes, in one place.
+var statusOf = map[geo.Kind]int{
+	geo.KindInvalid:    http.StatusBadRequest,
+	geo.KindNotFound:   http.StatusNotFound,
+	geo.KindOutOfRange: http.StatusNotFound,
+	geo.KindInternal:   http.StatusInternalServerError,
+}
+
+// problem is an RFC 9457 problem details object.
+type problem struct {
+	Type     string `json:"type"`
+	Title    string `json:"title"`
+	Status   int    `json:"status"`
+	Detail   string `json:"detail,omitempty"`
+	Instance string `json:"instance,omitempty"`
+}
+
+// handleError is the one place errors become responses. Details of 5xx
+// are logged, never sent.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status, detail := http.StatusInternalServerError, ""
+	var he *echo.HTTPError
+	var ge *geo.Error
+	switch {
+	case errors.As(err, &ge):
+		status, detail = statusOf[ge.Kind], ge.Msg
+	case errors.As(err, &he):
+		status = he.Code
+		if m, ok := he.Message.(string); ok {
+			detail = m
+		}
+	}
+	if status >= 500 {
+		s.log.ErrorContext(c.Request().Context(), "request failed", slog.String("uri", c.Request().RequestURI), slog.Any("error", err))
+		detail = "the server failed to answer; the error is logged"
+	}
+	p := problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail, Instance: c.Request().URL.Path}
+	b, _ := json.Marshal(p)
+	h := c.Response().Header()
+	h.Del("ETag")
+	h.Del("Content-Encoding")
+	h.Set("Cache-Control", "no-store")
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(status)
+		return
+	}
+	_ = c.Blob(status, "application/problem+json", b)
+}

@@ -1,0 +1,258 @@
+package server_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"flag"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/server"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+func newServer(t testing.TB) *server.Server {
+	t.Helper()
+	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
+	require.NoError(t, err)
+	assets := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>frontline</title>" + strings.Repeat(" ", 600))}}
+	srv, err := server.New(server.Deps{Dataset: ds, Assets: assets}, server.Config{Version: "test"})
+	require.NoError(t, err)
+	return srv
+}
+
+func get(t testing.TB, h http.Handler, target string, header ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+// golden compares body with testdata/golden/name, rewriting it with -update.
+func golden(t *testing.T, name string, body []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, body, 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test ./server -update to create golden files")
+	assert.Equal(t, string(want), string(body), "golden %s differs; if the change is intended, run go test ./server -update", name)
+}
+
+func pretty(t *testing.T, b []byte) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	require.NoError(t, json.Indent(&out, b, "", "  "))
+	out.WriteByte('\n')
+	return out.Bytes()
+}
+
+func TestGolden(t *testing.T) {
+	h := newServer(t).Handler()
+	tests := []struct {
+		target, ctype, golden string
+	}{
+		{"/api/meta", "application/json", "meta.json"},
+		{"/api/districts", "application/geo+json", "districts.geojson"},
+		{"/api/districts/north-east", "application/json", "district-north-east.json"},
+		{"/api/snapshot/2016-11-28", "application/geo+json", "snapshot-2016-11-28.geojson"},
+		{"/api/control/2016-11-20", "application/json", "control-2016-11-20.json"},
+		{"/api/stats/2016-11-20", "application/json", "stats-2016-11-20.json"},
+		{"/api/stats/2016-11-28?baseline=2016-11-15&of=opposition", "application/json", "stats-baseline.json"},
+		{"/api/stats?from=2016-11-15&to=2016-11-21", "application/json", "series.json"},
+		{"/api/changes?from=2016-11-15&to=2016-12-22", "application/geo+json", "changes.geojson"},
+		{"/api/changes/summary?from=2016-11-15&to=2016-12-22", "application/json", "changes-summary.json"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.golden, func(t *testing.T) {
+			rec := get(t, h, tt.target)
+			require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+			assert.Equal(t, tt.ctype, rec.Header().Get("Content-Type"))
+			assert.NotEmpty(t, rec.Header().Get("ETag"))
+			assert.Contains(t, rec.Header().Get("Cache-Control"), "max-age")
+			golden(t, tt.golden, pretty(t, rec.Body.Bytes()))
+		})
+	}
+}
+
+func TestSeriesCSV(t *testing.T) {
+	h := newServer(t).Handler()
+	for _, rec := range []*httptest.ResponseRecorder{
+		get(t, h, "/api/stats?from=2016-11-15&to=2016-11-21&format=csv"),
+		get(t, h, "/api/stats?from=2016-11-15&to=2016-11-21", "Accept", "text/csv"),
+	} {
+		require.Equal(t, http.StatusOK, rec.Code)
+		assert.Equal(t, "text/csv; charset=utf-8", rec.Header().Get("Content-Type"))
+		golden(t, "series.csv", rec.Body.Bytes())
+	}
+}
+
+func TestStatsValues(t *testing.T) {
+	// The API's numbers are the domain's numbers, not a copy of them.
+	srv := newServer(t)
+	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
+	require.NoError(t, err)
+	d, _ := geo.ParseDate("2016-11-28")
+	want, err := ds.Stats(d)
+	require.NoError(t, err)
+	rec := get(t, srv.Handler(), "/api/stats/2016-11-28")
+	var got geo.Stats
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &got))
+	assert.Equal(t, want, got)
+	// A date after the last change gives the last state.
+	rec = get(t, srv.Handler(), "/api/stats/2017-03-01")
+	require.Equal(t, http.StatusOK, rec.Code)
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &got))
+	last, _ := ds.Stats(ds.Range().Last)
+	assert.Equal(t, last.Sides, got.Sides)
+}
+
+func TestProblems(t *testing.T) {
+	h := newServer(t).Handler()
+	tests := []struct {
+		target string
+		status int
+		detail string
+	}{
+		{"/api/snapshot/2016-13-01", 400, `parameter "date": malformed date "2016-13-01": write it as YYYY-MM-DD`},
+		{"/api/snapshot/yesterday", 400, `malformed date "yesterday"`},
+		{"/api/snapshot/2016-11-01", 404, "2016-11-01 is before the dataset begins: it covers 2016-11-15 to 2016-12-22"},
+		{"/api/stats/2016-11-01", 404, "covers 2016-11-15 to 2016-12-22"},
+		{"/api/control/2016-1-1", 400, "malformed date"},
+		{"/api/districts/north-eats", 404, `no district "north-eats": did you mean "north-east"?`},
+		{"/api/stats/2016-11-20?baseline=2016-11-15", 400, "baseline and of go together"},
+		{"/api/stats/2016-11-20?baseline=2016-11-15&of=rebels", 400, `parameter "of": no side "rebels"`},
+		{"/api/stats?from=2016-12-01&to=2016-11-20", 400, "from 2016-12-01 is after to 2016-11-20"},
+		{"/api/stats?format=xml", 400, `format "xml": use json or csv`},
+		{"/api/changes?from=2016-11-15", 400, `parameter "to" is required`},
+		{"/api/nothing", 404, ""},
+		{"/nothing.html", 404, "no such page"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.target, func(t *testing.T) {
+			rec := get(t, h, tt.target)
+			assert.Equal(t, tt.status, rec.Code)
+			assert.Equal(t, "application/problem+json", rec.Header().Get("Content-Type"))
+			var p struct {
+				Type, Title, Detail, Instance string
+				Status                        int
+			}
+			require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &p), rec.Body.String())
+			assert.Equal(t, tt.status, p.Status)
+			assert.Equal(t, http.StatusText(tt.status), p.Title)
+			assert.Contains(t, p.Detail, tt.detail)
+			assert.Empty(t, rec.Header().Get("ETag"))
+		})
+	}
+}
+
+func TestConditionalGzipCORSHead(t *testing.T) {
+	h := newServer(t).Handler()
+	rec := get(t, h, "/api/snapshot/2016-11-20")
+	etag := rec.Header().Get("ETag")
+	require.NotEmpty(t, etag)
+	assert.Equal(t, http.StatusNotModified, get(t, h, "/api/snapshot/2016-11-20", "If-None-Match", etag).Code)
+	assert.Equal(t, http.StatusOK, get(t, h, "/api/snapshot/2016-11-20", "If-None-Match", `"other"`).Code)
+
+	gz := get(t, h, "/api/snapshot/2016-11-20", "Accept-Encoding", "gzip, deflate")
+	assert.Equal(t, "gzip", gz.Header().Get("Content-Encoding"))
+	zr, err := gzip.NewReader(gz.Body)
+	require.NoError(t, err)
+	plain, err := io.ReadAll(zr)
+	require.NoError(t, err)
+	assert.Equal(t, rec.Body.String(), string(plain))
+
+	cors := get(t, h, "/api/meta", "Origin", "https://example.org")
+	assert.Equal(t, "*", cors.Header().Get("Access-Control-Allow-Origin"))
+
+	req := httptest.NewRequest(http.MethodHead, "/api/meta", nil)
+	head := httptest.NewRecorder()
+	h.ServeHTTP(head, req)
+	assert.Equal(t, http.StatusOK, head.Code)
+
+	page := get(t, h, "/")
+	assert.Equal(t, http.StatusOK, page.Code)
+	assert.Contains(t, page.Header().Get("Content-Type"), "text/html")
+	assert.Equal(t, "no-cache", page.Header().Get("Cache-Control"))
+}
+
+func TestSnapshotIsRFC7946(t *testing.T) {
+	h := newServer(t).Handler()
+	rec := get(t, h, "/api/snapshot/2016-12-01")
+	var fc struct {
+		Type     string
+		Features []struct {
+			Type       string
+			ID         string
+			Geometry   struct{ Type string }
+			Properties struct {
+				Controller string
+				Changed    bool
+				Since      string
+			}
+		}
+	}
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &fc))
+	assert.Equal(t, "FeatureCollection", fc.Type)
+	require.Len(t, fc.Features, 5)
+	got := map[string]string{}
+	for _, f := range fc.Features {
+		assert.Equal(t, "Feature", f.Type)
+		got[f.ID] = f.Properties.Controller
+		if f.ID == "north-east" {
+			assert.True(t, f.Properties.Changed)
+			assert.Equal(t, "2016-12-01", f.Properties.Since)
+		}
+	}
+	assert.Equal(t, map[string]string{
+		"north-west": "government", "north-east": "opposition", "south-west": "government",
+		"south-east": "contested", "islands": "sdf",
+	}, got)
+}
+
+func TestHealth(t *testing.T) {
+	rec := get(t, newServer(t).Handler(), "/healthz")
+	assert.Equal(t, http.StatusOK, rec.Code)
+	assert.Contains(t, rec.Body.String(), `"status":"ok"`)
+}
+
+func BenchmarkSnapshotCached(b *testing.B) {
+	h := newServer(b).Handler()
+	get(b, h, "/api/snapshot/2016-11-28")
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := get(b, h, "/api/snapshot/2016-11-28", "Accept-Encoding", "gzip")
+		if rec.Code != http.StatusOK {
+			b.Fatal(rec.Code)
+		}
+	}
+}
+
+func BenchmarkStatsCached(b *testing.B) {
+	h := newServer(b).Handler()
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := get(b, h, "/api/stats/2016-11-28")
+		if rec.Code != http.StatusOK {
+			b.Fatal(rec.Code)
+		}
+	}
+}
