@@ -21,6 +21,8 @@ type Meta struct {
 	// id and the display name.
 	IDProperty   string `json:"id_property,omitempty"`
 	NameProperty string `json:"name_property,omitempty"`
+	// MergeDuplicateIDs joins features sharing an id into one district.
+	MergeDuplicateIDs bool `json:"merge_duplicate_ids,omitempty"`
 }
 
 // Dataset files, in the order they are read.
@@ -83,7 +85,7 @@ func Load(fsys fs.FS, name string, opt LoadOptions) (*Dataset, error) {
 		dec := json.NewDecoder(bytes.NewReader(b))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&ds.Meta); err != nil {
-			ps.errorf(label(MetaFile), jsonErrorLine(b, err), "%v (known fields: title, description, attribution, license, id_property, name_property)", err)
+			ps.errorf(label(MetaFile), jsonErrorLine(b, err), "%v (known fields: title, description, attribution, license, id_property, name_property, merge_duplicate_ids)", err)
 		}
 	}
 	if ds.Meta.Title == "" {
@@ -98,6 +100,7 @@ func Load(fsys fs.FS, name string, opt LoadOptions) (*Dataset, error) {
 	if b := read(DistrictsFile, true); b != nil {
 		ds.Districts = readDistricts(b, label(DistrictsFile), DistrictOptions{
 			IDProperty: ds.Meta.IDProperty, NameProperty: ds.Meta.NameProperty, Repair: opt.Repair,
+			MergeDuplicates: ds.Meta.MergeDuplicateIDs,
 		}, &ps)
 	}
 	districtsOK := !(&problems{ps.list[before:]}).hasErrors()

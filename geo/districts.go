@@ -41,6 +41,10 @@ type DistrictOptions struct {
 	// Repair turns invalid geometry into valid geometry with GEOS MakeValid
 	// (reported as a warning) instead of rejecting it.
 	Repair bool
+	// MergeDuplicates joins features that share an id into one
+	// MultiPolygon district (with a warning) instead of rejecting them:
+	// real layers split one neighbourhood into several features.
+	MergeDuplicates bool
 }
 
 // Overlaps smaller than this share of the smaller district are reported as
@@ -90,6 +94,8 @@ func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) 
 
 	var out []District
 	seen := map[string]string{} // id → feature label of first use
+	index := map[string]int{}   // id → position in out
+	var merged []int            // districts joined from several features
 	for i, fr := range raw.Features {
 		label := fmt.Sprintf("#%d", i)
 		f, err := geojson.UnmarshalFeature(fr)
@@ -107,11 +113,6 @@ func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) 
 			continue
 		}
 		label = fmt.Sprintf("%s (%q)", label, id)
-		if first, dup := seen[id]; dup {
-			ps.featureErrorf(file, label, "duplicate district id %q, first used by feature %s: ids must be unique", id, first)
-			continue
-		}
-		seen[id] = label
 		g, ok := polygonal(f.Geometry)
 		if !ok {
 			kind := "null"
@@ -135,6 +136,19 @@ func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) 
 			ps.featureErrorf(file, label, "%s", msg)
 			continue
 		}
+		if first, dup := seen[id]; dup {
+			if !opt.MergeDuplicates {
+				ps.featureErrorf(file, label, "duplicate district id %q, first used by feature %s: ids must be unique (or set merge_duplicate_ids in dataset.json to join the parts)", id, first)
+				continue
+			}
+			ps.featureWarnf(file, label, "joined to feature %s, which has the same id %q", first, id)
+			k := index[id]
+			out[k].Geometry = appendPolygons(out[k].Geometry, orient(g))
+			merged = append(merged, k)
+			continue
+		}
+		seen[id] = label
+		index[id] = len(out)
 		name := id
 		if v, ok := f.Properties[opt.NameProperty].(string); ok && strings.TrimSpace(v) != "" {
 			name = v
@@ -148,6 +162,7 @@ func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) 
 	if ps.hasErrors() {
 		return out
 	}
+	unionParts(out, merged, file, ps)
 	out = checkGeometry(out, file, opt.Repair, ps)
 	for i := range out {
 		out[i].AreaKm2 = geodesic.Area(out[i].Geometry) / 1e6
@@ -175,6 +190,19 @@ func featureID(f *geojson.Feature, prop string) (string, bool) {
 		s = v.String()
 	}
 	return s, s != ""
+}
+
+func appendPolygons(a, b orb.Geometry) orb.Geometry {
+	var mp orb.MultiPolygon
+	for _, g := range []orb.Geometry{a, b} {
+		switch g := g.(type) {
+		case orb.Polygon:
+			mp = append(mp, g)
+		case orb.MultiPolygon:
+			mp = append(mp, g...)
+		}
+	}
+	return mp
 }
 
 func polygonal(g orb.Geometry) (orb.Geometry, bool) {
@@ -270,6 +298,33 @@ func orientPolygon(p orb.Polygon) orb.Polygon {
 		out[i] = r
 	}
 	return out
+}
+
+// unionParts dissolves the features joined into one district, so parts
+// that touch become one polygon instead of an invalid MultiPolygon.
+func unionParts(ds []District, merged []int, file string, ps *problems) {
+	ctx := geos.NewContext()
+	done := map[int]bool{}
+	for _, k := range merged {
+		if done[k] {
+			continue
+		}
+		done[k] = true
+		g, err := toGEOS(ctx, ds[k].Geometry)
+		if err != nil {
+			ps.featureErrorf(file, fmt.Sprintf("%q", ds[k].ID), "cannot read geometry: %v", err)
+			continue
+		}
+		if !g.IsValid() {
+			g = g.MakeValid()
+		}
+		u, err := fromGEOS(g.UnaryUnion())
+		if err != nil {
+			ps.featureErrorf(file, fmt.Sprintf("%q", ds[k].ID), "cannot join the parts: %v", err)
+			continue
+		}
+		ds[k].Geometry = orient(u)
+	}
 }
 
 // checkGeometry validates each district with GEOS, repairs when asked, and

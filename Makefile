@@ -1,0 +1,48 @@
+# frontline — `make run` and `make test` are all a newcomer needs.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+BIN     := bin/frontline
+ADDR    ?= :8080
+GO      ?= go
+
+.PHONY: all build run test bench lint fuzz deps deps-test clean screenshot
+
+all: build
+
+deps:
+	@scripts/deps.sh build
+
+deps-test:
+	@scripts/deps.sh test
+
+build: deps
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/frontline
+
+## run: build and serve the embedded Aleppo dataset at http://localhost:8080
+run: build
+	./$(BIN) serve --addr $(ADDR)
+
+## test: vet and the whole test suite (unit, golden, HTTP, browser)
+test: deps-test
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+## bench: every benchmark, with allocations
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## lint: go vet and gofmt
+lint: deps
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+## fuzz: a short run of every fuzz test
+fuzz: deps
+	@for f in $$($(GO) test -list '^Fuzz' ./geo/ | grep ^Fuzz); do $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime 20s ./geo/ || exit 1; done
+
+## screenshot: refresh docs/screenshot.png from the browser test
+screenshot: deps-test
+	FRONTLINE_SCREENSHOT=1 $(GO) test -count=1 -run Browser ./e2e/
+
+clean:
+	rm -rf bin

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Compares frontline serving a cached snapshot with nginx serving the same
+# bytes as a static file: wrk on loopback, same machine, same run.
+# Usage: scripts/bench-http.sh [DATE] [SECONDS]
+# Needs: nginx (nginx-light) and wrk from Debian; run `make build` first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+date=${1:-2016-12-06}
+secs=${2:-10}
+for t in nginx wrk; do
+	command -v "$t" >/dev/null || { echo "bench-http: $t is missing: apt-get install -y nginx-light wrk" >&2; exit 1; }
+done
+[ -x bin/frontline ] || { echo "bench-http: run make build first" >&2; exit 1; }
+
+tmp=$(mktemp -d)
+trap 'kill $fl_pid 2>/dev/null; nginx -c "$tmp/nginx.conf" -s stop 2>/dev/null; rm -rf "$tmp"' EXIT
+fl_port=18080
+ng_port=18081
+
+bin/frontline serve --addr 127.0.0.1:$fl_port >/dev/null 2>"$tmp/frontline.log" &
+fl_pid=$!
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$fl_port/healthz" >/dev/null && break; sleep 0.1; done
+
+mkdir -p "$tmp/www"
+curl -fs "http://127.0.0.1:$fl_port/api/snapshot/$date" -o "$tmp/www/snapshot.geojson"
+cat >"$tmp/nginx.conf" <<NGINX
+worker_processes auto;
+pid $tmp/nginx.pid;
+error_log $tmp/nginx-error.log;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	types { application/geo+json geojson; }
+	server {
+		listen 127.0.0.1:$ng_port;
+		root $tmp/www;
+		etag on;
+	}
+}
+NGINX
+nginx -c "$tmp/nginx.conf"
+sleep 0.3
+
+run() {
+	wrk -t2 -c32 -d"${secs}s" "$1" | awk '/Requests\/sec/ {print $2}'
+}
+bytes=$(wc -c <"$tmp/www/snapshot.geojson")
+ng=$(run "http://127.0.0.1:$ng_port/snapshot.geojson")
+fl=$(run "http://127.0.0.1:$fl_port/api/snapshot/$date")
+echo "snapshot $date: $bytes bytes, uncompressed, wrk -t2 -c32 -d${secs}s"
+echo "nginx     $ng req/s"
+echo "frontline $fl req/s"
+awk -v a="$fl" -v b="$ng" 'BEGIN { printf "ratio     %.0f%% of nginx\n", 100*a/b }'
