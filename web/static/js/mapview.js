@@ -1,0 +1,105 @@
+// The Leaflet map: district geometry is added once, then each date only
+// restyles the existing SVG paths. Frontlines get their own pane above.
+
+/* global L */
+
+const BORDER = { color: '#3b3b3b', weight: 0.7, opacity: 0.9, dashArray: null };
+// Districts whose state changed on the shown date: thick dashed outline.
+const CHANGED = { color: '#111111', weight: 2.6, opacity: 1, dashArray: '5 4' };
+const HOVER = { color: '#000000', weight: 3.5, opacity: 1, dashArray: null };
+const TILE_URL = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
+const TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
+
+/** DistrictMap draws the districts and frontlines and reports clicks. */
+export class DistrictMap {
+  /**
+   * el: the map container; palette: a Palette; tiles: whether to load the OSM basemap;
+   * onSelect(id, latlng): called when a district is clicked.
+   */
+  constructor(el, { palette, tiles, onSelect }) {
+    this.palette = palette;
+    this.onSelect = onSelect;
+    this.layers = new Map(); // district id -> L.Path
+    this.control = null; // the shown /api/control answer
+    this.hovered = null;
+    this.map = L.map(el, { zoomSnap: 0.25, zoomDelta: 0.5, wheelPxPerZoomLevel: 90, worldCopyJump: false, preferCanvas: false });
+    this.map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+    this.map.createPane('frontlines').style.zIndex = 450;
+    this.tiles = L.tileLayer(TILE_URL, { maxZoom: 19, attribution: TILE_ATTRIBUTION });
+    if (tiles) this.tiles.addTo(this.map);
+    // className must be a layer option, not a style: Leaflet sets it once, when the path is made.
+    this.frontCasing = L.geoJSON(null, {
+      pane: 'frontlines', interactive: false, className: 'frontline-casing',
+      style: { color: '#ffffff', weight: 7, opacity: 0.75, lineCap: 'round' },
+    });
+    this.frontLine = L.geoJSON(null, {
+      pane: 'frontlines', interactive: false, className: 'frontline',
+      style: { color: '#111111', weight: 3.5, opacity: 1, lineCap: 'round' },
+    });
+    this.fronts = L.layerGroup([this.frontCasing, this.frontLine]).addTo(this.map);
+    L.control.scale({ imperial: false }).addTo(this.map);
+    L.control.layers(null, { 'OpenStreetMap basemap': this.tiles, Frontlines: this.fronts }, { collapsed: true })
+      .addTo(this.map);
+  }
+
+  /** Adds the district FeatureCollection; called once. Returns its bounds. */
+  setDistricts(fc) {
+    const group = L.geoJSON(fc, {
+      className: 'district',
+      style: () => ({ ...BORDER, fillColor: '#ffffff', fillOpacity: 0 }),
+      onEachFeature: (feature, layer) => this.wire(feature, layer),
+    }).addTo(this.map);
+    return group.getBounds();
+  }
+
+  wire(feature, layer) {
+    const id = String(feature.id ?? feature.properties?.id);
+    this.layers.set(id, layer);
+    // The SVG path exists only once the map has a view: tag it then, for tests and styling.
+    layer.on('add', () => { layer.getElement().dataset.id = id; });
+    const name = feature.properties?.name ?? id;
+    layer.bindTooltip(name, { sticky: true, direction: 'top', offset: [0, -6], className: 'district-tip' });
+    layer.on('mouseover', () => {
+      this.hovered = id;
+      layer.setStyle(HOVER);
+      layer.bringToFront();
+    });
+    layer.on('mouseout', () => {
+      this.hovered = null;
+      layer.setStyle(this.styleOf(id));
+    });
+    layer.on('click', (e) => this.onSelect(id, e.latlng));
+  }
+
+  /** Restyles every district for a /api/control answer; no geometry is touched. */
+  showControl(control) {
+    this.control = control;
+    const changed = [];
+    for (const [id, layer] of this.layers) {
+      layer.setStyle(this.styleOf(id));
+      if (control.districts[id]?.changed) changed.push(layer);
+    }
+    // Dashed outlines must not be hidden under the neighbours' borders.
+    for (const layer of changed) layer.bringToFront();
+    if (this.hovered) this.layers.get(this.hovered)?.setStyle(HOVER);
+  }
+
+  styleOf(id) {
+    const state = this.control?.districts[id];
+    return { ...(state?.changed ? CHANGED : BORDER), ...this.palette.fill(state) };
+  }
+
+  /** Replaces the frontline lines; null hides them. */
+  showFrontlines(fc) {
+    this.frontCasing.clearLayers();
+    this.frontLine.clearLayers();
+    if (!fc) return;
+    this.frontCasing.addData(fc);
+    this.frontLine.addData(fc);
+  }
+
+  /** The district's path element, e.g. for tests and to anchor popups. */
+  layer(id) {
+    return this.layers.get(id);
+  }
+}

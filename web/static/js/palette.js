@@ -1,0 +1,109 @@
+// Fills for district states: the side's colour for sole control, proportional
+// stripes for a split district and a cross-hatch for a contested (tied) one.
+// Patterns live in one hidden inline <svg>; Leaflet's SVG renderer writes
+// fillColor straight into the path's fill attribute, so "url(#id)" works.
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** Colour of districts nobody holds. */
+export const UNASSIGNED_COLOR = '#9e9e9e';
+// A side missing from /api/meta still needs a visible colour.
+const UNKNOWN_COLOR = '#555555';
+const STRIPE = 12; // px, one period of the split pattern
+const HATCH = 7; // px, one period of the contested pattern
+
+/** Palette maps sides to colours and builds the SVG patterns on demand. */
+export class Palette {
+  /** sides: /api/meta sides; defs: the <defs> element of a hidden inline SVG. */
+  constructor(sides, defs) {
+    this.sides = sides;
+    this.index = new Map(sides.map((s, i) => [s.id, i]));
+    this.defs = defs;
+    this.made = new Set();
+  }
+
+  color(side) {
+    const i = this.index.get(side);
+    return i === undefined ? UNKNOWN_COLOR : this.sides[i].color;
+  }
+
+  name(side) {
+    if (side === 'unassigned') return 'Unassigned';
+    if (side === 'contested') return 'Contested';
+    const i = this.index.get(side);
+    return i === undefined ? side : this.sides[i].name;
+  }
+
+  /** Returns {fillColor, fillOpacity} for a district state from /api/control. */
+  fill(state) {
+    const parts = sharesOf(state);
+    if (parts.length === 0) return { fillColor: UNASSIGNED_COLOR, fillOpacity: 0.35 };
+    if (state.controller === 'contested') return { fillColor: this.hatch(parts), fillOpacity: 0.9 };
+    if (parts.length === 1) {
+      // A lone share below 1 means part of the district is unassigned: fainter.
+      return { fillColor: this.color(parts[0][0]), fillOpacity: 0.2 + 0.45 * Math.min(1, parts[0][1]) };
+    }
+    return { fillColor: this.stripes(parts), fillOpacity: 0.8 };
+  }
+
+  /** Parallel diagonal stripes whose widths are proportional to the shares. */
+  stripes(parts) {
+    const total = parts.reduce((sum, [, v]) => sum + v, 0);
+    const id = this.patternId('split', parts.map(([s, v]) => [s, Math.round((100 * v) / total)]));
+    if (!this.made.has(id)) {
+      const p = this.pattern(id, STRIPE);
+      let x = 0;
+      for (const [side, v] of parts) {
+        const w = (STRIPE * v) / total;
+        p.append(svg('rect', { x, y: 0, width: w, height: STRIPE, fill: this.color(side) }));
+        x += w;
+      }
+    }
+    return `url(#${id})`;
+  }
+
+  /** A cross-hatch on white: each tied side draws one direction of the lattice. */
+  hatch(parts) {
+    const id = this.patternId('contested', parts.map(([s]) => [s, 0]));
+    if (!this.made.has(id)) {
+      const p = this.pattern(id, HATCH);
+      p.append(svg('rect', { x: 0, y: 0, width: HATCH, height: HATCH, fill: '#ffffff' }));
+      parts.forEach(([side], i) => {
+        const bar = i % 2 === 0
+          ? { x: 0, y: 0, width: 2.5, height: HATCH }
+          : { x: 0, y: 0, width: HATCH, height: 2.5 };
+        p.append(svg('rect', { ...bar, fill: this.color(side) }));
+      });
+    }
+    return `url(#${id})`;
+  }
+
+  patternId(kind, parts) {
+    // Side ids may hold any character; their index in meta is a safe stand-in.
+    return `fl-${kind}-${parts.map(([s, v]) => `${this.index.get(s) ?? 'x'}_${v}`).join('-')}`;
+  }
+
+  pattern(id, size) {
+    const p = svg('pattern', {
+      id, width: size, height: size, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)',
+    });
+    this.defs.append(p);
+    this.made.add(id);
+    return p;
+  }
+}
+
+/** [side, share] pairs with a positive share, largest first. */
+export function sharesOf(state) {
+  if (!state || !state.shares) return [];
+  return Object.entries(state.shares)
+    .filter(([, v]) => v > 0)
+    .sort((a, b) => b[1] - a[1]);
+}
+
+/** Creates an SVG element with attributes. */
+export function svg(tag, attrs = {}) {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  return el;
+}

@@ -1,0 +1,153 @@
+// The stats panel (km² and share per side on the shown date, change since the
+// previous day) and the stacked area chart. All numbers come from one
+// /api/stats?from=&to= series fetched at start; nothing is recomputed here
+// except the day-to-day difference.
+
+/* global uPlot */
+
+import { addDays, formatDate, longDate, parseDate, shortDate } from './dates.js';
+import { UNASSIGNED_COLOR } from './palette.js';
+import { delta, h, km2, percent } from './format.js';
+import { swatch } from './popup.js';
+
+/** StatsPanel renders the table into tableBox and the chart into chartBox. */
+export class StatsPanel {
+  /** series: the /api/stats answer; palette: a Palette; onPick(date): a chart click. */
+  constructor(tableBox, chartBox, { series, palette, onPick }) {
+    this.tableBox = tableBox;
+    this.chartBox = chartBox;
+    this.palette = palette;
+    this.onPick = onPick;
+    this.sides = series.sides ?? palette.sides.map((s) => s.id);
+    this.entries = [...series.series].sort((a, b) => (a.date < b.date ? -1 : 1));
+    this.date = null;
+    this.chart = null;
+  }
+
+  /** The series entry in force on date: the latest one not after it. */
+  entryAt(date) {
+    let lo = 0;
+    let hi = this.entries.length - 1;
+    let found = null;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.entries[mid].date <= date) {
+        found = this.entries[mid];
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
+  }
+
+  show(date) {
+    this.date = date;
+    this.renderTable(date);
+    if (this.chart) this.chart.redraw(false, false);
+  }
+
+  renderTable(date) {
+    const now = this.entryAt(date);
+    if (!now) {
+      this.tableBox.replaceChildren(h('p', { class: 'muted' }, `No statistics for ${date}.`));
+      return;
+    }
+    const before = this.entryAt(addDays(date, -1));
+    const rows = this.sides.map((side) => {
+      const cur = now.sides[side] ?? { km2: 0, share: 0 };
+      const prev = before?.sides[side];
+      return row(side, this.palette.name(side), this.palette.color(side), cur.km2, cur.share,
+        prev ? cur.km2 - prev.km2 : null);
+    });
+    if (now.unassigned_km2 > 0 || (before && before.unassigned_km2 > 0)) {
+      rows.push(row('unassigned', 'Unassigned', UNASSIGNED_COLOR, now.unassigned_km2,
+        now.total_km2 > 0 ? now.unassigned_km2 / now.total_km2 : 0,
+        before ? now.unassigned_km2 - before.unassigned_km2 : null));
+    }
+    this.tableBox.replaceChildren(h('table', { class: 'stats', dataset: { date: now.date, shown: date } },
+      h('caption', {}, `On ${longDate(date)}; Δ day: change since the day before`),
+      h('thead', {}, h('tr', {},
+        h('th', { scope: 'col' }, 'Side'), h('th', { scope: 'col', class: 'num' }, 'km²'),
+        h('th', { scope: 'col', class: 'num' }, 'Share'),
+        h('th', { scope: 'col', class: 'num', title: 'Change in km² since the previous day' }, 'Δ day'))),
+      h('tbody', {}, rows),
+      h('tfoot', {}, h('tr', {},
+        h('th', { scope: 'row' }, 'Total'),
+        h('td', { class: 'num km2', dataset: { value: String(now.total_km2) } }, km2(now.total_km2)),
+        h('td', { class: 'num' }, ''), h('td', { class: 'num' }, '')))));
+  }
+
+  /** Builds the chart; call once the box has its size. */
+  drawChart() {
+    const xs = this.entries.map((e) => parseDate(e.date) / 1000);
+    // Stack bottom-up in meta order, unassigned on top, each series holding its running total.
+    const layers = this.sides.map((side) => ({
+      label: this.palette.name(side), color: this.palette.color(side), values: this.entries.map((e) => e.sides[side]?.km2 ?? 0),
+    }));
+    if (this.entries.some((e) => e.unassigned_km2 > 0)) {
+      layers.push({ label: 'Unassigned', color: UNASSIGNED_COLOR, values: this.entries.map((e) => e.unassigned_km2) });
+    }
+    const running = xs.map(() => 0);
+    const stacked = layers.map((l) => l.values.map((v, i) => (running[i] += v)));
+    // uPlot fills each series down to zero; drawing the tallest first lets each lower one paint over it.
+    const order = layers.map((_, i) => i).reverse();
+    const stepped = uPlot.paths.stepped({ align: 1 });
+    const opts = {
+      width: this.chartBox.clientWidth || 300,
+      height: 150,
+      legend: { show: false },
+      // uPlot swallows a click it takes for the end of a drag; there is no drag here.
+      cursor: { drag: { x: false, y: false, click: () => {} }, points: { show: false }, y: false },
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
+      scales: { x: { time: true }, y: { range: (u, min, max) => [0, max * 1.02] } },
+      axes: [
+        { values: (u, ticks) => ticks.map((t) => shortDate(t * 1000)), size: 28, font: '11px system-ui, sans-serif', gap: 3 },
+        { size: 42, font: '11px system-ui, sans-serif', label: 'km²', labelSize: 14, labelFont: '11px system-ui, sans-serif' },
+      ],
+      series: [{}, ...order.map((i) => ({
+        label: layers[i].label, stroke: layers[i].color, fill: layers[i].color, width: 1, paths: stepped, points: { show: false },
+      }))],
+      hooks: { draw: [(u) => this.drawMarker(u)] },
+    };
+    this.chart = new uPlot(opts, [xs, ...order.map((i) => stacked[i])], this.chartBox);
+    this.chart.over.addEventListener('click', (e) => this.chartClick(e));
+    new ResizeObserver(() => {
+      const w = this.chartBox.clientWidth;
+      if (w > 0 && w !== this.chart.width) this.chart.setSize({ width: w, height: 150 });
+    }).observe(this.chartBox);
+  }
+
+  drawMarker(u) {
+    if (!this.date) return;
+    const x = Math.round(u.valToPos(parseDate(this.date) / 1000, 'x', true));
+    const { ctx } = u;
+    ctx.save();
+    ctx.strokeStyle = '#111111';
+    ctx.lineWidth = 2 * devicePixelRatio;
+    ctx.beginPath();
+    ctx.moveTo(x, u.bbox.top);
+    ctx.lineTo(x, u.bbox.top + u.bbox.height);
+    ctx.stroke();
+    ctx.restore();
+  }
+
+  chartClick(e) {
+    // Position from the event itself: uPlot's cursor may lag a click that came without a move.
+    const left = e.clientX - this.chart.over.getBoundingClientRect().left;
+    const secs = this.chart.posToVal(left, 'x');
+    // Snap to the nearest whole day, then keep it inside the series.
+    const date = formatDate(Math.round(secs / 86400) * 86400000);
+    const first = this.entries[0].date;
+    const last = this.entries[this.entries.length - 1].date;
+    this.onPick(date < first ? first : date > last ? last : date);
+  }
+}
+
+function row(side, name, color, area, share, change) {
+  return h('tr', { dataset: { side } },
+    h('th', { scope: 'row' }, swatch(color), name),
+    h('td', { class: 'num km2', dataset: { value: String(area) } }, km2(area)),
+    h('td', { class: 'num share', dataset: { value: String(share) } }, percent(share)),
+    h('td', { class: `num delta${change > 0 ? ' up' : change < 0 ? ' down' : ''}` }, change === null ? '—' : delta(change)));
+}

@@ -1,0 +1,108 @@
+// The time controls: slider with ticks on change dates, ±1 day buttons,
+// play/pause and the large date label. It only reports wanted dates; main.js
+// decides what showing a date means.
+
+import { addDays, daysBetween, longDate, weekday } from './dates.js';
+
+const PLAY_STEP_MS = 800;
+
+/** Timeline wires the controls found under root to onPick(date, how). */
+export class Timeline {
+  /**
+   * first/last: the dataset's date range; changeDates: dates that get a tick;
+   * onPick(date, how) with how "drag" (slider moving), "commit" (a deliberate
+   * step) or "play" (playback).
+   */
+  constructor(root, { first, last, changeDates, onPick }) {
+    this.first = first;
+    this.last = last;
+    this.onPick = onPick;
+    this.date = first;
+    this.timer = null;
+    this.slider = root.querySelector('#slider');
+    this.label = root.querySelector('#date-label');
+    this.sub = root.querySelector('#date-sub');
+    this.playButton = root.querySelector('#play');
+    this.slider.min = '0';
+    this.slider.max = String(daysBetween(first, last));
+    this.slider.step = '1';
+    this.drawTicks(root.querySelector('#ticks'), changeDates);
+    // The controls stay disabled in the HTML until there is a date range to move in.
+    for (const el of root.querySelectorAll('button, input')) el.disabled = false;
+
+    this.slider.addEventListener('input', () => this.pick(addDays(first, Number(this.slider.value)), 'drag'));
+    // "change" fires once the thumb is released (or after a key press): that is a history entry.
+    this.slider.addEventListener('change', () => this.pick(addDays(first, Number(this.slider.value)), 'commit'));
+    root.querySelector('#prev-day').addEventListener('click', () => this.step(-1));
+    root.querySelector('#next-day').addEventListener('click', () => this.step(1));
+    this.playButton.addEventListener('click', () => (this.timer ? this.pause() : this.play()));
+  }
+
+  drawTicks(box, changeDates) {
+    const span = Math.max(1, daysBetween(this.first, this.last));
+    for (const d of changeDates) {
+      if (d < this.first || d > this.last) continue;
+      const tick = document.createElement('span');
+      tick.className = 'tick';
+      // The thumb's centre runs from thumb/2 to 100% - thumb/2: ticks must follow it.
+      tick.style.left = `calc(var(--thumb) / 2 + (100% - var(--thumb)) * ${daysBetween(this.first, d) / span})`;
+      tick.title = d;
+      box.append(tick);
+    }
+  }
+
+  /** Shows date on the controls without reporting it. */
+  set(date) {
+    this.date = date;
+    this.slider.value = String(daysBetween(this.first, date));
+    this.slider.setAttribute('aria-valuetext', longDate(date));
+    this.label.textContent = longDate(date);
+    this.label.dataset.date = date;
+    this.sub.textContent = `${weekday(date)} · ${date} · day ${daysBetween(this.first, date) + 1} of ${daysBetween(this.first, this.last) + 1}`;
+  }
+
+  pick(date, how) {
+    if (date === this.date && how === 'drag') return;
+    this.set(date);
+    this.onPick(date, how);
+  }
+
+  /** Moves n days, staying in range. */
+  step(n) {
+    this.pause();
+    const next = addDays(this.date, n);
+    if (next < this.first || next > this.last) return;
+    this.pick(next, 'commit');
+  }
+
+  play() {
+    // Playing from the last date starts again from the first.
+    if (this.date >= this.last) this.pick(this.first, 'play');
+    this.timer = setInterval(() => {
+      if (this.date >= this.last) {
+        this.pause();
+        return;
+      }
+      this.pick(addDays(this.date, 1), 'play');
+    }, PLAY_STEP_MS);
+    this.playButton.setAttribute('aria-pressed', 'true');
+    this.playButton.setAttribute('aria-label', 'Pause');
+    this.playButton.title = 'Pause (space)';
+    this.playButton.classList.add('playing');
+  }
+
+  pause() {
+    if (!this.timer) return;
+    clearInterval(this.timer);
+    this.timer = null;
+    this.playButton.setAttribute('aria-pressed', 'false');
+    this.playButton.setAttribute('aria-label', 'Play');
+    this.playButton.title = 'Play (space)';
+    this.playButton.classList.remove('playing');
+    this.onPick(this.date, 'commit');
+  }
+
+  get playing() {
+    return this.timer !== null;
+  }
+}
