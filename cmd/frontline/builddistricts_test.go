@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb/geojson"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const bdPlaces = `id,name_en,name_ar,aliases,lon,lat,kind,coord_source
+west,West,غرب,,37.10,36.20,residential,test
+east,East,شرق,Sharq,37.12,36.20,residential,test
+north,North,,,37.11,36.21,park,test
+`
+
+const bdOutline = `{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[37.09,36.19],[37.13,36.19],[37.13,36.22],[37.09,36.22],[37.09,36.19]]]}}`
+
+// writeFiles writes name → content into a new temporary directory.
+func writeFiles(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644))
+	}
+	return dir
+}
+
+func TestBuildDistrictsCommand(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		args      []string // DIR is replaced by the temporary directory
+		wantOut   string
+		wantErr   string
+		districts int
+	}{
+		{"default buffer", []string{"--places", "DIR/p.csv", "--out", "DIR/d.geojson"},
+			"wrote DIR/d.geojson: 3 districts from 3 places, ", "", 3},
+		{"outline", []string{"--places", "DIR/p.csv", "--outline", "DIR/o.geojson", "--out", "DIR/d.geojson"},
+			// GeographicLib's Planimeter gives 11974629.6 m² for the square.
+			"wrote DIR/d.geojson: 3 districts from 3 places, 11.975 km² (WGS84 ellipsoid), 0 warning(s)\n", "", 3},
+		{"separate discs are thin", []string{"--places", "DIR/p.csv", "--out", "DIR/d.geojson", "--buffer", "300", "--thin", "400"},
+			// Three separate 64-gons of radius 300 m: 3 × 32 × 300² × sin(2π/64) = 846868 m².
+			"wrote DIR/d.geojson: 3 districts from 3 places, 0.847 km² (WGS84 ellipsoid), 3 warning(s)\n",
+			`warning: district "east" (line 3) is thin: the largest circle inside it has a radius of 300 m (under 400 m); check its place against its neighbours`, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := writeFiles(t, map[string]string{"p.csv": bdPlaces, "o.geojson": bdOutline})
+			args := make([]string, len(tc.args))
+			for i, a := range tc.args {
+				args[i] = strings.ReplaceAll(a, "DIR", dir)
+			}
+			var stdout, stderr bytes.Buffer
+			require.NoError(t, runBuildDistricts(args, &stdout, &stderr), stderr.String())
+			assert.Contains(t, stdout.String(), strings.ReplaceAll(tc.wantOut, "DIR", dir))
+			if tc.wantErr == "" {
+				assert.Empty(t, stderr.String())
+			} else {
+				assert.Contains(t, stderr.String(), tc.wantErr)
+			}
+			data, err := os.ReadFile(filepath.Join(dir, "d.geojson"))
+			require.NoError(t, err)
+			fc, err := geojson.UnmarshalFeatureCollection(data)
+			require.NoError(t, err)
+			assert.Len(t, fc.Features, tc.districts)
+			entries, err := os.ReadDir(dir)
+			require.NoError(t, err)
+			assert.Len(t, entries, 3, "no temporary file is left")
+		})
+	}
+}
+
+func TestBuildDistrictsCommandStdout(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"p.csv": bdPlaces})
+	var stdout, stderr bytes.Buffer
+	require.NoError(t, runBuildDistricts([]string{"--places", filepath.Join(dir, "p.csv"), "--out", "-"}, &stdout, &stderr))
+	assert.True(t, strings.HasPrefix(stdout.String(), `{"type":"FeatureCollection","features":[`+"\n"))
+	assert.Contains(t, stderr.String(), "wrote standard output: 3 districts")
+}
+
+func TestBuildDistrictsCommandErrors(t *testing.T) {
+	close := strings.Replace(bdPlaces, "37.12,36.20", "37.1002,36.20", 1)
+	bad := bdPlaces + "west,W2,,,371,36.2,,\n,X,,,1,2,,\n"
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		args  []string
+		want  []string
+	}{
+		{"no flags", nil, nil, []string{"give --places FILE and --out FILE"}},
+		{"argument", nil, []string{"--places", "DIR/p.csv", "--out", "DIR/d.geojson", "extra"}, []string{`unexpected argument "extra"`}},
+		{"outline and buffer", map[string]string{"p.csv": bdPlaces},
+			[]string{"--places", "DIR/p.csv", "--out", "DIR/d.geojson", "--outline", "DIR/o.geojson", "--buffer", "900"},
+			[]string{"give either --outline or --buffer"}},
+		{"missing places file", nil, []string{"--places", "DIR/p.csv", "--out", "DIR/d.geojson"}, []string{"open DIR/p.csv: no such file or directory"}},
+		{"bad rows", map[string]string{"p.csv": bad}, []string{"--places", "DIR/p.csv", "--out", "DIR/d.geojson"}, []string{
+			`DIR/p.csv:5: duplicate id "west" (first used on line 2): ids must be unique`,
+			"DIR/p.csv:5: lon 371 is out of range [-180, 180]",
+			"DIR/p.csv:6: empty id"}},
+		{"too close", map[string]string{"p.csv": close}, []string{"--places", "DIR/p.csv", "--out", "DIR/d.geojson"}, []string{
+			`DIR/p.csv: places "east" (line 3) and "west" (line 2) are 18.0 m apart, closer than the minimum distance 50 m`}},
+		{"bad outline", map[string]string{"p.csv": bdPlaces, "o.geojson": `{"type":"Point","coordinates":[1,2]}`},
+			[]string{"--places", "DIR/p.csv", "--out", "DIR/d.geojson", "--outline", "DIR/o.geojson"},
+			[]string{`DIR/o.geojson: GeoJSON type "Point"`}},
+		{"bad buffer", map[string]string{"p.csv": bdPlaces}, []string{"--places", "DIR/p.csv", "--out", "DIR/d.geojson", "--buffer", "-3"},
+			[]string{"--buffer -3: give a radius in metres greater than 0"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := writeFiles(t, tc.files)
+			args := make([]string, len(tc.args))
+			for i, a := range tc.args {
+				args[i] = strings.ReplaceAll(a, "DIR", dir)
+			}
+			var stdout, stderr bytes.Buffer
+			err := runBuildDistricts(args, &stdout, &stderr)
+			require.Error(t, err)
+			for _, w := range tc.want {
+				assert.Contains(t, err.Error(), strings.ReplaceAll(w, "DIR", dir))
+			}
+			_, statErr := os.Stat(filepath.Join(dir, "d.geojson"))
+			assert.True(t, os.IsNotExist(statErr), "no output file on error")
+		})
+	}
+}
