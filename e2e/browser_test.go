@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/frontline/frontline/data"
 	"io"
 	"log/slog"
 	"maps"
@@ -37,7 +38,7 @@ const screenshotEnv = "FRONTLINE_SCREENSHOT"
 // dataset is the one place that picks the data the browser test runs on.
 func dataset(t *testing.T) *geo.Dataset {
 	t.Helper()
-	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "geo/testdata/small")
+	ds, err := geo.LoadDir(data.Default(), data.DefaultName)
 	require.NoError(t, err)
 	return ds
 }
