@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"sort"
 )
 
 // Meta describes a dataset (dataset.json).
@@ -23,6 +24,10 @@ type Meta struct {
 	NameProperty string `json:"name_property,omitempty"`
 	// MergeDuplicateIDs joins features sharing an id into one district.
 	MergeDuplicateIDs bool `json:"merge_duplicate_ids,omitempty"`
+	// GapWidthM is the width in metres of the gaps between districts (streets
+	// between digitised neighbourhoods) that territories close; 0 for layers
+	// that tile exactly, such as the output of build-districts.
+	GapWidthM float64 `json:"gap_width_m,omitempty"`
 }
 
 // Dataset files, in the order they are read.
@@ -85,8 +90,11 @@ func Load(fsys fs.FS, name string, opt LoadOptions) (*Dataset, error) {
 		dec := json.NewDecoder(bytes.NewReader(b))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&ds.Meta); err != nil {
-			ps.errorf(label(MetaFile), jsonErrorLine(b, err), "%v (known fields: title, description, attribution, license, id_property, name_property, merge_duplicate_ids)", err)
+			ps.errorf(label(MetaFile), jsonErrorLine(b, err), "%v (known fields: title, description, attribution, license, id_property, name_property, merge_duplicate_ids, gap_width_m)", err)
 		}
+	}
+	if ds.Meta.GapWidthM < 0 || ds.Meta.GapWidthM > 1000 {
+		ps.errorf(label(MetaFile), 0, "gap_width_m %v is out of range: give the street width between districts in metres, 0 to 1000", ds.Meta.GapWidthM)
 	}
 	if ds.Meta.Title == "" {
 		ds.Meta.Title = path.Base(name)
@@ -187,6 +195,28 @@ func (d *Dataset) CheckDate(date Date) error {
 		return Errorf(KindOutOfRange, "%s is before the dataset begins: it covers %s (later dates give the last state)", date, r)
 	}
 	return nil
+}
+
+// EffectiveDate returns the change date whose state holds on date: the
+// last change date on or before it. Territories and frontlines change only
+// then, so they are computed per effective date.
+func (d *Dataset) EffectiveDate(date Date) Date {
+	dates := d.tl.dates
+	i := sort.Search(len(dates), func(i int) bool { return dates[i] > date })
+	if i == 0 {
+		return dates[0]
+	}
+	return dates[i-1]
+}
+
+// Controllers returns the controller of every district on date, indexed
+// like Districts.
+func (d *Dataset) Controllers(date Date) []string {
+	out := make([]string, len(d.Districts))
+	for i := range d.Districts {
+		out[i] = d.Controller(d.StateOn(i, date))
+	}
+	return out
 }
 
 // StateOn returns the state of district i on date.

@@ -13,6 +13,7 @@ done
 [ -x bin/frontline ] || { echo "bench-http: run make build first" >&2; exit 1; }
 
 tmp=$(mktemp -d)
+chmod 755 "$tmp" # nginx workers run as www-data and must read the file
 trap 'kill $fl_pid 2>/dev/null; nginx -c "$tmp/nginx.conf" -s stop 2>/dev/null; rm -rf "$tmp"' EXIT
 fl_port=18080
 ng_port=18081
@@ -23,6 +24,8 @@ for _ in $(seq 50); do curl -fs "http://127.0.0.1:$fl_port/healthz" >/dev/null &
 
 mkdir -p "$tmp/www"
 curl -fs "http://127.0.0.1:$fl_port/api/snapshot/$date" -o "$tmp/www/snapshot.geojson"
+# frontline's own gzip bytes, for nginx's gzip_static: the same bytes again.
+curl -fs -H "Accept-Encoding: gzip" "http://127.0.0.1:$fl_port/api/snapshot/$date" -o "$tmp/www/snapshot.geojson.gz"
 cat >"$tmp/nginx.conf" <<NGINX
 worker_processes auto;
 pid $tmp/nginx.pid;
@@ -35,19 +38,34 @@ http {
 		listen 127.0.0.1:$ng_port;
 		root $tmp/www;
 		etag on;
+		gzip_static on;
 	}
 }
 NGINX
 nginx -c "$tmp/nginx.conf"
 sleep 0.3
+# Both must answer 200 with the same bytes, or the comparison means nothing.
+cmp <(curl -fs "http://127.0.0.1:$ng_port/snapshot.geojson") "$tmp/www/snapshot.geojson" ||
+	{ echo "bench-http: nginx does not serve the snapshot (see $tmp/nginx-error.log)" >&2; exit 1; }
 
 run() {
-	wrk -t2 -c32 -d"${secs}s" "$1" | awk '/Requests\/sec/ {print $2}'
+	out=$(wrk -t2 -c32 -d"${secs}s" "$@")
+	if grep -q "Non-2xx" <<<"$out"; then
+		echo "bench-http: $1 answered errors:" >&2
+		echo "$out" >&2
+		exit 1
+	fi
+	awk '/Requests\/sec/ {print $2}' <<<"$out"
 }
-bytes=$(wc -c <"$tmp/www/snapshot.geojson")
-ng=$(run "http://127.0.0.1:$ng_port/snapshot.geojson")
-fl=$(run "http://127.0.0.1:$fl_port/api/snapshot/$date")
-echo "snapshot $date: $bytes bytes, uncompressed, wrk -t2 -c32 -d${secs}s"
-echo "nginx     $ng req/s"
-echo "frontline $fl req/s"
-awk -v a="$fl" -v b="$ng" 'BEGIN { printf "ratio     %.0f%% of nginx\n", 100*a/b }'
+compare() {
+	local label=$1
+	shift
+	ng=$(run "$@" "http://127.0.0.1:$ng_port/snapshot.geojson")
+	fl=$(run "$@" "http://127.0.0.1:$fl_port/api/snapshot/$date")
+	echo "$label, wrk -t2 -c32 -d${secs}s"
+	echo "  nginx     $ng req/s"
+	echo "  frontline $fl req/s"
+	awk -v a="$fl" -v b="$ng" 'BEGIN { printf "  ratio     %.0f%% of nginx\n", 100*a/b }'
+}
+compare "snapshot $date, $(wc -c <"$tmp/www/snapshot.geojson") bytes uncompressed"
+compare "snapshot $date, $(wc -c <"$tmp/www/snapshot.geojson.gz") bytes gzip" -H "Accept-Encoding: gzip"

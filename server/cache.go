@@ -79,38 +79,43 @@ func acceptsGzip(header string) bool {
 	return false
 }
 
-// cache computes each key once, even under concurrent requests for the
+// once computes each key once, even under concurrent requests for the
 // same uncomputed key; failures are not kept, so a later request retries.
-type cache struct {
+type once[T any] struct {
 	mu sync.Mutex
-	m  map[string]*cacheEntry
+	m  map[string]*onceEntry[T]
 }
 
-type cacheEntry struct {
+type onceEntry[T any] struct {
 	done chan struct{}
-	resp *response
+	val  T
 	err  error
 }
 
-func newCache() *cache { return &cache{m: map[string]*cacheEntry{}} }
+func newOnce[T any]() *once[T] { return &once[T]{m: map[string]*onceEntry[T]{}} }
 
-func (c *cache) get(key string, compute func() (*response, error)) (*response, error) {
+func (c *once[T]) get(key string, compute func() (T, error)) (T, error) {
 	c.mu.Lock()
 	if e, ok := c.m[key]; ok {
 		c.mu.Unlock()
 		<-e.done
-		return e.resp, e.err
+		return e.val, e.err
 	}
-	e := &cacheEntry{done: make(chan struct{})}
+	e := &onceEntry[T]{done: make(chan struct{})}
 	c.m[key] = e
 	c.mu.Unlock()
 
-	e.resp, e.err = compute()
+	e.val, e.err = compute()
 	if e.err != nil {
 		c.mu.Lock()
 		delete(c.m, key)
 		c.mu.Unlock()
 	}
 	close(e.done)
-	return e.resp, e.err
+	return e.val, e.err
 }
+
+// cache holds response bytes by key.
+type cache = once[*response]
+
+func newCache() *cache { return newOnce[*response]() }

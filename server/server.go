@@ -32,7 +32,8 @@ type Deps struct {
 
 // Config tunes the server; zero values take the defaults.
 type Config struct {
-	// RequestTimeout bounds the work of one request (default 30 s).
+	// RequestTimeout bounds reading a request and writing its response
+	// (default 30 s); http.Server closes connections that take longer.
 	RequestTimeout time.Duration
 	// ShutdownTimeout bounds graceful shutdown (default 10 s).
 	ShutdownTimeout time.Duration
@@ -55,6 +56,8 @@ type Server struct {
 	assets          map[string]*response
 	// geometry of each district, marshalled once for snapshots.
 	geomJSON [][]byte
+	geometry *geometry
+	pairs    []string // every side pair "a|b", for series columns
 }
 
 // New builds the server and computes the responses that depend only on
@@ -76,7 +79,8 @@ func New(deps Deps, cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{deps: deps, cfg: cfg, log: log, cache: newCache()}
+	s := &Server{deps: deps, cfg: cfg, log: log, cache: newCache(),
+		geometry: newGeometry(deps.Dataset), pairs: sidePairs(deps.Dataset.Sides)}
 	if err := s.precompute(); err != nil {
 		return nil, err
 	}
@@ -101,7 +105,6 @@ func (s *Server) routes() *echo.Echo {
 		ExposeHeaders: []string{"ETag", "Content-Length"},
 		MaxAge:        86400,
 	}))
-	e.Use(middleware.ContextTimeout(s.cfg.RequestTimeout))
 
 	get := func(path string, h echo.HandlerFunc) {
 		e.Match([]string{http.MethodGet, http.MethodHead}, path, h)
@@ -114,6 +117,8 @@ func (s *Server) routes() *echo.Echo {
 	get("/api/snapshot/:date", s.getSnapshot)
 	get("/api/stats", s.getSeries)
 	get("/api/stats/:date", s.getStats)
+	get("/api/territory/:date", s.getTerritory)
+	get("/api/frontlines/:date", s.getFrontlines)
 	get("/api/changes", s.getChanges)
 	get("/api/changes/summary", s.getChangesSummary)
 	get("/*", s.getAsset)

@@ -14,10 +14,12 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/paulmach/orb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/geo/geodesic"
 	"github.com/frontline/frontline/server"
 )
 
@@ -79,6 +81,8 @@ func TestGolden(t *testing.T) {
 		{"/api/stats/2016-11-28?baseline=2016-11-15&of=opposition", "application/json", "stats-baseline.json"},
 		{"/api/stats?from=2016-11-15&to=2016-11-21", "application/json", "series.json"},
 		{"/api/changes?from=2016-11-15&to=2016-12-22", "application/geo+json", "changes.geojson"},
+		{"/api/territory/2016-11-20", "application/geo+json", "territory-2016-11-20.geojson"},
+		{"/api/frontlines/2016-11-20", "application/geo+json", "frontlines-2016-11-20.geojson"},
 		{"/api/changes/summary?from=2016-11-15&to=2016-12-22", "application/json", "changes-summary.json"},
 	}
 	for _, tt := range tests {
@@ -226,6 +230,78 @@ func TestSnapshotIsRFC7946(t *testing.T) {
 		"north-west": "government", "north-east": "opposition", "south-west": "government",
 		"south-east": "contested", "islands": "sdf",
 	}, got)
+}
+
+// The small dataset's fronts are known cell edges (lengths from package
+// geodesic, itself checked against GeographicLib): the test checks which
+// edges form each front, and that the point contact of north-east and
+// islands and the outer edge do not count.
+func TestFrontlinesAndTerritories(t *testing.T) {
+	h := newServer(t).Handler()
+	meridian := geodesic.Distance(orb.Point{37.11, 36.20}, orb.Point{37.11, 36.21}) / 1000
+	meridianN := geodesic.Distance(orb.Point{37.11, 36.21}, orb.Point{37.11, 36.22}) / 1000
+	parallel := geodesic.Distance(orb.Point{37.11, 36.21}, orb.Point{37.12, 36.21}) / 1000
+	hole := geodesic.Length(orb.LineString{{37.114, 36.204}, {37.116, 36.204}, {37.116, 36.206}, {37.114, 36.206}, {37.114, 36.204}}) / 1000
+	tests := []struct {
+		date string
+		want map[string]float64
+	}{
+		// NW,SW government; NE,SE opposition; islands (SE's hole and the square east of SE) SDF.
+		{"2016-11-15", map[string]float64{"government|opposition": meridian + meridianN, "opposition|sdf": hole + meridian}},
+		// NE turns government: the NW–NE edge is no front, the NE–SE edge is.
+		{"2016-11-20", map[string]float64{"government|opposition": meridian + parallel, "opposition|sdf": hole + meridian}},
+		// All government but the SDF islands.
+		{"2016-12-22", map[string]float64{"government|sdf": hole + meridian}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.date, func(t *testing.T) {
+			rec := get(t, h, "/api/frontlines/"+tt.date)
+			require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+			var fc struct {
+				Features []struct {
+					Geometry struct {
+						Type string
+					}
+					Properties struct {
+						Sides    []string
+						LengthKm float64 `json:"length_km"`
+					}
+				}
+			}
+			require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &fc))
+			got := map[string]float64{}
+			for _, f := range fc.Features {
+				assert.Equal(t, "MultiLineString", f.Geometry.Type)
+				got[strings.Join(f.Properties.Sides, "|")] = f.Properties.LengthKm
+			}
+			require.Len(t, got, len(tt.want), "%v", got)
+			for k, v := range tt.want {
+				assert.InEpsilon(t, v, got[k], 1e-9, k)
+			}
+		})
+	}
+
+	// Territory areas are the stats' areas: the districts tile exactly.
+	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
+	require.NoError(t, err)
+	d, _ := geo.ParseDate("2016-11-15")
+	st, err := ds.Stats(d)
+	require.NoError(t, err)
+	rec := get(t, h, "/api/territory/2016-11-15")
+	var fc struct {
+		Features []struct {
+			ID         string
+			Properties struct {
+				AreaKm2   float64 `json:"area_km2"`
+				Districts int
+			}
+		}
+	}
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &fc))
+	require.Len(t, fc.Features, 3)
+	for _, f := range fc.Features {
+		assert.InEpsilon(t, st.Sides[f.ID].Km2, f.Properties.AreaKm2, 1e-9, f.ID)
+	}
 }
 
 func TestHealth(t *testing.T) {

@@ -56,10 +56,17 @@ func (s *Server) getStats(c echo.Context) error {
 }
 
 type seriesBody struct {
-	From   geo.Date    `json:"from"`
-	To     geo.Date    `json:"to"`
-	Sides  []string    `json:"sides"`
-	Series []geo.Stats `json:"series"`
+	From   geo.Date      `json:"from"`
+	To     geo.Date      `json:"to"`
+	Sides  []string      `json:"sides"`
+	Pairs  []string      `json:"pairs"`
+	Series []seriesEntry `json:"series"`
+}
+
+type seriesEntry struct {
+	geo.Stats
+	// FrontlinesKm is the length of the front per side pair "a|b".
+	FrontlinesKm map[string]float64 `json:"frontlines_km"`
 }
 
 // getSeries answers the daily series as JSON, or CSV in km² with
@@ -81,18 +88,26 @@ func (s *Server) getSeries(c echo.Context) error {
 	c.Response().Header().Add("Vary", "Accept")
 	key := "series/" + rg.First.String() + "/" + rg.Last.String() + "/" + format
 	r, err := s.cached(key, rg.Last, func() (*response, error) {
-		series, err := s.deps.Dataset.Series(rg.First, rg.Last)
+		stats, err := s.deps.Dataset.Series(rg.First, rg.Last)
 		if err != nil {
 			return nil, err
+		}
+		series := make([]seriesEntry, len(stats))
+		for i, st := range stats {
+			km, err := s.frontlineKm(st.Date)
+			if err != nil {
+				return nil, err
+			}
+			series[i] = seriesEntry{Stats: st, FrontlinesKm: km}
 		}
 		sides := make([]string, len(s.deps.Dataset.Sides))
 		for i, sd := range s.deps.Dataset.Sides {
 			sides[i] = sd.ID
 		}
 		if format == "csv" {
-			return newResponse(ctypeCSV, seriesCSV(sides, series)), nil
+			return newResponse(ctypeCSV, seriesCSV(sides, s.pairs, series)), nil
 		}
-		return jsonResponse(ctypeJSON, seriesBody{From: rg.First, To: rg.Last, Sides: sides, Series: series})
+		return jsonResponse(ctypeJSON, seriesBody{From: rg.First, To: rg.Last, Sides: sides, Pairs: s.pairs, Series: series})
 	})
 	if err != nil {
 		return err
@@ -103,17 +118,25 @@ func (s *Server) getSeries(c echo.Context) error {
 	return r.serve(c, s.cacheControl())
 }
 
-// seriesCSV writes date,<side>…,unassigned,total in km².
-func seriesCSV(sides []string, series []geo.Stats) []byte {
+// seriesCSV writes date,<side>…,unassigned,total in km², then the
+// frontline length in km of each side pair as front:<a>|<b>.
+func seriesCSV(sides, pairs []string, series []seriesEntry) []byte {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
-	_ = w.Write(append(append([]string{"date"}, sides...), "unassigned", "total"))
+	head := append(append([]string{"date"}, sides...), "unassigned", "total")
+	for _, p := range pairs {
+		head = append(head, "front:"+p)
+	}
+	_ = w.Write(head)
 	for _, st := range series {
 		rec := []string{st.Date.String()}
 		for _, sd := range sides {
 			rec = append(rec, km2(st.Sides[sd].Km2))
 		}
 		rec = append(rec, km2(st.UnassignedKm2), km2(st.TotalKm2))
+		for _, p := range pairs {
+			rec = append(rec, km2(st.FrontlinesKm[p]))
+		}
 		_ = w.Write(rec)
 	}
 	w.Flush()
