@@ -3,7 +3,9 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -179,4 +181,42 @@ func (s *Server) requestLog() echo.MiddlewareFunc {
 
 func (s *Server) health(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok", "dataset": s.deps.Dataset.Version, "version": s.cfg.Version})
+}
+
+// Get answers a GET of target (a path with query) in process, as a client
+// would see it: the export command writes the API's own bytes this way.
+// A non-200 answer becomes an error carrying the problem's detail.
+func (s *Server) Get(target string) ([]byte, error) {
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	rec := &memoryWriter{header: http.Header{}}
+	s.e.ServeHTTP(rec, req)
+	if rec.status != http.StatusOK {
+		var p problem
+		_ = json.Unmarshal(rec.body.Bytes(), &p)
+		return nil, fmt.Errorf("GET %s: %d %s", target, rec.status, p.Detail)
+	}
+	return rec.body.Bytes(), nil
+}
+
+// memoryWriter is the http.ResponseWriter behind Get.
+type memoryWriter struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (w *memoryWriter) Header() http.Header { return w.header }
+
+func (w *memoryWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+}
+
+func (w *memoryWriter) Write(b []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	return w.body.Write(b)
 }

@@ -25,6 +25,7 @@ func commands() []command {
 		{"serve", "serve the API and the map (default dataset: embedded Aleppo 2016)", runServe},
 		{"stats", "km² and share held by each side on a date, or a daily series", runStats},
 		{"changes", "what changed hands between two dates", runChanges},
+		{"export", "write every day's snapshot, territory and frontlines GeoJSON plus stats.csv and changes.csv", runExport},
 		{"validate", "check a dataset directory and list every problem", runValidate},
 		{"build-districts", "build Thiessen district polygons from named points", runBuildDistricts},
 	}
