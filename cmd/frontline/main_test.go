@@ -67,7 +67,9 @@ func TestCLI(t *testing.T) {
 }
 
 // squeeze folds runs of spaces so table alignment does not matter.
-func squeeze(s string) string { return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == ' ' }), " ") }
+func squeeze(s string) string {
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == ' ' }), " ")
+}
 
 func TestValidateListsEveryProblem(t *testing.T) {
 	dir := t.TempDir()
