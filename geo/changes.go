@@ -11,10 +11,19 @@ type DistrictChange struct {
 
 // ChangeSummary totals the changes between two dates per side.
 type ChangeSummary struct {
-	Districts int
-	MovedKm2  float64
-	// Gained and Lost are km² per side, indexed like Sides; both ≥ 0.
-	Gained, Lost []float64
+	From      Date    `json:"from"`
+	To        Date    `json:"to"`
+	Districts int     `json:"districts"`
+	MovedKm2  float64 `json:"moved_km2"`
+	// Sides holds km² gained, lost and net per side id.
+	Sides map[string]SideChange `json:"sides"`
+}
+
+// SideChange is one side's ground won and lost between two dates.
+type SideChange struct {
+	GainedKm2 float64 `json:"gained_km2"`
+	LostKm2   float64 `json:"lost_km2"`
+	NetKm2    float64 `json:"net_km2"`
 }
 
 // Changes returns the districts whose shares differ between from and to,
@@ -45,18 +54,22 @@ func (d *Dataset) Changes(from, to Date) []DistrictChange {
 
 // ChangeSummary returns km² gained and lost per side between two dates.
 func (d *Dataset) ChangeSummary(from, to Date) ChangeSummary {
-	sum := ChangeSummary{Gained: make([]float64, len(d.Sides)), Lost: make([]float64, len(d.Sides))}
+	gained, lost := make([]float64, len(d.Sides)), make([]float64, len(d.Sides))
+	sum := ChangeSummary{From: from, To: to, Sides: make(map[string]SideChange, len(d.Sides))}
 	for _, ch := range d.Changes(from, to) {
 		sum.Districts++
 		sum.MovedKm2 += ch.MovedKm2
 		a := d.Districts[ch.District].AreaKm2
 		for s, v := range ch.Delta {
 			if v > 0 {
-				sum.Gained[s] += v * a
+				gained[s] += v * a
 			} else {
-				sum.Lost[s] -= v * a
+				lost[s] -= v * a
 			}
 		}
+	}
+	for s, side := range d.Sides {
+		sum.Sides[side.ID] = SideChange{GainedKm2: gained[s], LostKm2: lost[s], NetKm2: gained[s] - lost[s]}
 	}
 	return sum
 }

@@ -38,15 +38,7 @@ func (d *Dataset) Stats(date Date) (Stats, error) {
 	km2 := make([]float64, len(d.Sides))
 	var unassigned float64
 	for i := range d.Districts {
-		a := d.Districts[i].AreaKm2
-		rest := 1.0
-		for s, v := range d.StateOn(i, date).Shares() {
-			km2[s] += a * v
-			rest -= v
-		}
-		if rest > 1e-12 {
-			unassigned += a * rest
-		}
+		unassigned += spread(km2, d.Districts[i].AreaKm2, d.StateOn(i, date).Shares())
 	}
 	st := Stats{Date: date, TotalKm2: d.totalKm2, UnassignedKm2: unassigned, Sides: make(map[string]SideArea, len(d.Sides))}
 	for s, side := range d.Sides {
@@ -78,14 +70,7 @@ func (d *Dataset) Baseline(date, base Date, of string) (Baseline, error) {
 		}
 		a := d.Districts[i].AreaKm2 * was[o]
 		total += a
-		rest := 1.0
-		for s, v := range d.StateOn(i, date).Shares() {
-			km2[s] += a * v
-			rest -= v
-		}
-		if rest > 1e-12 {
-			unassigned += a * rest
-		}
+		unassigned += spread(km2, a, d.StateOn(i, date).Shares())
 	}
 	b := Baseline{Date: base, Of: of, Km2: total, UnassignedKm2: unassigned, Held: make(map[string]SideArea, len(d.Sides))}
 	for s, side := range d.Sides {
@@ -114,6 +99,20 @@ func (d *Dataset) Series(from, to Date) ([]Stats, error) {
 		out = append(out, st)
 	}
 	return out, nil
+}
+
+// spread adds area × share to each side's km2 and returns the unassigned
+// rest of the area.
+func spread(km2 []float64, area float64, shares []float64) float64 {
+	rest := 1.0
+	for s, v := range shares {
+		km2[s] += area * v
+		rest -= v
+	}
+	if rest > 1e-12 {
+		return area * rest
+	}
+	return 0
 }
 
 func ratio(a, b float64) float64 {

@@ -19,20 +19,6 @@ type changeProps struct {
 	MovedKm2 float64 `json:"moved_km2"`
 }
 
-type sideChange struct {
-	GainedKm2 float64 `json:"gained_km2"`
-	LostKm2   float64 `json:"lost_km2"`
-	NetKm2    float64 `json:"net_km2"`
-}
-
-type changesSummary struct {
-	From      geo.Date              `json:"from"`
-	To        geo.Date              `json:"to"`
-	Districts int                   `json:"districts"`
-	MovedKm2  float64               `json:"moved_km2"`
-	Sides     map[string]sideChange `json:"sides"`
-}
-
 // changeRange reads ?from=&to= for change queries; both are required.
 func (s *Server) changeRange(c echo.Context) (geo.Date, geo.Date, error) {
 	from, err := s.checkedDate(c.QueryParam("from"), "from")
@@ -78,16 +64,7 @@ func (s *Server) getChangesSummary(c echo.Context) error {
 		return err
 	}
 	r, err := s.cached("changes-summary/"+from.String()+"/"+to.String(), max(from, to), func() (*response, error) {
-		return jsonResponse(ctypeJSON, summaryBody(s.deps.Dataset, from, to))
+		return jsonResponse(ctypeJSON, s.deps.Dataset.ChangeSummary(from, to))
 	})
 	return s.serveDataset(c, r, err)
-}
-
-func summaryBody(ds *geo.Dataset, from, to geo.Date) changesSummary {
-	sum := ds.ChangeSummary(from, to)
-	out := changesSummary{From: from, To: to, Districts: sum.Districts, MovedKm2: sum.MovedKm2, Sides: map[string]sideChange{}}
-	for i, sd := range ds.Sides {
-		out.Sides[sd.ID] = sideChange{GainedKm2: sum.Gained[i], LostKm2: sum.Lost[i], NetKm2: sum.Gained[i] - sum.Lost[i]}
-	}
-	return out
 }

@@ -42,30 +42,16 @@ func runChanges(args []string, stdout, stderr io.Writer) error {
 	changes := ds.Changes(from, to)
 	sum := ds.ChangeSummary(from, to)
 	if *format == "json" {
-		type side struct {
-			Gained float64 `json:"gained_km2"`
-			Lost   float64 `json:"lost_km2"`
-			Net    float64 `json:"net_km2"`
-		}
-		out := struct {
-			From      geo.Date        `json:"from"`
-			To        geo.Date        `json:"to"`
-			Districts int             `json:"districts"`
-			MovedKm2  float64         `json:"moved_km2"`
-			Sides     map[string]side `json:"sides"`
-		}{from, to, sum.Districts, sum.MovedKm2, map[string]side{}}
-		for i, s := range ds.Sides {
-			out.Sides[s.ID] = side{sum.Gained[i], sum.Lost[i], sum.Gained[i] - sum.Lost[i]}
-		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return enc.Encode(sum)
 	}
 	fmt.Fprintf(stdout, "%s — changes from %s to %s: %d district(s), %.3f km² changed hands\n\n", ds.Meta.Title, from, to, sum.Districts, sum.MovedKm2)
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "side\tgained km²\tlost km²\tnet km²\t")
-	for i, s := range ds.Sides {
-		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%+.3f\t\n", s.Name, sum.Gained[i], sum.Lost[i], sum.Gained[i]-sum.Lost[i])
+	for _, s := range ds.Sides {
+		c := sum.Sides[s.ID]
+		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%+.3f\t\n", s.Name, c.GainedKm2, c.LostKm2, c.NetKm2)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
