@@ -38,7 +38,11 @@ lint: deps
 
 ## fuzz: a short run of every fuzz test
 fuzz: deps
-	@for f in $$($(GO) test -list '^Fuzz' ./geo/ | grep ^Fuzz); do $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime 20s ./geo/ || exit 1; done
+	@for pkg in ./geo/ ./geo/thiessen/; do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep ^Fuzz); do \
+			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime 20s $$pkg || exit 1; \
+		done; \
+	done
 
 ## screenshot: refresh docs/screenshot.png from the browser test
 screenshot: deps-test
