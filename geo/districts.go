@@ -10,12 +10,12 @@ import (
 	"strings"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/twpayne/go-geos"
 	"github.com/twpayne/go-proj/v11"
 
 	"github.com/frontline/frontline/geo/geodesic"
+	"github.com/frontline/frontline/geo/internal/geosx"
 )
 
 // District is one polygon unit of the map.
@@ -310,7 +310,7 @@ func unionParts(ds []District, merged []int, file string, ps *problems) {
 			continue
 		}
 		done[k] = true
-		g, err := toGEOS(ctx, ds[k].Geometry)
+		g, err := geosx.ToGEOS(ctx, ds[k].Geometry)
 		if err != nil {
 			ps.featureErrorf(file, fmt.Sprintf("%q", ds[k].ID), "cannot read geometry: %v", err)
 			continue
@@ -334,7 +334,7 @@ func checkGeometry(ds []District, file string, repair bool, ps *problems) []Dist
 	geoms := make([]*geos.Geom, len(ds))
 	for i := range ds {
 		label := fmt.Sprintf("%q", ds[i].ID)
-		g, err := toGEOS(ctx, ds[i].Geometry)
+		g, err := geosx.ToGEOS(ctx, ds[i].Geometry)
 		if err != nil {
 			ps.featureErrorf(file, label, "cannot read geometry: %v", err)
 			continue
@@ -352,7 +352,7 @@ func checkGeometry(ds []District, file string, repair bool, ps *problems) []Dist
 			}
 			ps.featureWarnf(file, label, "invalid geometry (%s) repaired with GEOS MakeValid", reason)
 			ds[i].Geometry = orient(fixed)
-			if g, err = toGEOS(ctx, ds[i].Geometry); err != nil {
+			if g, err = geosx.ToGEOS(ctx, ds[i].Geometry); err != nil {
 				ps.featureErrorf(file, label, "cannot read repaired geometry: %v", err)
 				continue
 			}
@@ -420,17 +420,9 @@ func bboxPairs(ds []District) [][2]int {
 	return pairs
 }
 
-func toGEOS(ctx *geos.Context, g orb.Geometry) (*geos.Geom, error) {
-	b, err := wkb.Marshal(g)
-	if err != nil {
-		return nil, err
-	}
-	return ctx.NewGeomFromWKB(b)
-}
-
 // fromGEOS returns the polygonal part of a GEOS geometry as orb.
 func fromGEOS(g *geos.Geom) (orb.Geometry, error) {
-	og, err := wkb.Unmarshal(g.ToWKB())
+	og, err := geosx.FromGEOS(g)
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/twpayne/go-geos"
 
 	"github.com/frontline/frontline/geo/geodesic"
+	"github.com/frontline/frontline/geo/internal/geosx"
 )
 
 // NewCoverage prepares the districts (each an orb.Polygon or
@@ -73,11 +74,7 @@ func NewCoverage(geoms []orb.Geometry, opts ...Option) (cov *Coverage, err error
 		if err != nil {
 			return nil, err
 		}
-		b, err := wkb.Marshal(mp)
-		if err != nil {
-			return nil, fmt.Errorf("territory: district %d: %w", i, err)
-		}
-		gg, err := ctx.NewGeomFromWKB(b)
+		gg, err := geosx.ToGEOS(ctx, mp)
 		if err != nil {
 			return nil, fmt.Errorf("territory: district %d: %w", i, err)
 		}
@@ -128,7 +125,7 @@ func NewCoverage(geoms []orb.Geometry, opts ...Option) (cov *Coverage, err error
 	}
 	noded := ctx.NewCollection(geos.TypeIDGeometryCollection, lines).UnaryUnionPrec(Grid)
 	faces := ctx.Polygonize([]*geos.Geom{noded})
-	faceWKB, err := wkb.Unmarshal(faces.ToWKB())
+	faceWKB, err := geosx.FromGEOS(faces)
 	if err != nil {
 		return nil, fmt.Errorf("territory: reading polygonized faces: %w", err)
 	}
@@ -272,9 +269,9 @@ func gapSplit(ctx *geos.Context, origs []*geos.Geom, b *geos.Box2D, spacing floa
 	if err != nil {
 		return nil, nil, err
 	}
-	trisWKB, err := delaunayTriangles(mpWKB)
+	trisWKB, err := geosx.DelaunayTriangles(mpWKB)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("territory: %w", err)
 	}
 	o, err := wkb.Unmarshal(trisWKB)
 	if err != nil {
@@ -285,11 +282,7 @@ func gapSplit(ctx *geos.Context, origs []*geos.Geom, b *geos.Box2D, spacing floa
 		return nil, nil, fmt.Errorf("territory: Delaunay triangles are a %s, want a collection", o.GeoJSONType())
 	}
 	keep := voronoiBetween(tris, owners, spacing)
-	kb, err := wkb.Marshal(keep)
-	if err != nil {
-		return nil, nil, err
-	}
-	edges, err := ctx.NewGeomFromWKB(kb)
+	edges, err := geosx.ToGEOS(ctx, keep)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -467,7 +460,7 @@ func inputPolygons(i int, g orb.Geometry) (orb.MultiPolygon, error) {
 
 // toMultiPolygon converts a polygonal GEOS geometry to orb through WKB.
 func toMultiPolygon(g *geos.Geom) (orb.MultiPolygon, error) {
-	o, err := wkb.Unmarshal(g.ToWKB())
+	o, err := geosx.FromGEOS(g)
 	if err != nil {
 		return nil, err
 	}

@@ -12,13 +12,13 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkb"
 	"github.com/paulmach/orb/planar"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/twpayne/go-geos"
 
 	"github.com/frontline/frontline/geo/geodesic"
+	"github.com/frontline/frontline/geo/internal/geosx"
 )
 
 // 3×3 grid of 0.01° cells near Aleppo; cell (i, j) is district j*3+i, row 0
@@ -388,9 +388,7 @@ func TestTerritoriesMatchGEOS(t *testing.T) {
 	require.NoError(t, err)
 	ctx := geos.NewContext()
 	toGEOS := func(g orb.Geometry) *geos.Geom {
-		b, err := wkb.Marshal(g)
-		require.NoError(t, err)
-		gg, err := ctx.NewGeomFromWKB(b)
+		gg, err := geosx.ToGEOS(ctx, g)
 		require.NoError(t, err)
 		return gg
 	}
@@ -502,9 +500,7 @@ func TestCSR(t *testing.T) {
 			assert.GreaterOrEqual(t, math.Abs(geodesic.RingArea(h)), 500.0, "sliver hole %v...", h[0])
 		}
 	}
-	b, err := wkb.Marshal(terr[0].Geometry)
-	require.NoError(t, err)
-	g, err := ctx.NewGeomFromWKB(b)
+	g, err := geosx.ToGEOS(ctx, terr[0].Geometry)
 	require.NoError(t, err)
 	assert.True(t, g.IsValid(), g.IsValidReason())
 	front, err := cov.Frontlines(all)
@@ -534,9 +530,7 @@ func TestCSR(t *testing.T) {
 	terr, err = cov.Territories(split)
 	require.NoError(t, err)
 	for _, tr := range terr {
-		b, err := wkb.Marshal(tr.Geometry)
-		require.NoError(t, err)
-		g, err := ctx.NewGeomFromWKB(b)
+		g, err := geosx.ToGEOS(ctx, tr.Geometry)
 		require.NoError(t, err)
 		assert.True(t, g.IsValid(), "%s: %s", tr.Label, g.IsValidReason())
 	}

@@ -11,6 +11,8 @@ import (
 	"github.com/paulmach/orb/encoding/wkb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/twpayne/go-geos"
+
+	"github.com/frontline/frontline/geo/internal/geosx"
 )
 
 // Defaults used when the matching Options field is zero.
@@ -325,7 +327,7 @@ func (b *build) makeOutline(ctx *geos.Context, opt Options) (*geos.Geom, error) 
 		for i, d := range b.districts {
 			pts[i] = d.site
 		}
-		sites, err := toGEOS(ctx, pts)
+		sites, err := geosx.ToGEOS(ctx, pts)
 		if err != nil {
 			return nil, err
 		}
@@ -335,7 +337,7 @@ func (b *build) makeOutline(ctx *geos.Context, opt Options) (*geos.Geom, error) 
 		if err != nil {
 			return nil, err
 		}
-		lonLat, err := toGEOS(ctx, mp)
+		lonLat, err := geosx.ToGEOS(ctx, mp)
 		if err != nil {
 			return nil, err
 		}
@@ -346,7 +348,7 @@ func (b *build) makeOutline(ctx *geos.Context, opt Options) (*geos.Geom, error) 
 		if err != nil {
 			return nil, fmt.Errorf("outline: %w", err)
 		}
-		if g, err = toGEOS(ctx, proj); err != nil {
+		if g, err = geosx.ToGEOS(ctx, proj); err != nil {
 			return nil, err
 		}
 		if !g.IsValid() {
@@ -440,7 +442,7 @@ func (b *build) makeCells(ctx *geos.Context, outline *geos.Geom) error {
 		if err != nil {
 			return err
 		}
-		out, err := voronoiWKB(sites, bound.Min[0], bound.Min[1], bound.Max[0], bound.Max[1])
+		out, err := geosx.VoronoiDiagram(sites, bound.Min[0], bound.Min[1], bound.Max[0], bound.Max[1])
 		if err != nil {
 			return err
 		}
@@ -512,22 +514,13 @@ func (b *build) warnf(format string, args ...any) {
 	b.warnings = append(b.warnings, fmt.Sprintf(format, args...))
 }
 
-// toGEOS converts an orb geometry to GEOS through WKB.
-func toGEOS(ctx *geos.Context, g orb.Geometry) (*geos.Geom, error) {
-	data, err := wkb.Marshal(g)
-	if err != nil {
-		return nil, fmt.Errorf("encoding %s as WKB: %w", g.GeoJSONType(), err)
-	}
-	return ctx.NewGeomFromWKB(data)
-}
-
 // polygons returns the polygonal parts of g (dropping points and lines that an
 // intersection may leave where two shapes only touch).
 func polygons(g *geos.Geom) (orb.MultiPolygon, error) {
 	if g.IsEmpty() {
 		return nil, nil
 	}
-	og, err := wkb.Unmarshal(g.ToWKB())
+	og, err := geosx.FromGEOS(g)
 	if err != nil {
 		return nil, fmt.Errorf("decoding GEOS WKB: %w", err)
 	}

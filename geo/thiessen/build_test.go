@@ -16,6 +16,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/twpayne/go-geos"
+
+	"github.com/frontline/frontline/geo/internal/geosx"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -78,7 +80,7 @@ func aleppoPlaces(t testing.TB) []Place {
 // geom converts an orb geometry to GEOS.
 func geom(t *testing.T, ctx *geos.Context, g orb.Geometry) *geos.Geom {
 	t.Helper()
-	gg, err := toGEOS(ctx, g)
+	gg, err := geosx.ToGEOS(ctx, g)
 	require.NoError(t, err)
 	return gg
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/twpayne/go-geos"
+
+	"github.com/frontline/frontline/geo/internal/geosx"
 )
 
 // gridDeg is the size of the output grid in degrees: 10^-Decimals.
@@ -57,7 +59,7 @@ func (b *build) round(ctx *geos.Context) error {
 				}
 			}
 		}
-		g, err := toGEOS(ctx, ll)
+		g, err := geosx.ToGEOS(ctx, ll)
 		if err != nil {
 			return err
 		}
@@ -135,7 +137,7 @@ func (b *build) checkRounded(ctx *geos.Context) error {
 		if len(d.lonLat) == 0 {
 			continue
 		}
-		g, err := toGEOS(ctx, d.lonLat)
+		g, err := geosx.ToGEOS(ctx, d.lonLat)
 		if err != nil {
 			return err
 		}
@@ -174,7 +176,7 @@ func (b *build) warnThin(ctx *geos.Context, thinM float64) error {
 		if len(d.cell) == 0 {
 			continue
 		}
-		g, err := toGEOS(ctx, d.cell)
+		g, err := geosx.ToGEOS(ctx, d.cell)
 		if err != nil {
 			return err
 		}

@@ -11,7 +11,8 @@
 //     not in degrees (where a degree of longitude is cos(lat) shorter than a
 //     degree of latitude).
 //  2. Places closer than [Options.MinDistanceM] and identical places are errors.
-//  3. GEOS computes the Voronoi diagram (GEOSVoronoiDiagram_r, through cgo).
+//  3. GEOS computes the Voronoi diagram (GEOSVoronoiDiagram_r, through cgo in
+//     geo/internal/geosx).
 //  4. The outline is either [Options.Outline] or, by default, the union of
 //     discs of radius [Options.BufferM] around the places, so that the city
 //     edge follows the built-up area instead of the bounding box. Edges of a

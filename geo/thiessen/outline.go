@@ -8,6 +8,8 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/twpayne/go-geos"
+
+	"github.com/frontline/frontline/geo/internal/geosx"
 )
 
 // ReadOutline reads the outline to divide from GeoJSON: a Polygon or
@@ -92,7 +94,7 @@ func ReadOutline(r io.Reader, name string) (mp orb.MultiPolygon, err error) {
 			errs.add(0, "%s: %v", p.what, err)
 			continue
 		}
-		g, err := toGEOS(ctx, part)
+		g, err := geosx.ToGEOS(ctx, part)
 		if err != nil {
 			errs.add(0, "%s: %v", p.what, err)
 			continue
