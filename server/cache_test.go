@@ -47,7 +47,7 @@ func TestCacheForgetsFailures(t *testing.T) {
 
 func TestAcceptsGzip(t *testing.T) {
 	for h, want := range map[string]bool{
-		"gzip": true, "gzip, deflate, br": true, "br;q=1.0, gzip;q=0.8": true, "gzip;q=0": false, "identity": false, "": false, "*": true,
+		"gzip": true, "gzip, deflate, br": true, "br;q=1.0, gzip;q=0.8": true, "gzip;q=0": false, "gzip; q=0.0": false, "gzip;q=0.5": true, "deflate, gzip;q=1.0": true, "identity": false, "": false, "*": true,
 	} {
 		if got := acceptsGzip(h); got != want {
 			t.Errorf("acceptsGzip(%q) = %v, want %v", h, got, want)
