@@ -9,11 +9,11 @@ import (
 	"github.com/frontline/frontline/data"
 	"io"
 	"log/slog"
-	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -70,6 +70,39 @@ func TestBrowser(t *testing.T) {
 		t.Logf("page interactive %s ms after navigation start", eval[string](t, b, `document.documentElement.dataset.readyMs`))
 	})
 
+	t.Run("first view fits every district", func(t *testing.T) {
+		for _, vp := range []struct {
+			w, h  int64
+			setup chromedp.Action[chromedp.Void]
+		}{
+			{1280, 800, chromedp.EmulateViewport(1280, 800)},
+			{375, 740, chromedp.EmulateViewport(375, 740, chromedp.EmulateMobile)},
+		} {
+			b := open(t, ctx, page, vp.setup)
+			// [map left, top, right, bottom, districts' left, top, right, bottom] in CSS px.
+			box := eval[[]float64](t, b, `(() => {
+				const m = document.getElementById('map').getBoundingClientRect();
+				let l = Infinity, tp = Infinity, r = -Infinity, bt = -Infinity;
+				for (const p of document.querySelectorAll('path.district')) {
+					const q = p.getBoundingClientRect();
+					l = Math.min(l, q.left); tp = Math.min(tp, q.top); r = Math.max(r, q.right); bt = Math.max(bt, q.bottom);
+				}
+				return [m.left, m.top, m.right, m.bottom, l, tp, r, bt];
+			})()`)
+			require.Len(t, box, 8)
+			// Every side keeps a margin (the fit's padding): Leaflet caches its container's size,
+			// so a layout change after the fit would push the districts off one edge.
+			const margin = 8
+			assert.GreaterOrEqual(t, box[4]-box[0], float64(margin), "%d×%d: districts cut off on the west", vp.w, vp.h)
+			assert.GreaterOrEqual(t, box[5]-box[1], float64(margin), "%d×%d: districts cut off on the north", vp.w, vp.h)
+			assert.GreaterOrEqual(t, box[2]-box[6], float64(margin), "%d×%d: districts cut off on the east", vp.w, vp.h)
+			assert.GreaterOrEqual(t, box[3]-box[7], float64(margin), "%d×%d: districts cut off on the south", vp.w, vp.h)
+			// Fitted, not a fixed view: the districts fill most of the map one way or the other.
+			fill := max((box[6]-box[4])/(box[2]-box[0]), (box[7]-box[5])/(box[3]-box[1]))
+			assert.Greater(t, fill, 0.75, "%d×%d: the districts fill only %.0f%% of the map", vp.w, vp.h, fill*100)
+		}
+	})
+
 	district, date := api.districtThatChanges(meta)
 	t.Run("slider restyles and stats match the API", func(t *testing.T) {
 		b := open(t, ctx, page+"#"+meta.FirstDate)
@@ -96,6 +129,26 @@ func TestBrowser(t *testing.T) {
 			"geometry must be fetched once")
 		assertStats(t, b, api.stats(date))
 		assert.True(t, strings.HasPrefix(eval[string](t, b, `location.hash`), "#"+date+"/"), "the hash holds the date")
+	})
+
+	t.Run("frontlines follow the date and their lengths match the API", func(t *testing.T) {
+		from, to := api.frontMoves(meta)
+		series := api.series(meta)
+		t.Logf("front from %s to %s", from, to)
+		b := open(t, ctx, page+"#"+from)
+		waitFronts(t, b, from)
+		fromD := assertFronts(t, b, api.frontlines(from), series[from])
+		eval[bool](t, b, `(document.querySelector('path.district').dataset.probe = 'kept') === 'kept'`)
+
+		eval[bool](t, b, fmt.Sprintf(`(() => { const s = document.getElementById('slider');
+			s.value = '%d'; s.dispatchEvent(new Event('input')); s.dispatchEvent(new Event('change')); return true; })()`,
+			api.daysBetween(meta.FirstDate, to)))
+		waitShown(t, b, to)
+		waitFronts(t, b, to)
+		toD := assertFronts(t, b, api.frontlines(to), series[to])
+		assert.NotEqual(t, fromD, toD, "the drawn front must move from %s to %s", from, to)
+		assert.Equal(t, "kept", eval[string](t, b, `document.querySelector('path.district').dataset.probe`),
+			"new frontlines must not rebuild the district layers")
 	})
 
 	t.Run("keyboard steps a day", func(t *testing.T) {
@@ -147,12 +200,11 @@ func TestBrowser(t *testing.T) {
 		if os.Getenv(screenshotEnv) != "1" {
 			t.Skipf("set %s=1 to write docs/screenshot.png", screenshotEnv)
 		}
-		shotDate, shotID := api.mostSplitDate(meta)
+		// The whole city on the most telling date, with its fronts and no popup over them.
+		shotDate := api.mostSplitDate(meta)
 		b := open(t, ctx, page+"#"+shotDate)
-		clickDistrict(t, b, shotID)
-		poll[bool](t, b, `!!document.querySelector('.leaflet-popup-content .history table')`)
-		// Let the popup's auto-pan animation finish.
-		require.NoError(t, chromedp.Do(b, chromedp.Sleep(700*time.Millisecond)))
+		waitFronts(t, b, shotDate)
+		require.Positive(t, eval[int](t, b, `document.querySelectorAll('path.frontline').length`), "no front drawn on %s", shotDate)
 		saveScreenshot(t, b)
 	})
 
@@ -283,6 +335,46 @@ func clickDistrict(t *testing.T, ctx context.Context, id string) {
 	require.NoError(t, chromedp.Do(ctx, chromedp.MouseEvent(chromedp.MouseMoved, pt[0], pt[1]), chromedp.MouseClickXY(pt[0], pt[1])))
 }
 
+// waitFronts waits until the frontlines of date are drawn.
+func waitFronts(t *testing.T, ctx context.Context, date string) {
+	t.Helper()
+	poll[bool](t, ctx, fmt.Sprintf(`document.documentElement.dataset.frontlinesDate === %q`, date))
+}
+
+// assertFronts checks the drawn frontlines against /api/frontlines/{date} and
+// the stats panel's lengths against the series' frontlines_km; it returns the
+// drawn paths' geometry (sorted "d" attributes) so callers can compare dates.
+func assertFronts(t *testing.T, ctx context.Context, want []frontFeature, km map[string]float64) []string {
+	t.Helper()
+	wantSides := make([]string, 0, len(want))
+	for _, f := range want {
+		wantSides = append(wantSides, strings.Join(f.Properties.Sides, "|"))
+	}
+	got := eval[[]string](t, ctx, `[...document.querySelectorAll('path.frontline')].map(p => p.dataset.sides)`)
+	assert.ElementsMatch(t, wantSides, got, "one frontline path per feature of /api/frontlines")
+	assert.Len(t, eval[[]string](t, ctx, `[...document.querySelectorAll('path.frontline-casing')].map(p => p.getAttribute('d'))`), len(want))
+
+	type cell struct{ Text, Value string }
+	shown := eval[map[string]cell](t, ctx, `Object.fromEntries([...document.querySelectorAll('#stats table.fronts tr[data-pair]')].map(r =>
+		[r.dataset.pair, { Text: r.querySelector('.km').textContent, Value: r.querySelector('.km').dataset.value }]))`)
+	require.NotEmpty(t, km, "the stats series has no frontlines_km")
+	for pair, v := range km {
+		c, ok := shown[pair]
+		if !assert.True(t, ok, "the stats panel lacks frontline %s", pair) {
+			continue
+		}
+		assert.Equal(t, fmt.Sprintf("%.2f", v), c.Text, "frontline %s km", pair)
+		assert.Equal(t, v, parseFloat(t, c.Value), "frontline %s km value", pair)
+	}
+	for _, f := range want {
+		pair := strings.Join(f.Properties.Sides, "|")
+		assert.InDelta(t, f.Properties.LengthKm, km[pair], 1e-9, "series and /api/frontlines disagree on %s", pair)
+	}
+	d := eval[[]string](t, ctx, `[...document.querySelectorAll('path.frontline')].map(p => p.getAttribute('d'))`)
+	slices.Sort(d)
+	return d
+}
+
 // assertStats checks the stats table against the API's /api/stats/{date} answer.
 func assertStats(t *testing.T, ctx context.Context, want statsDay) {
 	t.Helper()
@@ -350,6 +442,16 @@ type metaDoc struct {
 
 type feature struct {
 	ID string `json:"id"`
+}
+
+type frontFeature struct {
+	Geometry struct {
+		Coordinates [][][2]float64 `json:"coordinates"`
+	} `json:"geometry"`
+	Properties struct {
+		Sides    []string `json:"sides"`
+		LengthKm float64  `json:"length_km"`
+	} `json:"properties"`
 }
 
 type controlState struct {
@@ -455,30 +557,69 @@ func (a apiClient) districtThatChanges(m metaDoc) (id, date string) {
 	return "", ""
 }
 
-// mostSplitDate finds the change date with the most districts not held wholly
-// by one side, and one of those districts: the most telling picture.
-func (a apiClient) mostSplitDate(m metaDoc) (date, id string) {
+// mostSplitDate finds the change date with a front and the most districts not
+// held wholly by one side: the most telling picture.
+func (a apiClient) mostSplitDate(m metaDoc) string {
 	a.t.Helper()
-	best := -1
+	best, date := -1, ""
 	for _, d := range m.ChangeDates {
-		states := a.control(d)
-		var split []string
-		for id, s := range states {
+		split := 0
+		for _, s := range a.control(d) {
 			if _, sole := soleColor(m, s); !sole && len(s.Shares) > 0 {
-				split = append(split, id)
+				split++
 			}
 		}
-		if len(split) > best {
-			slices.Sort(split)
-			best, date = len(split), d
-			if len(split) > 0 {
-				id = split[0]
-			} else {
-				id = slices.Sorted(maps.Keys(states))[0]
-			}
+		if split > best && len(a.frontlines(d)) > 0 {
+			best, date = split, d
 		}
 	}
-	return date, id
+	require.NotEmpty(a.t, date, "no change date has a frontline")
+	return date
+}
+
+// frontMoves finds two change dates, the first not the dataset's first date and
+// with a front, the second later with a different front.
+func (a apiClient) frontMoves(m metaDoc) (from, to string) {
+	a.t.Helper()
+	var prev []frontFeature
+	for _, d := range m.ChangeDates {
+		if d <= m.FirstDate {
+			continue
+		}
+		fronts := a.frontlines(d)
+		if from != "" && !reflect.DeepEqual(fronts, prev) {
+			return from, d
+		}
+		if from == "" && len(fronts) > 0 {
+			from, prev = d, fronts
+		}
+	}
+	a.t.Fatalf("no front moves between change dates: the dataset cannot exercise the frontlines")
+	return "", ""
+}
+
+func (a apiClient) frontlines(date string) []frontFeature {
+	var fc struct {
+		Features []frontFeature `json:"features"`
+	}
+	a.get("/api/frontlines/"+date, &fc)
+	return fc.Features
+}
+
+// series reads /api/stats over the whole range: frontlines_km per date.
+func (a apiClient) series(m metaDoc) map[string]map[string]float64 {
+	var s struct {
+		Series []struct {
+			Date         string             `json:"date"`
+			FrontlinesKm map[string]float64 `json:"frontlines_km"`
+		} `json:"series"`
+	}
+	a.get("/api/stats?from="+m.FirstDate+"&to="+m.LastDate, &s)
+	out := make(map[string]map[string]float64, len(s.Series))
+	for _, e := range s.Series {
+		out[e.Date] = e.FrontlinesKm
+	}
+	return out
 }
 
 func (a apiClient) addDays(date string, n int) string {

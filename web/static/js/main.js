@@ -52,10 +52,9 @@ class App {
 
     const districts = await districtsP;
     for (const f of districts.features ?? []) this.features.set(String(f.id ?? f.properties?.id), f);
-    const bounds = this.map.setDistricts(districts);
+    this.map.setDistricts(districts);
     if (wanted.zoom !== undefined) this.map.map.setView([wanted.lat, wanted.lng], wanted.zoom, { animate: false });
-    else if (bounds.isValid()) this.map.map.fitBounds(bounds, { padding: [8, 8], animate: false });
-    else this.map.map.setView([0, 0], 2);
+    else this.map.fitAll();
 
     this.timeline = new Timeline(document.getElementById('timeline'), {
       first: meta.first_date, last: meta.last_date, changeDates: meta.change_dates ?? [],
@@ -99,7 +98,7 @@ class App {
     try {
       const control = await this.api.control(date);
       if (seq !== this.seq) return;
-      this.map.showControl(control);
+      this.map.showControl(control, date === this.meta.first_date);
       this.refreshPopup();
       document.documentElement.dataset.shownDate = date;
       if (this.errorKind === 'date') this.hideError();
@@ -113,7 +112,9 @@ class App {
   async loadFrontlines(date, seq) {
     try {
       const fc = await this.api.frontlines(date);
-      if (seq === this.seq) this.map.showFrontlines(fc);
+      if (seq !== this.seq) return;
+      this.map.showFrontlines(fc);
+      document.documentElement.dataset.frontlinesDate = date;
     } catch (err) {
       if (seq === this.seq) this.showError(err, 'date');
     }
@@ -246,9 +247,11 @@ function renderLegend(box, palette) {
   }
   items.push([square(UNASSIGNED_COLOR, { 'fill-opacity': 0.35 }), 'Unassigned / no data']);
   items.push([square('none', { stroke: '#111', 'stroke-width': 2, 'stroke-dasharray': '4 3' }), 'Changed on the shown date']);
+  // Drawn as on the map: a dark line on a white casing.
   const line = svg('svg', { width: 22, height: 16, 'aria-hidden': 'true', class: 'legend-swatch' });
-  line.append(svg('line', { x1: 1, y1: 8, x2: 21, y2: 8, stroke: '#111', 'stroke-width': 3.5, 'stroke-linecap': 'round' }));
-  items.push([line, 'Frontline (where shown)']);
+  line.append(svg('line', { x1: 4, y1: 8, x2: 18, y2: 8, stroke: '#ffffff', 'stroke-width': 7, 'stroke-linecap': 'round' }));
+  line.append(svg('line', { x1: 4, y1: 8, x2: 18, y2: 8, stroke: '#111', 'stroke-width': 3.5, 'stroke-linecap': 'round' }));
+  items.push([line, 'Frontline: where ground held by two sides meets, on the shown date (lengths above)']);
   box.replaceChildren(h('ul', { class: 'legend' }, items.map(([sw, label]) => h('li', {}, sw, label))));
 }
 

@@ -7,6 +7,8 @@ const BORDER = { color: '#3b3b3b', weight: 0.7, opacity: 0.9, dashArray: null };
 // Districts whose state changed on the shown date: thick dashed outline.
 const CHANGED = { color: '#111111', weight: 2.6, opacity: 1, dashArray: '5 4' };
 const HOVER = { color: '#000000', weight: 3.5, opacity: 1, dashArray: null };
+// Fit padding in px: the scale bar and attribution take the bottom strip.
+const FIT_PADDING = { paddingTopLeft: [16, 16], paddingBottomRight: [16, 30] };
 const TILE_URL = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
 const TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
 
@@ -22,6 +24,10 @@ export class DistrictMap {
     this.layers = new Map(); // district id -> L.Path
     this.control = null; // the shown /api/control answer
     this.hovered = null;
+    this.bounds = null; // of all districts
+    this.autoFit = false; // keep the view fitted to the districts until the user moves it
+    this.fitting = false;
+    this.initial = false;
     this.map = L.map(el, { zoomSnap: 0.25, zoomDelta: 0.5, wheelPxPerZoomLevel: 90, worldCopyJump: false, preferCanvas: false });
     this.map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     this.map.createPane('frontlines').style.zIndex = 450;
@@ -35,9 +41,17 @@ export class DistrictMap {
     this.frontLine = L.geoJSON(null, {
       pane: 'frontlines', interactive: false, className: 'frontline',
       style: { color: '#111111', weight: 3.5, opacity: 1, lineCap: 'round' },
+      // The pair of sides, on the path, for tests and styling.
+      onEachFeature: (f, layer) => layer.on('add', () => {
+        layer.getElement().dataset.sides = (f.properties?.sides ?? []).join('|');
+      }),
     });
     this.fronts = L.layerGroup([this.frontCasing, this.frontLine]).addTo(this.map);
     L.control.scale({ imperial: false }).addTo(this.map);
+    this.map.on('movestart', () => { if (!this.fitting) this.autoFit = false; });
+    // Leaflet measures its container only on window resizes; the page's layout
+    // can change it too (the time bar filling in, the error banner).
+    new ResizeObserver(() => this.resized()).observe(el);
     L.control.layers(null, { 'OpenStreetMap basemap': this.tiles, Frontlines: this.fronts }, { collapsed: true })
       .addTo(this.map);
   }
@@ -49,7 +63,30 @@ export class DistrictMap {
       style: () => ({ ...BORDER, fillColor: '#ffffff', fillOpacity: 0 }),
       onEachFeature: (feature, layer) => this.wire(feature, layer),
     }).addTo(this.map);
-    return group.getBounds();
+    this.bounds = group.getBounds();
+    return this.bounds;
+  }
+
+  /** Shows every district, and keeps doing so through layout changes until the user pans or zooms. */
+  fitAll() {
+    this.autoFit = true;
+    this.refit();
+  }
+
+  refit() {
+    this.fitting = true;
+    try {
+      this.map.invalidateSize({ pan: false });
+      if (this.bounds?.isValid()) this.map.fitBounds(this.bounds, { ...FIT_PADDING, animate: false });
+      else this.map.setView([0, 0], 2, { animate: false });
+    } finally {
+      this.fitting = false;
+    }
+  }
+
+  resized() {
+    if (this.autoFit) this.refit();
+    else this.map.invalidateSize(); // keeps the centre where the user put it
   }
 
   wire(feature, layer) {
@@ -71,13 +108,18 @@ export class DistrictMap {
     layer.on('click', (e) => this.onSelect(id, e.latlng));
   }
 
-  /** Restyles every district for a /api/control answer; no geometry is touched. */
-  showControl(control) {
+  /**
+   * Restyles every district for a /api/control answer; no geometry is touched.
+   * initial: the dataset's first date, where every district "changed" (its
+   * record starts): no outline then, it would only say that.
+   */
+  showControl(control, initial = false) {
     this.control = control;
+    this.initial = initial;
     const changed = [];
     for (const [id, layer] of this.layers) {
       layer.setStyle(this.styleOf(id));
-      if (control.districts[id]?.changed) changed.push(layer);
+      if (!initial && control.districts[id]?.changed) changed.push(layer);
     }
     // Dashed outlines must not be hidden under the neighbours' borders.
     for (const layer of changed) layer.bringToFront();
@@ -86,7 +128,7 @@ export class DistrictMap {
 
   styleOf(id) {
     const state = this.control?.districts[id];
-    return { ...(state?.changed ? CHANGED : BORDER), ...this.palette.fill(state) };
+    return { ...(state?.changed && !this.initial ? CHANGED : BORDER), ...this.palette.fill(state) };
   }
 
   /** Replaces the frontline lines; null hides them. */

@@ -34,6 +34,16 @@ export class Palette {
     return i === undefined ? side : this.sides[i].name;
   }
 
+  /**
+   * A label for tight spaces: the name without a trailing parenthetical
+   * ("Syrian government (Syrian Arab Army and allies)" → "Syrian government").
+   * Show the full name beside it (a title) where the short one is used.
+   */
+  shortName(side) {
+    const name = this.name(side);
+    return name.replace(/\s*\([^()]*\)\s*$/, '') || name;
+  }
+
   /** Returns {fillColor, fillOpacity} for a district state from /api/control. */
   fill(state) {
     const parts = sharesOf(state);

@@ -1,7 +1,7 @@
 // The stats panel (km² and share per side on the shown date, change since the
-// previous day) and the stacked area chart. All numbers come from one
-// /api/stats?from=&to= series fetched at start; nothing is recomputed here
-// except the day-to-day difference.
+// previous day, frontline length per pair of sides) and the stacked area
+// chart. All numbers come from one /api/stats?from=&to= series fetched at
+// start; nothing is recomputed here except the day-to-day difference.
 
 /* global uPlot */
 
@@ -20,6 +20,8 @@ export class StatsPanel {
     this.onPick = onPick;
     this.sides = series.sides ?? palette.sides.map((s) => s.id);
     this.entries = [...series.series].sort((a, b) => (a.date < b.date ? -1 : 1));
+    // "a|b" keys of frontlines_km, in the server's order; older servers send no "pairs".
+    this.pairs = series.pairs ?? [...new Set(this.entries.flatMap((e) => Object.keys(e.frontlines_km ?? {})))];
     this.date = null;
     this.chart = null;
   }
@@ -57,14 +59,15 @@ export class StatsPanel {
     const rows = this.sides.map((side) => {
       const cur = now.sides[side] ?? { km2: 0, share: 0 };
       const prev = before?.sides[side];
-      return row(side, this.palette.name(side), this.palette.color(side), cur.km2, cur.share,
+      return row(side, this.label(side), this.palette.color(side), cur.km2, cur.share,
         prev ? cur.km2 - prev.km2 : null);
     });
     if (now.unassigned_km2 > 0 || (before && before.unassigned_km2 > 0)) {
-      rows.push(row('unassigned', 'Unassigned', UNASSIGNED_COLOR, now.unassigned_km2,
+      rows.push(row('unassigned', h('span', { class: 'name' }, 'Unassigned'), UNASSIGNED_COLOR, now.unassigned_km2,
         now.total_km2 > 0 ? now.unassigned_km2 / now.total_km2 : 0,
         before ? now.unassigned_km2 - before.unassigned_km2 : null));
     }
+    const fronts = this.frontsTable(now, before);
     this.tableBox.replaceChildren(h('table', { class: 'stats', dataset: { date: now.date, shown: date } },
       h('caption', {}, `On ${longDate(date)}; Δ day: change since the day before`),
       h('thead', {}, h('tr', {},
@@ -75,7 +78,37 @@ export class StatsPanel {
       h('tfoot', {}, h('tr', {},
         h('th', { scope: 'row' }, 'Total'),
         h('td', { class: 'num km2', dataset: { value: String(now.total_km2) } }, km2(now.total_km2)),
-        h('td', { class: 'num' }, ''), h('td', { class: 'num' }, '')))));
+        h('td', { class: 'num' }, ''), h('td', { class: 'num' }, '')))),
+    ...(fronts ? [fronts] : []));
+  }
+
+  /** Short side name; the full one is its tooltip. */
+  label(side) {
+    const full = this.palette.name(side);
+    const short = this.palette.shortName(side);
+    return h('span', { class: 'name', title: short === full ? null : full }, short);
+  }
+
+  /** Frontline length per pair of sides on the entry's date; null if the series has none. */
+  frontsTable(now, before) {
+    if (this.pairs.length === 0) return null;
+    const rows = this.pairs.map((pair) => {
+      const sides = pair.split('|');
+      const km = now.frontlines_km?.[pair] ?? 0;
+      const prev = before?.frontlines_km?.[pair];
+      const names = sides.map((s) => this.palette.name(s)).join(' – ');
+      return h('tr', { dataset: { pair }, class: km > 0 ? null : 'none' },
+        // One line per side: a pair of names never fits on one.
+        h('th', { scope: 'row', title: names },
+          sides.map((s) => h('span', { class: 'pair-side' }, swatch(this.palette.color(s)), this.palette.shortName(s)))),
+        h('td', { class: 'num km', dataset: { value: String(km) } }, km.toFixed(2)),
+        h('td', { class: 'num delta' }, prev === undefined ? '—' : delta(km - prev)));
+    });
+    return h('table', { class: 'stats fronts', dataset: { date: now.date } },
+      h('thead', {}, h('tr', {},
+        h('th', { scope: 'col' }, 'Frontline'), h('th', { scope: 'col', class: 'num' }, 'km'),
+        h('th', { scope: 'col', class: 'num', title: 'Change in km since the previous day' }, 'Δ day'))),
+      h('tbody', {}, rows));
   }
 
   /** Builds the chart; call once the box has its size. */
@@ -144,9 +177,9 @@ export class StatsPanel {
   }
 }
 
-function row(side, name, color, area, share, change) {
+function row(side, label, color, area, share, change) {
   return h('tr', { dataset: { side } },
-    h('th', { scope: 'row' }, swatch(color), name),
+    h('th', { scope: 'row' }, swatch(color), label),
     h('td', { class: 'num km2', dataset: { value: String(area) } }, km2(area)),
     h('td', { class: 'num share', dataset: { value: String(share) } }, percent(share)),
     h('td', { class: `num delta${change > 0 ? ' up' : change < 0 ? ' down' : ''}` }, change === null ? '—' : delta(change)));
