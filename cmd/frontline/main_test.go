@@ -5,7 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -127,4 +129,33 @@ func TestExport(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stderr, "frontline export:")
 	assert.Contains(t, stderr, "not a directory")
+}
+
+func TestLogWriterFlushes(t *testing.T) {
+	var out safeBuffer
+	lw := newLogWriter(&out, time.Millisecond)
+	_, err := lw.Write([]byte("one\n"))
+	require.NoError(t, err)
+	assert.Eventually(t, func() bool { return out.String() == "one\n" }, time.Second, time.Millisecond, "flushed by the ticker")
+	_, err = lw.Write([]byte("two\n"))
+	require.NoError(t, err)
+	require.NoError(t, lw.Close())
+	assert.Equal(t, "one\ntwo\n", out.String(), "flushed on Close")
+}
+
+type safeBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *safeBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *safeBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

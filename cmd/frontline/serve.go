@@ -27,17 +27,17 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q: give the dataset with --data DIR", fs.Arg(0))
 	}
-	var handler slog.Handler
-	switch *logFormat {
-	case "text":
-		handler = slog.NewTextHandler(stderr, nil)
-	case "json":
-		handler = slog.NewJSONHandler(stderr, nil)
-	default:
+	if *logFormat != "text" && *logFormat != "json" {
 		return fmt.Errorf("--log-format %q: use text or json", *logFormat)
 	}
 	if *timeout <= 0 {
 		return fmt.Errorf("--request-timeout must be positive, got %s", *timeout)
+	}
+	logOut := newLogWriter(stderr, 100*time.Millisecond)
+	defer logOut.Close()
+	var handler slog.Handler = slog.NewTextHandler(logOut, nil)
+	if *logFormat == "json" {
+		handler = slog.NewJSONHandler(logOut, nil)
 	}
 	log := slog.New(handler)
 	ds, err := df.load(stderr)
