@@ -24,6 +24,7 @@ type Error struct {
 	Msg  string
 }
 
+// Error returns the message.
 func (e *Error) Error() string { return e.Msg }
 
 // Errorf returns an *Error of the given kind.
@@ -49,6 +50,7 @@ const (
 	SeverityWarning
 )
 
+// String returns "error" or "warning".
 func (s Severity) String() string {
 	if s == SeverityWarning {
 		return "warning"
@@ -66,6 +68,7 @@ type Problem struct {
 	Msg      string
 }
 
+// String formats p as "file:line: feature X: severity: message".
 func (p Problem) String() string {
 	var b strings.Builder
 	b.WriteString(p.File)
@@ -85,6 +88,7 @@ type ValidationError struct {
 	Problems []Problem
 }
 
+// Error lists every problem, one per line.
 func (e *ValidationError) Error() string {
 	n := 0
 	for _, p := range e.Problems {
