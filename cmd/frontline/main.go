@@ -28,6 +28,7 @@ func commands() []command {
 		{"export", "write every day's snapshot, territory and frontlines GeoJSON plus stats.csv and changes.csv", runExport},
 		{"validate", "check a dataset directory and list every problem", runValidate},
 		{"build-districts", "build Thiessen district polygons from named points", runBuildDistricts},
+		{"synth", "write a synthetic dataset (grid with a moving front) for load tests", runSynth},
 	}
 }
 

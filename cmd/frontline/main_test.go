@@ -159,3 +159,18 @@ func (s *safeBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+func TestSynthWritesAValidDataset(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "synth")
+	code, stdout, stderr := runCLI(t, "synth", "--out", dir, "--nx", "6", "--ny", "5", "--dates", "4")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "30 districts and 4 days")
+	code, stdout, stderr = runCLI(t, "validate", dir)
+	require.Equal(t, 0, code, stdout+stderr)
+	assert.Contains(t, stdout, "ok — 30 districts")
+	assert.Contains(t, stdout, "0 warning(s)")
+
+	code, _, stderr = runCLI(t, "synth", "--out", dir, "--nx", "1")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "--nx and --ny must be at least 2")
+}
