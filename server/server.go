@@ -185,7 +185,8 @@ func (s *Server) health(c echo.Context) error {
 
 // Get answers a GET of target (a path with query) in process, as a client
 // would see it: the export command writes the API's own bytes this way.
-// A non-200 answer becomes an error carrying the problem's detail.
+// A non-200 answer becomes an error: the problem's detail for a 4xx (it
+// is written for the user), the status for anything else.
 func (s *Server) Get(target string) ([]byte, error) {
 	req, err := http.NewRequest(http.MethodGet, target, nil)
 	if err != nil {
@@ -195,7 +196,9 @@ func (s *Server) Get(target string) ([]byte, error) {
 	s.e.ServeHTTP(rec, req)
 	if rec.status != http.StatusOK {
 		var p problem
-		_ = json.Unmarshal(rec.body.Bytes(), &p)
+		if json.Unmarshal(rec.body.Bytes(), &p) == nil && p.Detail != "" && rec.status < 500 {
+			return nil, errors.New(p.Detail)
+		}
 		return nil, fmt.Errorf("GET %s: %d %s", target, rec.status, p.Detail)
 	}
 	return rec.body.Bytes(), nil

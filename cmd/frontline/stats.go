@@ -1,14 +1,15 @@
 package main
 
 import (
-	"encoding/csv"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
-	"strconv"
+	"net/url"
 	"text/tabwriter"
 
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/server"
 )
 
 func runStats(args []string, stdout, stderr io.Writer) error {
@@ -33,12 +34,18 @@ func runStats(args []string, stdout, stderr io.Writer) error {
 	if (*baseS == "") != (*of == "") {
 		return fmt.Errorf("--baseline and --of go together, e.g. --baseline 2016-11-15 --of opposition")
 	}
+	if *format == "csv" && *baseS != "" {
+		return fmt.Errorf("--baseline has no CSV form: use --format json or table")
+	}
 	ds, err := df.load(stderr)
 	if err != nil {
 		return err
 	}
+	if *format != "table" {
+		return apiStats(ds, *dateS, *fromS, *toS, *baseS, *of, *format, stdout)
+	}
 	if *dateS == "" {
-		return seriesOut(ds, *fromS, *toS, *format, stdout)
+		return seriesTable(ds, *fromS, *toS, stdout)
 	}
 	d, err := geo.ParseDate(*dateS)
 	if err != nil {
@@ -59,17 +66,6 @@ func runStats(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		base = &b
-	}
-	switch *format {
-	case "json":
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
-			geo.Stats
-			Baseline *geo.Baseline `json:"baseline,omitempty"`
-		}{st, base})
-	case "csv":
-		return seriesCSV(ds, []geo.Stats{st}, stdout)
 	}
 	fmt.Fprintf(stdout, "%s — %s\n\n", ds.Meta.Title, d)
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
@@ -95,7 +91,55 @@ func runStats(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func seriesOut(ds *geo.Dataset, fromS, toS, format string, stdout io.Writer) error {
+// apiStats prints the API's own JSON or CSV for the same question, so the
+// command line and the server never disagree on a number or a column.
+func apiStats(ds *geo.Dataset, date, from, to, base, of, format string, stdout io.Writer) error {
+	q := url.Values{}
+	path := "/api/stats"
+	switch {
+	case date != "" && format == "json":
+		path += "/" + url.PathEscape(date)
+		if base != "" {
+			q.Set("baseline", base)
+			q.Set("of", of)
+		}
+	case date != "":
+		q.Set("from", date)
+		q.Set("to", date)
+	default:
+		if from != "" {
+			q.Set("from", from)
+		}
+		if to != "" {
+			q.Set("to", to)
+		}
+	}
+	if format == "csv" {
+		q.Set("format", "csv")
+	}
+	srv, err := server.New(server.Deps{Dataset: ds}, server.Config{Version: version})
+	if err != nil {
+		return err
+	}
+	if len(q) > 0 {
+		path += "?" + q.Encode()
+	}
+	b, err := srv.Get(path)
+	if err != nil {
+		return err
+	}
+	if format == "json" {
+		var out bytes.Buffer
+		if err := json.Indent(&out, b, "", "  "); err != nil {
+			return err
+		}
+		b = append(out.Bytes(), '\n')
+	}
+	_, err = stdout.Write(b)
+	return err
+}
+
+func seriesTable(ds *geo.Dataset, fromS, toS string, stdout io.Writer) error {
 	r := ds.Range()
 	var err error
 	if fromS != "" {
@@ -112,14 +156,6 @@ func seriesOut(ds *geo.Dataset, fromS, toS, format string, stdout io.Writer) err
 	if err != nil {
 		return err
 	}
-	switch format {
-	case "json":
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(series)
-	case "csv":
-		return seriesCSV(ds, series, stdout)
-	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprint(tw, "date\t")
 	for _, s := range ds.Sides {
@@ -134,23 +170,4 @@ func seriesOut(ds *geo.Dataset, fromS, toS, format string, stdout io.Writer) err
 		fmt.Fprintf(tw, "%.3f\t\n", st.UnassignedKm2)
 	}
 	return tw.Flush()
-}
-
-func seriesCSV(ds *geo.Dataset, series []geo.Stats, w io.Writer) error {
-	cw := csv.NewWriter(w)
-	head := []string{"date"}
-	for _, s := range ds.Sides {
-		head = append(head, s.ID)
-	}
-	_ = cw.Write(append(head, "unassigned", "total"))
-	for _, st := range series {
-		rec := []string{st.Date.String()}
-		for _, s := range ds.Sides {
-			rec = append(rec, strconv.FormatFloat(st.Sides[s.ID].Km2, 'f', 6, 64))
-		}
-		rec = append(rec, strconv.FormatFloat(st.UnassignedKm2, 'f', 6, 64), strconv.FormatFloat(st.TotalKm2, 'f', 6, 64))
-		_ = cw.Write(rec)
-	}
-	cw.Flush()
-	return cw.Error()
 }
