@@ -113,6 +113,7 @@ func Build(places []Place, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	b.plane.close()
 	fc := geojson.NewFeatureCollection()
 	for _, d := range b.districts {
 		if len(d.lonLat) == 0 {
@@ -142,15 +143,23 @@ func Build(places []Place, opt Options) (*Result, error) {
 }
 
 // runBuild does the work of Build; GEOS failures, which go-geos raises as
-// panics of type geos.Error, become errors.
+// panics of type geos.Error, become errors. On success the caller closes
+// b.plane (or leaves it to the garbage collector).
 func runBuild(places []Place, opt Options) (b *build, err error) {
+	var pl *plane
 	defer func() {
 		if r := recover(); r != nil {
 			gerr, ok := r.(geos.Error)
 			if !ok {
 				panic(r)
 			}
-			b, err = nil, fmt.Errorf("GEOS failed: %w", gerr)
+			err = fmt.Errorf("GEOS failed: %w", gerr)
+		}
+		if err != nil {
+			b = nil
+			if pl != nil {
+				pl.close()
+			}
 		}
 	}()
 	if err := checkPlaces(places); err != nil {
@@ -172,9 +181,10 @@ func runBuild(places []Place, opt Options) (b *build, err error) {
 		lat0 += d.place.Lat
 	}
 	n := float64(len(b.districts))
-	if b.plane, err = newPlane(lon0/n, lat0/n); err != nil {
+	if pl, err = newPlane(lon0/n, lat0/n); err != nil {
 		return nil, err
 	}
+	b.plane = pl
 	for _, d := range b.districts {
 		if d.site, err = b.plane.forward(orb.Point{d.place.Lon, d.place.Lat}); err != nil {
 			return nil, fmt.Errorf("place %s: %w", placeRef(d.place), err)

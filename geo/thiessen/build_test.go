@@ -397,29 +397,7 @@ func FuzzBuild(f *testing.F) {
 	f.Add([]byte{0, 0, 0, 255, 0, 0, 0, 255, 0, 128, 128, 0}, false)
 	f.Add([]byte{10, 10, 0, 20, 10, 0, 30, 10, 0, 40, 10, 0}, true)
 	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 200, 100, 50, 30, 30, 30}, true)
-	f.Fuzz(func(t *testing.T, data []byte, withOutline bool) {
-		var places []Place
-		for i := 0; i+2 < len(data) && len(places) < 16; i += 3 {
-			// 12 bits for each coordinate: 4096 steps over 0.1 degree.
-			x := int(data[i]) | int(data[i+2]&0x0f)<<8
-			y := int(data[i+1]) | int(data[i+2]&0xf0)<<4
-			places = append(places, place(fmt.Sprintf("p%02d", len(places)), 37.1+float64(x)*0.1/4096, 36.15+float64(y)*0.1/4096))
-		}
-		if len(places) == 0 {
-			return
-		}
-		opt := Options{MinDistanceM: 20}
-		if withOutline {
-			opt.Outline = square(37.12, 36.17, 37.18, 36.23)
-		}
-		b, err := runBuild(places, opt)
-		if err != nil {
-			msg := err.Error()
-			require.True(t, strings.Contains(msg, "apart, closer than the minimum distance") || strings.Contains(msg, "have identical coordinates"), msg)
-			return
-		}
-		checkCoverage(t, b)
-	})
+	f.Fuzz(buildFromBytes)
 }
 
 // BenchmarkBuildAleppo measures a whole build of the 129 Aleppo places with

@@ -2,46 +2,52 @@ package thiessen
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/paulmach/orb"
-	"github.com/twpayne/go-proj/v11"
+
+	"github.com/frontline/frontline/geo/internal/projx"
 )
 
 // plane is a local transverse Mercator projection (WGS84 ellipsoid, scale 1)
 // centred on (lon0, lat0). x and y are metres east and north of the centre.
 type plane struct {
-	pj         *proj.PJ
+	pj         *projx.Transformer
 	lon0, lat0 float64
 }
 
 // newPlane creates the projection in its own PROJ context, so that Build
-// shares no state with other goroutines.
+// shares no state with other goroutines. close frees it; a plane that is
+// dropped without close is freed by the garbage collector.
 func newPlane(lon0, lat0 float64) (*plane, error) {
 	def := fmt.Sprintf("+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad "+
 		"+step +proj=tmerc +lat_0=%.12f +lon_0=%.12f +k=1 +x_0=0 +y_0=0 +ellps=WGS84", lat0, lon0)
-	pj, err := proj.NewContext().New(def)
+	pj, err := projx.New(def)
 	if err != nil {
 		return nil, fmt.Errorf("creating the local projection %q: %w", def, err)
 	}
 	return &plane{pj: pj, lon0: lon0, lat0: lat0}, nil
 }
 
+// close frees the projection.
+func (p *plane) close() { p.pj.Close() }
+
 // forward projects lon/lat degrees to plane metres.
 func (p *plane) forward(pt orb.Point) (orb.Point, error) {
-	c, err := p.pj.Forward(proj.NewCoord(pt[0], pt[1], 0, 0))
-	if err != nil {
+	xy := []orb.Point{pt}
+	if _, err := p.pj.Forward(xy); err != nil {
 		return orb.Point{}, fmt.Errorf("projecting %v: %w", pt, err)
 	}
-	return orb.Point{c.X(), c.Y()}, nil
+	return xy[0], nil
 }
 
 // inverse converts plane metres back to lon/lat degrees.
 func (p *plane) inverse(pt orb.Point) (orb.Point, error) {
-	c, err := p.pj.Inverse(proj.NewCoord(pt[0], pt[1], 0, 0))
-	if err != nil {
+	xy := []orb.Point{pt}
+	if _, err := p.pj.Inverse(xy); err != nil {
 		return orb.Point{}, fmt.Errorf("unprojecting %v: %w", pt, err)
 	}
-	return orb.Point{c.X(), c.Y()}, nil
+	return xy[0], nil
 }
 
 // forwardMultiPolygon projects every vertex of mp.
@@ -50,14 +56,11 @@ func (p *plane) forwardMultiPolygon(mp orb.MultiPolygon) (orb.MultiPolygon, erro
 	for i, poly := range mp {
 		out[i] = make(orb.Polygon, len(poly))
 		for j, ring := range poly {
-			out[i][j] = make(orb.Ring, len(ring))
-			for k, pt := range ring {
-				q, err := p.forward(pt)
-				if err != nil {
-					return nil, err
-				}
-				out[i][j][k] = q
+			pts := slices.Clone(ring)
+			if k, err := p.pj.Forward(pts); err != nil {
+				return nil, fmt.Errorf("projecting %v: %w", ring[k], err)
 			}
+			out[i][j] = pts
 		}
 	}
 	return out, nil
