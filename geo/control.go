@@ -1,15 +1,17 @@
 package geo
 
 import (
+	"cmp"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Side is a party that controls ground.
@@ -42,11 +44,23 @@ var (
 	citePattern   = regexp.MustCompile(`\[[^\[\]]+\]`)
 )
 
-// csvRecords reads a CSV file whose header must contain want (in any order)
-// and returns each record as a column→value map with its line number.
-func csvRecords(r io.Reader, file string, want []string, ps *problems) []csvRecord {
+// csvTable streams the records of a CSV file whose header must contain the
+// wanted columns, in any order: one record in memory at a time.
+type csvTable struct {
+	file    string
+	cr      *csv.Reader
+	want    []string
+	col     []int // position in the record of each wanted column
+	nHeader int
+	fields  []string // the wanted fields of the current record, reused
+}
+
+// newCSVTable reads the header; it returns nil, with the problem reported,
+// when the header is missing or lacks a wanted column.
+func newCSVTable(r io.Reader, file string, want []string, ps *problems) *csvTable {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
@@ -63,50 +77,62 @@ func csvRecords(r io.Reader, file string, want []string, ps *problems) []csvReco
 	for i, h := range header {
 		col[strings.TrimSpace(h)] = i
 	}
+	t := &csvTable{file: file, cr: cr, want: want, col: make([]int, len(want)), nHeader: len(header), fields: make([]string, len(want))}
 	var missing []string
-	for _, w := range want {
-		if _, ok := col[w]; !ok {
+	for i, w := range want {
+		c, ok := col[w]
+		if !ok {
 			missing = append(missing, w)
 		}
+		t.col[i] = c
 	}
 	if len(missing) > 0 {
 		ps.errorf(file, 1, "header lacks column(s) %s: the header must be %s", strings.Join(missing, ", "), strings.Join(want, ","))
 		return nil
 	}
-	var out []csvRecord
+	return t
+}
+
+// next returns the line and the trimmed wanted fields (in the order of
+// want, valid until the next call) of the next record that is not blank.
+// Malformed records are reported and skipped; ok is false at the end.
+func (t *csvTable) next(ps *problems) (line int, fields []string, ok bool) {
 	for {
-		rec, err := cr.Read()
+		rec, err := t.cr.Read()
 		if errors.Is(err, io.EOF) {
-			break
+			return 0, nil, false
 		}
-		if err != nil {
-			ps.errorf(file, csvLine(err, 0), "malformed CSV: %v", err)
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				continue // the reader resumes at the next record
-			}
-			break
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			ps.errorf(t.file, pe.Line, "malformed CSV: %v", err)
+			continue // the reader resumes at the next record
 		}
-		line, _ := cr.FieldPos(0)
+		if err != nil { // the reader failed, e.g. at the size limit
+			ps.errorf(t.file, 0, "cannot read: %v", err)
+			return 0, nil, false
+		}
+		line, _ = t.cr.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
-		if len(rec) != len(header) {
-			ps.errorf(file, line, "has %d fields, the header has %d: quote fields that contain commas", len(rec), len(header))
+		if len(rec) != t.nHeader {
+			ps.errorf(t.file, line, "has %d fields, the header has %d: quote fields that contain commas", len(rec), t.nHeader)
 			continue
 		}
-		m := make(map[string]string, len(want))
-		for _, w := range want {
-			m[w] = strings.TrimSpace(rec[col[w]])
+		bad := false
+		for i, c := range t.col {
+			v := rec[c]
+			if at, b := invalidUTF8([]byte(v)); at >= 0 {
+				ps.errorf(t.file, line, "column %s has the byte 0x%02x, which is not UTF-8: %s", t.want[i], b, utf8Hint)
+				bad = true
+				break
+			}
+			t.fields[i] = strings.TrimSpace(v)
 		}
-		out = append(out, csvRecord{line: line, fields: m})
+		if !bad {
+			return line, t.fields, true
+		}
 	}
-	return out
-}
-
-type csvRecord struct {
-	line   int
-	fields map[string]string
 }
 
 func csvLine(err error, fallback int) int {
@@ -121,31 +147,39 @@ func csvLine(err error, fallback int) int {
 func ReadSides(r io.Reader, file string) ([]Side, []Problem) {
 	var ps problems
 	s := readSides(r, file, &ps)
-	return s, ps.list
+	return s, ps.finish()
 }
 
 func readSides(r io.Reader, file string, ps *problems) []Side {
 	var sides []Side
 	seen := map[string]int{}
-	for _, rec := range csvRecords(r, file, []string{"id", "name", "color"}, ps) {
-		s := Side{ID: rec.fields["id"], Name: rec.fields["name"], Color: rec.fields["color"]}
+	t := newCSVTable(r, file, []string{"id", "name", "color"}, ps)
+	for t != nil {
+		line, f, ok := t.next(ps)
+		if !ok {
+			break
+		}
+		s := Side{ID: strings.Clone(f[0]), Name: strings.Clone(f[1]), Color: strings.Clone(f[2])}
 		switch {
 		case !sideIDPattern.MatchString(s.ID):
-			ps.errorf(file, rec.line, "side id %q must be lower-case letters, digits, '-' or '_' (e.g. government)", s.ID)
+			ps.errorf(file, line, "side id %q must be lower-case letters, digits, '-' or '_' (e.g. government)", s.ID)
 			continue
 		case s.ID == Contested || s.ID == Unassigned:
-			ps.errorf(file, rec.line, "side id %q is reserved for districts without a single controller: choose another id", s.ID)
+			ps.errorf(file, line, "side id %q is reserved for districts without a single controller: choose another id", s.ID)
 			continue
 		case seen[s.ID] > 0:
-			ps.errorf(file, rec.line, "duplicate side id %q (first on line %d)", s.ID, seen[s.ID])
+			ps.errorf(file, line, "duplicate side id %q (first on line %d)", s.ID, seen[s.ID])
 			continue
 		}
-		seen[s.ID] = rec.line
+		seen[s.ID] = line
 		if s.Name == "" {
 			s.Name = s.ID
 		}
+		if msg := textProblem(s.Name, false); msg != "" {
+			ps.warnf(file, line, "side %q: the name %q has %s: write plain text (the page shows it as text)", s.ID, s.Name, msg)
+		}
 		if !colorPattern.MatchString(s.Color) {
-			ps.errorf(file, rec.line, "side %q: color %q is not a hex colour like #d62728", s.ID, s.Color)
+			ps.errorf(file, line, "side %q: color %q is not a hex colour like #d62728", s.ID, s.Color)
 			continue
 		}
 		sides = append(sides, s)
@@ -160,82 +194,247 @@ func readSides(r io.Reader, file string, ps *problems) []Side {
 // checking ids against the known districts and sides; a nil list skips that
 // check (its own file failed, and a cascade of "unknown" would hide the
 // cause). All rows of one district on one date together replace its state
-// from that date on.
+// from that date on. It streams r: memory grows with the rows kept, not with
+// the size of the file.
 func ReadControl(r io.Reader, file string, districts, sides []string) ([]Row, []Problem) {
 	var ps problems
 	rows := readControl(r, file, districts, sides, &ps)
-	return rows, ps.list
+	return rows, ps.finish()
+}
+
+// Control dates lie in [firstYear, lastYear]: a control table records
+// what happened in modern times, so 9999-12-31 is a typo (and would stretch
+// the default series across millennia).
+const (
+	firstYear = 1800
+	lastYear  = 2099
+)
+
+// smallShare: a share under it is more likely a misplaced decimal point than
+// a fact any source reports.
+const smallShare = 1e-3
+
+// sharePattern is a plain decimal: no sign, exponent, hex or underscores.
+var sharePattern = regexp.MustCompile(`^([0-9]+(\.[0-9]+)?|\.[0-9]+)$`)
+
+// interner keeps one copy of strings that repeat across rows.
+type interner map[string]string
+
+func (in interner) get(s string) string {
+	if v, ok := in[s]; ok {
+		return v
+	}
+	v := strings.Clone(s)
+	in[v] = v
+	return v
 }
 
 func readControl(r io.Reader, file string, districts, sides []string, ps *problems) []Row {
-	isDistrict := toSet(districts)
-	isSide := toSet(sides)
-	type key struct {
-		date     Date
-		district string
-	}
-	sums := map[key]float64{}
-	firstLine := map[key]int{}
-	seen := map[string]int{}
+	// ids are interned so that each row points to one copy; unknown ids get
+	// numbers past the known ones, for the duplicate and sum checks.
+	districtNum := newIDTable(districts)
+	sideNum := newIDTable(sides)
+	earliest := DateOf(time.Date(firstYear, time.January, 1, 0, 0, 0, 0, time.UTC))
+	latest := DateOf(time.Date(lastYear, time.December, 31, 0, 0, 0, 0, time.UTC))
+	notes := interner{}
+	hints := suggestions{}
+	texts := textChecks{}
+	cites := map[string][]string{}
+	before := len(ps.list) // the row problems, sorted by line at the end
 	var rows []Row
-	for _, rec := range csvRecords(r, file, []string{"date", "district", "side", "share", "source", "note"}, ps) {
-		f := rec.fields
-		ok := true
-		d, err := ParseDate(f["date"])
-		if err != nil {
-			ps.errorf(file, rec.line, "%v", err)
-			ok = false
-		}
-		if districts != nil && !isDistrict[f["district"]] {
-			ps.errorf(file, rec.line, "unknown district %q%s", f["district"], suggest(f["district"], districts))
-			ok = false
-		}
-		if sides != nil && !isSide[f["side"]] {
-			ps.errorf(file, rec.line, "unknown side %q%s (sides come from sides.csv)", f["side"], suggest(f["side"], sides))
-			ok = false
-		}
-		share, err := strconv.ParseFloat(f["share"], 64)
-		switch {
-		case err != nil:
-			ps.errorf(file, rec.line, "share %q is not a number: write a fraction in (0,1], e.g. 0.75", f["share"])
-			ok = false
-		case !(share > 0 && share <= 1):
-			ps.errorf(file, rec.line, "share %v is out of range (0,1]: write a fraction, e.g. 0.75 for 75%%", share)
-			ok = false
-		}
-		if f["source"] == "" && f["note"] == "" {
-			ps.warnf(file, rec.line, "row has neither source nor note: cite the reference, e.g. [17], or say where the fact comes from")
-		}
+	var keys []rowKey
+	var first, last struct {
+		d    Date
+		line int
+	}
+	lastDate, lastDateText := Date(0), ""
+	t := newCSVTable(r, file, []string{"date", "district", "side", "share", "source", "note"}, ps)
+	for t != nil {
+		line, f, ok := t.next(ps)
 		if !ok {
+			break
+		}
+		rowOK := true
+		d := lastDate
+		if f[0] != lastDateText || lastDateText == "" {
+			var err error
+			if d, err = ParseDate(f[0]); err != nil {
+				ps.errorf(file, line, "%v", err)
+				rowOK = false
+			} else {
+				lastDate, lastDateText = d, strings.Clone(f[0])
+			}
+		}
+		if rowOK && (d < earliest || d > latest) {
+			ps.errorf(file, line, "date %s is outside %s to %s: check the year", d, earliest, latest)
+			rowOK = false
+		}
+		if districts != nil && !districtNum.has(f[1]) {
+			ps.errorf(file, line, "unknown district %q%s", f[1], hints.suggest(ps, file, f[1], districts))
+			rowOK = false
+		}
+		if sides != nil && !sideNum.has(f[2]) {
+			ps.errorf(file, line, "unknown side %q%s (sides come from sides.csv)", f[2], hints.suggest(ps, file, f[2], sides))
+			rowOK = false
+		}
+		var share float64
+		if !sharePattern.MatchString(f[3]) {
+			ps.errorf(file, line, "share %q is not a number written as a plain decimal: write a fraction in (0,1], e.g. 0.75", f[3])
+			rowOK = false
+		} else if share, _ = strconv.ParseFloat(f[3], 64); !(share > 0 && share <= 1) {
+			ps.errorf(file, line, "share %v is out of range (0,1]: write a fraction, e.g. 0.75 for 75%%", share)
+			rowOK = false
+		} else if share < smallShare {
+			ps.warnf(file, line, "share %s is less than %g of the district: check the decimal point, or leave the row out", f[3], smallShare)
+		}
+		if f[4] == "" && f[5] == "" {
+			ps.warnf(file, line, "row has neither source nor note: cite the reference, e.g. [17], or say where the fact comes from")
+		}
+		for _, c := range []struct{ name, v string }{{"source", f[4]}, {"note", f[5]}} {
+			if msg := texts.check(c.v); msg != "" {
+				ps.warnf(file, line, "the %s has %s: write plain text (the page shows it as text)", c.name, msg)
+			}
+		}
+		if !rowOK {
 			continue
 		}
-		dk := f["date"] + "\x00" + f["district"] + "\x00" + f["side"]
-		if prev := seen[dk]; prev > 0 {
-			ps.errorf(file, rec.line, "duplicate row for %s, district %q, side %q (first on line %d): merge them into one share", d, f["district"], f["side"], prev)
-			continue
+		district, dn := districtNum.get(f[1])
+		side, sn := sideNum.get(f[2])
+		src, ok := cites[f[4]]
+		if !ok {
+			k := strings.Clone(f[4])
+			src = splitSources(k)
+			cites[k] = src
 		}
-		seen[dk] = rec.line
-		k := key{d, f["district"]}
-		if firstLine[k] == 0 {
-			firstLine[k] = rec.line
+		if len(rows) == 0 || d < first.d {
+			first.d, first.line = d, line
 		}
-		sums[k] += share
+		if len(rows) == 0 || d > last.d {
+			last.d, last.line = d, line
+		}
+		keys = append(keys, rowKey{district: dn, side: sn, date: d, row: int32(len(rows))})
 		rows = append(rows, Row{
-			Line: rec.line, Date: d, District: f["district"], Side: f["side"], Share: share,
-			Sources: splitSources(f["source"]), Note: f["note"],
+			Line: line, Date: d, District: district, Side: side, Share: share,
+			Sources: src, Note: notes.get(f[5]),
 		})
 	}
-	keys := make([]key, 0, len(sums))
-	for k := range sums {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool { return firstLine[keys[i]] < firstLine[keys[j]] })
-	for _, k := range keys {
-		if sums[k] > 1+1e-9 {
-			ps.errorf(file, firstLine[k], "shares of district %q on %s sum to %.4g > 1: the rest must be unassigned, not more than the whole", k.district, k.date, sums[k])
-		}
+	rows, keys = checkRowSets(rows, keys, file, ps)
+	slices.SortStableFunc(ps.list[before:], func(a, b Problem) int { return cmp.Compare(a.Line, b.Line) })
+	sumProblems(rows, keys, file, ps)
+	if len(rows) > 0 && int(last.d-first.d)+1 > MaxSeriesDays {
+		ps.warnf(file, last.line, "the rows span %d days, from %s (line %d) to %s: a series covers at most %d days, so the whole range cannot be asked at once; check the years",
+			int(last.d-first.d)+1, first.d, first.line, last.d, MaxSeriesDays)
 	}
 	return rows
+}
+
+// rowKey locates a row for the checks across rows.
+type rowKey struct {
+	district, side int32
+	date           Date
+	row            int32
+}
+
+// checkRowSets reports rows that repeat a district, date and side, and
+// returns the rows without them and their keys, sorted by district, date,
+// side and line.
+func checkRowSets(rows []Row, keys []rowKey, file string, ps *problems) ([]Row, []rowKey) {
+	slices.SortFunc(keys, func(a, b rowKey) int {
+		return cmp.Or(cmp.Compare(a.district, b.district), cmp.Compare(a.date, b.date), cmp.Compare(a.side, b.side), cmp.Compare(a.row, b.row))
+	})
+	drop := make([]bool, len(rows))
+	dropped := 0
+	start := 0 // first key of the current district, date and side
+	for i := 1; i < len(keys); i++ {
+		a, b := keys[start], keys[i]
+		if a.district != b.district || a.date != b.date || a.side != b.side {
+			start = i
+			continue
+		}
+		r := rows[b.row]
+		ps.errorf(file, r.Line, "duplicate row for %s, district %q, side %q (first on line %d): merge them into one share", r.Date, r.District, r.Side, rows[a.row].Line)
+		drop[b.row] = true
+		dropped++
+	}
+	if dropped == 0 {
+		return rows, keys
+	}
+	renum := make([]int32, len(rows))
+	out := rows[:0]
+	for i, r := range rows {
+		renum[i] = int32(len(out))
+		if !drop[i] {
+			out = append(out, r)
+		}
+	}
+	clear(rows[len(out):])
+	kept := keys[:0]
+	for _, k := range keys {
+		if !drop[k.row] {
+			k.row = renum[k.row]
+			kept = append(kept, k)
+		}
+	}
+	return out, kept
+}
+
+// sumProblems reports districts whose shares on one date add up to more
+// than 1, in the order of their first rows; keys are sorted as
+// checkRowSets leaves them.
+func sumProblems(rows []Row, keys []rowKey, file string, ps *problems) {
+	type over struct {
+		line int
+		msg  string
+	}
+	var found []over
+	for i := 0; i < len(keys); {
+		j, sum, line := i, 0.0, rows[keys[i].row].Line
+		for ; j < len(keys) && keys[j].district == keys[i].district && keys[j].date == keys[i].date; j++ {
+			r := rows[keys[j].row]
+			sum += r.Share
+			line = min(line, r.Line)
+		}
+		if sum > 1+1e-9 {
+			r := rows[keys[i].row]
+			found = append(found, over{line, fmt.Sprintf("shares of district %q on %s sum to %.4g > 1: the rest must be unassigned, not more than the whole", r.District, r.Date, sum)})
+		}
+		i = j
+	}
+	slices.SortFunc(found, func(a, b over) int { return cmp.Compare(a.line, b.line) })
+	for _, o := range found {
+		ps.errorf(file, o.line, "%s", o.msg)
+	}
+}
+
+// idTable numbers ids and keeps one copy of each: the known ids first,
+// then unknown ones as they come (for the checks across rows).
+type idTable map[string]idEntry
+
+type idEntry struct {
+	id  string
+	num int32
+}
+
+func newIDTable(ids []string) idTable {
+	t := make(idTable, len(ids))
+	for i, id := range ids {
+		t[id] = idEntry{id, int32(i)}
+	}
+	return t
+}
+
+func (t idTable) has(s string) bool {
+	_, ok := t[s]
+	return ok
+}
+
+func (t idTable) get(s string) (string, int32) {
+	e, ok := t[s]
+	if !ok {
+		e = idEntry{strings.Clone(s), int32(len(t))}
+		t[e.id] = e
+	}
+	return e.id, e.num
 }
 
 // splitSources splits "[37][38]" into ["[37]" "[38]"]; text that is not a
@@ -251,16 +450,48 @@ func splitSources(s string) []string {
 	return cites
 }
 
-func toSet(ids []string) map[string]bool {
-	m := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		m[id] = true
+// textChecks remembers textProblem's verdict on each source and note: they
+// repeat across rows.
+type textChecks map[string]string
+
+func (tc textChecks) check(s string) string {
+	if s == "" {
+		return ""
 	}
-	return m
+	if v, ok := tc[s]; ok {
+		return v
+	}
+	v := textProblem(s, true)
+	tc[strings.Clone(s)] = v
+	return v
 }
+
+// suggestions remembers the suggestion for each unknown id of a file, and
+// makes none once the file's problems are no longer listed: a file of a
+// million unknown ids must not cost a million searches.
+type suggestions map[string]string
+
+func (sg suggestions) suggest(ps *problems, file, s string, ids []string) string {
+	if ps.full(file) {
+		return ""
+	}
+	if v, ok := sg[s]; ok {
+		return v
+	}
+	v := suggest(s, ids)
+	sg[strings.Clone(s)] = v
+	return v
+}
+
+// maxSuggestLen: no id is longer; longer text gets no suggestion, since the
+// edit distance costs the product of the lengths.
+const maxSuggestLen = 100
 
 // suggest returns ": did you mean "x"?" for the nearest id, or "".
 func suggest(s string, ids []string) string {
+	if len(s) > maxSuggestLen {
+		return ""
+	}
 	best, bestD := "", math.MaxInt
 	for _, id := range ids {
 		if d := editDistance(strings.ToLower(s), strings.ToLower(id)); d < bestD {

@@ -2,7 +2,6 @@ package geo
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -10,6 +9,7 @@ import (
 	"io/fs"
 	"path"
 	"sort"
+	"strings"
 )
 
 // Meta describes a dataset (dataset.json).
@@ -43,6 +43,8 @@ type LoadOptions struct {
 	// Repair makes invalid district geometry valid (GEOS MakeValid) with a
 	// warning instead of rejecting the dataset.
 	Repair bool
+	// MaxFileBytes caps the size of each file; 0 means DefaultMaxFileBytes.
+	MaxFileBytes int64
 }
 
 // Dataset is a loaded, validated dataset: immutable once returned, so it
@@ -70,28 +72,29 @@ type Dataset struct {
 // file, each naming the file and line or feature.
 func Load(fsys fs.FS, name string, opt LoadOptions) (*Dataset, error) {
 	var ps problems
-	h := sha256.New()
-	read := func(file string, required bool) []byte {
-		b, err := fs.ReadFile(fsys, file)
-		if err != nil {
-			if required || !errors.Is(err, fs.ErrNotExist) {
-				ps.errorf(path.Join(name, file), 0, "cannot read: %v", err)
-			}
-			return nil
-		}
-		fmt.Fprintf(h, "%s %d\n", file, len(b))
-		h.Write(b)
-		return b
+	h := newVersionHash()
+	limit := opt.MaxFileBytes
+	if limit <= 0 {
+		limit = DefaultMaxFileBytes
 	}
 	label := func(file string) string { return path.Join(name, file) }
+	cannotRead := func(file string, required bool, err error) {
+		if required || !errors.Is(err, fs.ErrNotExist) {
+			ps.errorf(label(file), 0, "cannot read: %v", err)
+		}
+	}
+	read := func(file string, required bool) []byte {
+		b, err := readAll(fsys, file, limit, h)
+		if err != nil {
+			cannotRead(file, required, err)
+			return nil
+		}
+		return b
+	}
 
 	ds := &Dataset{Name: name}
 	if b := read(MetaFile, false); b != nil {
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&ds.Meta); err != nil {
-			ps.errorf(label(MetaFile), jsonErrorLine(b, err), "%v (known fields: title, description, attribution, license, id_property, name_property, merge_duplicate_ids, gap_width_m)", err)
-		}
+		readMeta(b, label(MetaFile), &ds.Meta, &ps)
 	}
 	if ds.Meta.GapWidthM < 0 || ds.Meta.GapWidthM > 1000 {
 		ps.errorf(label(MetaFile), 0, "gap_width_m %v is out of range: give the street width between districts in metres, 0 to 1000", ds.Meta.GapWidthM)
@@ -99,19 +102,19 @@ func Load(fsys fs.FS, name string, opt LoadOptions) (*Dataset, error) {
 	if ds.Meta.Title == "" {
 		ds.Meta.Title = path.Base(name)
 	}
-	before := len(ps.list)
+	before := ps.errors
 	if b := read(SidesFile, true); b != nil {
 		ds.Sides = readSides(bytes.NewReader(b), label(SidesFile), &ps)
 	}
-	sidesOK := !(&problems{ps.list[before:]}).hasErrors()
-	before = len(ps.list)
+	sidesOK := ps.errors == before
+	before = ps.errors
 	if b := read(DistrictsFile, true); b != nil {
 		ds.Districts = readDistricts(b, label(DistrictsFile), DistrictOptions{
 			IDProperty: ds.Meta.IDProperty, NameProperty: ds.Meta.NameProperty, Repair: opt.Repair,
 			MergeDuplicates: ds.Meta.MergeDuplicateIDs,
 		}, &ps)
 	}
-	districtsOK := !(&problems{ps.list[before:]}).hasErrors()
+	districtsOK := ps.errors == before
 	ds.districtIndex = make(map[string]int, len(ds.Districts))
 	districtIDs := make([]string, len(ds.Districts))
 	for i, d := range ds.Districts {
@@ -131,19 +134,67 @@ func Load(fsys fs.FS, name string, opt LoadOptions) (*Dataset, error) {
 	if !sidesOK {
 		sideIDs = nil
 	}
-	if b := read(ControlFile, true); b != nil {
-		ds.Rows = readControl(bytes.NewReader(b), label(ControlFile), districtIDs, sideIDs, &ps)
+	// control.csv is the large file: it is parsed as it is read.
+	if f, err := openFile(fsys, ControlFile, limit, h); err != nil {
+		cannotRead(ControlFile, true, err)
+	} else {
+		ds.Rows = readControl(f, label(ControlFile), districtIDs, sideIDs, &ps)
+		f.Close()
 		if len(ds.Rows) == 0 && !ps.hasErrors() {
 			ps.errorf(label(ControlFile), 0, "no control rows: add at least one line date,district,side,share,source,note")
 		}
 	}
 	if ps.hasErrors() {
-		return nil, &ValidationError{Problems: ps.list}
+		return nil, &ValidationError{Problems: ps.finish()}
 	}
-	ds.Warnings = ps.list
-	ds.Version = hex.EncodeToString(h.Sum(nil))[:16]
 	ds.tl = buildTimeline(ds.Rows, ds.districtIndex, ds.sideIndex, len(ds.Districts))
+	warnUncontrolled(ds, label(ControlFile), &ps)
+	ds.Warnings = ps.finish()
+	ds.Version = hex.EncodeToString(h.Sum(nil))[:16]
 	return ds, nil
+}
+
+// readMeta parses dataset.json into m.
+func readMeta(b []byte, file string, m *Meta, ps *problems) {
+	b = bytes.TrimPrefix(b, utf8BOM)
+	if at, c := invalidUTF8(b); at >= 0 {
+		ps.errorf(file, bytes.Count(b[:at], []byte("\n"))+1, "the byte 0x%02x is not UTF-8: %s", c, utf8Hint)
+		return
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(m); err != nil {
+		ps.errorf(file, jsonErrorLine(b, err), "%v (known fields: title, description, attribution, license, id_property, name_property, merge_duplicate_ids, gap_width_m)", err)
+		return
+	}
+	for _, f := range []struct{ name, v string }{{"title", m.Title}, {"attribution", m.Attribution}, {"license", m.License}} {
+		if msg := textProblem(f.v, false); msg != "" {
+			ps.warnf(file, 0, "the %s %q has %s: write plain text (the page shows it as text)", f.name, f.v, msg)
+		}
+	}
+	if msg := textProblem(m.Description, true); msg != "" {
+		ps.warnf(file, 0, "the description has %s: write plain text (the page shows it as text)", msg)
+	}
+}
+
+// warnUncontrolled warns about districts that no row of control.csv
+// mentions: they stay unassigned on every date, which is rarely meant.
+func warnUncontrolled(ds *Dataset, file string, ps *problems) {
+	var ids []string
+	for i, d := range ds.Districts {
+		if len(ds.tl.changes[i]) == 0 {
+			ids = append(ids, fmt.Sprintf("%q", d.ID))
+		}
+	}
+	if len(ids) == 0 {
+		return
+	}
+	const show = 10
+	list := strings.Join(ids[:min(len(ids), show)], ", ")
+	if len(ids) > show {
+		list += fmt.Sprintf(" and %d more", len(ids)-show)
+	}
+	ps.warnf(file, 0, "%d district(s) have no control row and stay unassigned on every date: %s; add rows for them or leave them out of districts.geojson", len(ids), list)
 }
 
 // LoadDir loads the dataset in fsys with default options.

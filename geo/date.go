@@ -14,13 +14,47 @@ type Date int32
 
 const dateLayout = "2006-01-02"
 
-// ParseDate reads an ISO 8601 calendar date (YYYY-MM-DD).
+// ParseDate reads an ISO 8601 calendar date (YYYY-MM-DD). A well-formed
+// date that does not exist (2016-02-30, month 13) is told apart from a
+// malformed one.
 func ParseDate(s string) (Date, error) {
-	t, err := time.Parse(dateLayout, s)
-	if err != nil || len(s) != len(dateLayout) {
+	if !isDateShape(s) {
 		return 0, Errorf(KindInvalid, "malformed date %q: write it as YYYY-MM-DD, e.g. 2016-12-06", s)
 	}
-	return DateOf(t), nil
+	y := int(s[0]-'0')*1000 + int(s[1]-'0')*100 + int(s[2]-'0')*10 + int(s[3]-'0')
+	m := time.Month(int(s[5]-'0')*10 + int(s[6]-'0'))
+	d := int(s[8]-'0')*10 + int(s[9]-'0')
+	if m < time.January || m > time.December {
+		return 0, Errorf(KindInvalid, "date %q: there is no month %d: write YYYY-MM-DD, month 01 to 12", s, int(m))
+	}
+	if n := daysIn(y, m); d < 1 || d > n {
+		return 0, Errorf(KindInvalid, "date %q: there is no such day: %s %d has %d days", s, m, y, n)
+	}
+	return DateOf(time.Date(y, m, d, 0, 0, 0, 0, time.UTC)), nil
+}
+
+// isDateShape reports whether s is four digits, '-', two digits, '-', two
+// digits.
+func isDateShape(s string) bool {
+	if len(s) != len(dateLayout) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if i == 4 || i == 7 {
+			if s[i] != '-' {
+				return false
+			}
+		} else if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// daysIn returns the number of days of month m in year y (proleptic
+// Gregorian, as time counts).
+func daysIn(y int, m time.Month) int {
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
 // DateOf returns the civil date of t in t's own location.

@@ -6,16 +6,18 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/twpayne/go-geos"
-	"github.com/twpayne/go-proj/v11"
 
 	"github.com/frontline/frontline/geo/geodesic"
 	"github.com/frontline/frontline/geo/internal/geosx"
+	"github.com/frontline/frontline/geo/internal/projx"
 )
 
 // District is one polygon unit of the map.
@@ -60,7 +62,7 @@ const overlapIgnoreM2 = 1.0
 func ReadDistricts(data []byte, file string, opt DistrictOptions) ([]District, []Problem) {
 	var ps problems
 	ds := readDistricts(data, file, opt, &ps)
-	return ds, ps.list
+	return ds, ps.finish()
 }
 
 type rawCollection struct {
@@ -69,9 +71,22 @@ type rawCollection struct {
 	Features []json.RawMessage `json:"features"`
 }
 
-func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) []District {
+func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) (out []District) {
 	if opt.NameProperty == "" {
 		opt.NameProperty = "name"
+	}
+	// go-geos raises GEOS failures as panics, and some of its operations
+	// return nil on failure: whatever GEOS does with hostile geometry is
+	// reported, never fatal.
+	defer func() {
+		if r := recover(); r != nil {
+			ps.errorf(file, 0, "GEOS failed on the geometry (%v): check the file in a GIS (e.g. QGIS's Check validity) and report this with the file", r)
+		}
+	}()
+	data = bytes.TrimPrefix(data, utf8BOM)
+	if at, b := invalidUTF8(data); at >= 0 {
+		ps.errorf(file, bytes.Count(data[:at], []byte("\n"))+1, "the byte 0x%02x is not UTF-8: %s", b, utf8Hint)
+		return nil
 	}
 	var raw rawCollection
 	if err := json.Unmarshal(data, &raw); err != nil {
@@ -86,16 +101,19 @@ func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) 
 		ps.errorf(file, 0, "the FeatureCollection has no features")
 		return nil
 	}
-	transform, err := crsTransform(raw.CRS)
+	crs, err := readCRS(raw.CRS)
 	if err != nil {
 		ps.errorf(file, 0, "%v", err)
 		return nil
 	}
+	if crs != nil {
+		defer crs.close()
+	}
 
-	var out []District
 	seen := map[string]string{} // id → feature label of first use
 	index := map[string]int{}   // id → position in out
 	var merged []int            // districts joined from several features
+	var dups []District         // features refused for their id, still checked
 	for i, fr := range raw.Features {
 		label := fmt.Sprintf("#%d", i)
 		f, err := geojson.UnmarshalFeature(fr)
@@ -103,7 +121,7 @@ func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) 
 			ps.featureErrorf(file, label, "not a valid GeoJSON Feature: %v", err)
 			continue
 		}
-		id, ok := featureID(f, opt.IDProperty)
+		id, ok := featureID(f, fr, opt.IDProperty)
 		if !ok {
 			where := "a Feature \"id\" or an \"id\" property"
 			if opt.IDProperty != "" {
@@ -113,6 +131,14 @@ func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) 
 			continue
 		}
 		label = fmt.Sprintf("%s (%q)", label, id)
+		idOK := true
+		if msg := textProblem(id, false); msg != "" || strings.ContainsAny(id, "<>\"") {
+			if msg == "" {
+				msg = "markup characters"
+			}
+			ps.featureErrorf(file, label, "the district id has %s: ids appear in URLs, files and pages; use letters, digits, '-' and '_'", msg)
+			idOK = false
+		}
 		g, ok := polygonal(f.Geometry)
 		if !ok {
 			kind := "null"
@@ -122,23 +148,34 @@ func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) 
 			ps.featureErrorf(file, label, "geometry is %s: districts must be Polygon or MultiPolygon", kind)
 			continue
 		}
-		if transform != nil {
-			if err := transform(g); err != nil {
-				ps.featureErrorf(file, label, "cannot reproject to WGS84: %v", err)
-				continue
-			}
-		} else if p, bad := outOfLonLat(g); bad {
-			ps.featureErrorf(file, label, "coordinate [%g, %g] is not WGS84 lon/lat and the file has no \"crs\" member: "+
-				"the data look projected; reproject to EPSG:4326 (ogr2ogr -t_srs EPSG:4326) or add a crs member naming its CRS, e.g. EPSG:32637", p[0], p[1])
-			continue
-		}
 		if msg := ringProblem(g); msg != "" {
 			ps.featureErrorf(file, label, "%s", msg)
+			continue
+		}
+		if crs != nil {
+			if msg := crs.transform(g); msg != "" {
+				ps.featureErrorf(file, label, "%s", msg)
+				continue
+			}
+		} else if msg := lonLatProblem(g); msg != "" {
+			ps.featureErrorf(file, label, "%s", msg)
+			continue
+		}
+		name := id
+		if v, ok := f.Properties[opt.NameProperty].(string); ok && strings.TrimSpace(v) != "" {
+			name = v
+		}
+		if msg := textProblem(name, false); msg != "" {
+			ps.featureWarnf(file, label, "the name %q has %s: write plain text (the page shows names as text)", name, msg)
+		}
+		if !idOK {
+			dups = append(dups, District{ID: label, Geometry: orient(g)})
 			continue
 		}
 		if first, dup := seen[id]; dup {
 			if !opt.MergeDuplicates {
 				ps.featureErrorf(file, label, "duplicate district id %q, first used by feature %s: ids must be unique (or set merge_duplicate_ids in dataset.json to join the parts)", id, first)
+				dups = append(dups, District{ID: label, Geometry: orient(g)})
 				continue
 			}
 			ps.featureWarnf(file, label, "joined to feature %s, which has the same id %q", first, id)
@@ -149,28 +186,26 @@ func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) 
 		}
 		seen[id] = label
 		index[id] = len(out)
-		name := id
-		if v, ok := f.Properties[opt.NameProperty].(string); ok && strings.TrimSpace(v) != "" {
-			name = v
-		}
 		props := map[string]any(f.Properties)
 		if props == nil {
 			props = map[string]any{}
 		}
 		out = append(out, District{ID: id, Name: name, Properties: props, Geometry: orient(g)})
 	}
-	if ps.hasErrors() {
-		return out
-	}
+	// Every feature that got this far is checked, whatever else is wrong
+	// with the file, so that one run lists every problem.
 	unionParts(out, merged, file, ps)
-	out = checkGeometry(out, file, opt.Repair, ps)
+	out = checkGeometry(out, dups, file, opt.Repair, ps)
 	for i := range out {
 		out[i].AreaKm2 = geodesic.Area(out[i].Geometry) / 1e6
 	}
 	return out
 }
 
-func featureID(f *geojson.Feature, prop string) (string, bool) {
+// featureID returns the district id of f: a string as it is (trimmed), a
+// number as written in the file (raw is the feature's JSON), so that 1.50
+// or 12345678901234567890123 are not rewritten by a float64.
+func featureID(f *geojson.Feature, raw json.RawMessage, prop string) (string, bool) {
 	var v any
 	switch {
 	case prop != "":
@@ -178,6 +213,7 @@ func featureID(f *geojson.Feature, prop string) (string, bool) {
 	case f.ID != nil:
 		v = f.ID
 	default:
+		prop = "id"
 		v = f.Properties["id"]
 	}
 	var s string
@@ -185,11 +221,29 @@ func featureID(f *geojson.Feature, prop string) (string, bool) {
 	case string:
 		s = strings.TrimSpace(v)
 	case float64:
-		s = fmt.Sprintf("%v", v)
-	case json.Number:
-		s = v.String()
+		s = numberLiteral(raw, prop)
+		if s == "" {
+			s = strconv.FormatFloat(v, 'g', -1, 64)
+		}
 	}
 	return s, s != ""
+}
+
+// numberLiteral returns the text of the feature's numeric id (prop "") or
+// numeric property prop in the raw feature, or "".
+func numberLiteral(raw json.RawMessage, prop string) string {
+	var f struct {
+		ID         json.RawMessage            `json:"id"`
+		Properties map[string]json.RawMessage `json:"properties"`
+	}
+	if err := json.Unmarshal(raw, &f); err != nil {
+		return ""
+	}
+	lit := f.ID
+	if prop != "" {
+		lit = f.Properties[prop]
+	}
+	return string(bytes.TrimSpace(lit))
 }
 
 func appendPolygons(a, b orb.Geometry) orb.Geometry {
@@ -215,16 +269,36 @@ func polygonal(g orb.Geometry) (orb.Geometry, bool) {
 	return nil, false
 }
 
-func outOfLonLat(g orb.Geometry) (orb.Point, bool) {
-	var bad orb.Point
-	found := false
+// lonLatProblem says what is wrong with coordinates that should be WGS84
+// lon/lat (there is no crs member), or "". One coordinate out of range is a
+// wrong latitude or longitude; both out of range are projected data, unless
+// they are beyond any projection.
+func lonLatProblem(g orb.Geometry) string {
+	msg := ""
 	eachPoint(g, func(p orb.Point) {
-		if !found && (math.Abs(p[0]) > 180 || math.Abs(p[1]) > 90) {
-			bad, found = p, true
+		if msg != "" {
+			return
+		}
+		lonOK, latOK := math.Abs(p[0]) <= 180, math.Abs(p[1]) <= 90
+		switch {
+		case lonOK && latOK:
+		case lonOK:
+			msg = fmt.Sprintf("coordinate [%g, %g]: latitude %g is out of range [-90, 90]: GeoJSON positions are [longitude, latitude]; fix the position", p[0], p[1], p[1])
+		case latOK:
+			msg = fmt.Sprintf("coordinate [%g, %g]: longitude %g is out of range [-180, 180]: fix the position", p[0], p[1], p[0])
+		case math.Max(math.Abs(p[0]), math.Abs(p[1])) > maxProjectedM:
+			msg = fmt.Sprintf("coordinate [%g, %g] is out of range for any coordinate system: fix the position (lon in [-180, 180], lat in [-90, 90])", p[0], p[1])
+		default:
+			msg = fmt.Sprintf("coordinate [%g, %g] is not WGS84 lon/lat and the file has no \"crs\" member: "+
+				"the data look projected; reproject to EPSG:4326 (ogr2ogr -t_srs EPSG:4326) or add a crs member naming its CRS, e.g. EPSG:32637", p[0], p[1])
 		}
 	})
-	return bad, found
+	return msg
 }
+
+// maxProjectedM is beyond any projected coordinate on Earth, in metres or
+// feet: larger values are garbage, not another CRS.
+const maxProjectedM = 1e9
 
 func eachRing(g orb.Geometry, fn func(r orb.Ring)) {
 	switch g := g.(type) {
@@ -328,9 +402,21 @@ func unionParts(ds []District, merged []int, file string, ps *problems) {
 }
 
 // checkGeometry validates each district with GEOS, repairs when asked, and
-// reports overlapping pairs with their ellipsoidal overlap area.
-func checkGeometry(ds []District, file string, repair bool, ps *problems) []District {
+// reports overlapping pairs with their ellipsoidal overlap area. extra are
+// features already refused (for their id), whose geometry is checked too so
+// that every problem is reported at once; their ID is their label.
+func checkGeometry(ds, extra []District, file string, repair bool, ps *problems) []District {
 	ctx := geos.NewContext()
+	for _, d := range extra {
+		g, err := geosx.ToGEOS(ctx, d.Geometry)
+		if err != nil {
+			ps.featureErrorf(file, d.ID, "cannot read geometry: %v", err)
+			continue
+		}
+		if !g.IsValid() {
+			ps.featureErrorf(file, d.ID, "invalid geometry: %s; fix it in a GIS, or load with --repair to apply GEOS MakeValid", g.IsValidReason())
+		}
+	}
 	geoms := make([]*geos.Geom, len(ds))
 	for i := range ds {
 		label := fmt.Sprintf("%q", ds[i].ID)
@@ -359,12 +445,10 @@ func checkGeometry(ds []District, file string, repair bool, ps *problems) []Dist
 		}
 		geoms[i] = g
 	}
-	if ps.hasErrors() {
-		return ds
-	}
+	// Overlaps are checked between the districts with valid geometry.
 	for _, pr := range bboxPairs(ds) {
 		a, b := pr[0], pr[1]
-		if !geoms[a].RelatePattern(geoms[b], "2********") {
+		if geoms[a] == nil || geoms[b] == nil || !geoms[a].RelatePattern(geoms[b], "2********") {
 			continue
 		}
 		inter, err := fromGEOS(geoms[a].Intersection(geoms[b]))
@@ -420,8 +504,12 @@ func bboxPairs(ds []District) [][2]int {
 	return pairs
 }
 
-// fromGEOS returns the polygonal part of a GEOS geometry as orb.
+// fromGEOS returns the polygonal part of a GEOS geometry as orb. A nil g
+// (go-geos's answer when a GEOS overlay fails) is an error.
 func fromGEOS(g *geos.Geom) (orb.Geometry, error) {
+	if g == nil {
+		return nil, errors.New("GEOS returned no geometry")
+	}
 	og, err := geosx.FromGEOS(g)
 	if err != nil {
 		return nil, err
@@ -450,9 +538,21 @@ func fromGEOS(g *geos.Geom) (orb.Geometry, error) {
 	return mp, nil
 }
 
-// crsTransform reads a legacy GeoJSON "crs" member. Geographic WGS84 needs
-// nothing; any other CRS PROJ knows is reprojected to lon/lat.
-func crsTransform(raw json.RawMessage) (func(orb.Geometry) error, error) {
+// sourceCRS is the CRS named by a legacy GeoJSON "crs" member, with the
+// operation that takes it to WGS84 lon/lat.
+type sourceCRS struct {
+	name string
+	info projx.CRSInfo
+	tr   *projx.Transformer
+}
+
+// areaMarginDeg is how far outside a CRS's area of use reprojected
+// coordinates may fall (data sets often reach a little beyond a UTM zone).
+const areaMarginDeg = 1.0
+
+// readCRS reads a legacy GeoJSON "crs" member. Geographic WGS84 needs
+// nothing (nil); any other CRS PROJ knows is reprojected to lon/lat.
+func readCRS(raw json.RawMessage) (*sourceCRS, error) {
 	if len(raw) == 0 || bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
 		return nil, nil
 	}
@@ -469,28 +569,70 @@ func crsTransform(raw json.RawMessage) (func(orb.Geometry) error, error) {
 	if isWGS84LonLat(name) {
 		return nil, nil
 	}
-	pj, err := proj.NewContext().NewCRSToCRS(name, "OGC:CRS84", nil)
+	info, err := projx.Describe(name)
 	if err != nil {
 		return nil, fmt.Errorf("the \"crs\" member names %q, which PROJ cannot transform to WGS84 (%v): reproject the file to EPSG:4326", name, err)
 	}
-	return func(g orb.Geometry) error {
-		var ferr error
-		forward := func(r orb.Ring) {
-			for i, p := range r {
-				if ferr != nil {
-					return
+	tr, err := projx.NewCRSToCRS(name, "OGC:CRS84")
+	if err != nil {
+		return nil, fmt.Errorf("the \"crs\" member names %q, which PROJ cannot transform to WGS84 (%v): reproject the file to EPSG:4326", name, err)
+	}
+	return &sourceCRS{name: name, info: info, tr: tr}, nil
+}
+
+func (c *sourceCRS) close() { c.tr.Close() }
+
+// transform reprojects g to WGS84 lon/lat in place and checks the result
+// against the CRS's area of use; it returns what is wrong, or "".
+func (c *sourceCRS) transform(g orb.Geometry) string {
+	lonLatLike := true
+	eachPoint(g, func(p orb.Point) {
+		lonLatLike = lonLatLike && math.Abs(p[0]) <= 180 && math.Abs(p[1]) <= 90
+	})
+	msg := ""
+	eachRing(g, func(r orb.Ring) {
+		if msg != "" {
+			return
+		}
+		orig := slices.Clone(r)
+		if i, err := c.tr.Forward(r); err != nil {
+			msg = fmt.Sprintf("cannot reproject position [%g, %g] from %s to WGS84: %v: check that the \"crs\" member names the CRS of the coordinates", r[i][0], r[i][1], c.name, err)
+			return
+		}
+		for i, p := range r {
+			switch {
+			case !(math.Abs(p[0]) <= 180 && math.Abs(p[1]) <= 90):
+				msg = fmt.Sprintf("position [%g, %g] in %s becomes [%g, %g], not a WGS84 lon/lat position: check that the \"crs\" member names the CRS of the coordinates", orig[i][0], orig[i][1], c.name, p[0], p[1])
+			case c.info.Area != nil && !c.info.Area.Contains(p[0], p[1], areaMarginDeg):
+				a := c.info.Area
+				msg = fmt.Sprintf("position [%g, %g] in %s becomes lon %.5f, lat %.5f, outside the area where %s is used (lon %g to %g, lat %g to %g%s)",
+					orig[i][0], orig[i][1], c.name, p[0], p[1], crsLabel(c), a.West, a.East, a.South, a.North, areaName(a))
+				if lonLatLike && c.info.Projected {
+					msg += ": the coordinates look like WGS84 lon/lat degrees already; remove the \"crs\" member"
+				} else {
+					msg += ": the \"crs\" member does not match the coordinates; name their real CRS or reproject the file to EPSG:4326"
 				}
-				c, err := pj.Forward(proj.NewCoord(p[0], p[1], 0, 0))
-				if err != nil {
-					ferr = fmt.Errorf("position [%g, %g] in %s: %w", p[0], p[1], name, err)
-					return
-				}
-				r[i] = orb.Point{c.X(), c.Y()}
+			}
+			if msg != "" {
+				return
 			}
 		}
-		eachRing(g, forward)
-		return ferr
-	}, nil
+	})
+	return msg
+}
+
+func crsLabel(c *sourceCRS) string {
+	if c.info.Name != "" && c.info.Name != c.name {
+		return fmt.Sprintf("%s (%s)", c.name, c.info.Name)
+	}
+	return c.name
+}
+
+func areaName(a *projx.Area) string {
+	if a.Name == "" {
+		return ""
+	}
+	return ": " + a.Name
 }
 
 func isWGS84LonLat(name string) bool {

@@ -3,6 +3,7 @@ package geo
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -105,12 +106,67 @@ func (e *ValidationError) Error() string {
 	return b.String()
 }
 
-// problems collects findings and knows whether any is an error.
+// maxProblemsPerFile bounds the problems listed for one file: a hostile or
+// garbled file could otherwise yield one per line, millions of them.
+const maxProblemsPerFile = 1000
+
+// problems collects findings and knows whether any is an error. It lists at
+// most maxProblemsPerFile problems per file and counts the rest.
 type problems struct {
-	list []Problem
+	list   []Problem
+	errors int            // errors found, listed or not
+	count  map[string]int // problems found per file
+	hidden []hiddenCount  // files with problems not listed, in order
 }
 
-func (ps *problems) add(p Problem) { ps.list = append(ps.list, p) }
+type hiddenCount struct {
+	file           string
+	errors, others int
+}
+
+func (ps *problems) add(p Problem) {
+	if p.Severity == SeverityError {
+		ps.errors++
+	}
+	if ps.count == nil {
+		ps.count = map[string]int{}
+	}
+	ps.count[p.File]++
+	if ps.count[p.File] <= maxProblemsPerFile {
+		ps.list = append(ps.list, p)
+		return
+	}
+	i := slices.IndexFunc(ps.hidden, func(h hiddenCount) bool { return h.file == p.File })
+	if i < 0 {
+		ps.hidden = append(ps.hidden, hiddenCount{file: p.File})
+		i = len(ps.hidden) - 1
+	}
+	if p.Severity == SeverityError {
+		ps.hidden[i].errors++
+	} else {
+		ps.hidden[i].others++
+	}
+}
+
+// full reports whether no more problems of file would be listed, so that
+// costly messages (suggestions) need not be made.
+func (ps *problems) full(file string) bool { return ps.count[file] >= maxProblemsPerFile }
+
+// finish lists, per file, how many problems were not listed. Call it once,
+// when all files are read.
+func (ps *problems) finish() []Problem {
+	for _, h := range ps.hidden {
+		sev := SeverityWarning
+		if h.errors > 0 {
+			sev = SeverityError
+		}
+		ps.list = append(ps.list, Problem{File: h.file, Severity: sev, Msg: fmt.Sprintf(
+			"%d more problem(s) (%d error(s), %d warning(s)) are not listed: fix the first %d and validate again",
+			h.errors+h.others, h.errors, h.others, maxProblemsPerFile)})
+	}
+	ps.hidden = nil
+	return ps.list
+}
 
 func (ps *problems) errorf(file string, line int, format string, args ...any) {
 	ps.add(Problem{File: file, Line: line, Severity: SeverityError, Msg: fmt.Sprintf(format, args...)})
@@ -128,11 +184,4 @@ func (ps *problems) featureWarnf(file, feature string, format string, args ...an
 	ps.add(Problem{File: file, Feature: feature, Severity: SeverityWarning, Msg: fmt.Sprintf(format, args...)})
 }
 
-func (ps *problems) hasErrors() bool {
-	for _, p := range ps.list {
-		if p.Severity == SeverityError {
-			return true
-		}
-	}
-	return false
-}
+func (ps *problems) hasErrors() bool { return ps.errors > 0 }

@@ -1,6 +1,8 @@
 package geo
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 )
 
@@ -36,44 +38,68 @@ type timeline struct {
 	dates   []Date     // distinct change dates, ascending
 }
 
+// buildTimeline merges the rows of each district and date into one Change.
+// It sorts row numbers instead of keeping a map of changes, and carves the
+// shares and line numbers of all changes out of two arrays, so memory stays
+// a small multiple of the rows.
 func buildTimeline(rows []Row, districtIndex, sideIndex map[string]int, nDistricts int) timeline {
-	type key struct {
-		district int
+	type ref struct {
+		district int32
 		date     Date
+		row      int32
 	}
-	merged := map[key]*Change{}
-	var order []key
-	for _, r := range rows {
-		k := key{districtIndex[r.District], r.Date}
-		c := merged[k]
-		if c == nil {
-			c = &Change{Date: r.Date, Shares: make([]float64, len(sideIndex))}
-			merged[k] = c
-			order = append(order, k)
-		}
-		c.Shares[sideIndex[r.Side]] += r.Share
-		c.Sources = appendUnique(c.Sources, r.Sources...)
-		if r.Note != "" && c.Note != r.Note {
-			if c.Note != "" {
-				c.Note += " / "
-			}
-			c.Note += r.Note
-		}
-		c.Lines = append(c.Lines, r.Line)
+	refs := make([]ref, len(rows))
+	for i, r := range rows {
+		refs[i] = ref{int32(districtIndex[r.District]), r.Date, int32(i)}
 	}
+	slices.SortFunc(refs, func(a, b ref) int {
+		return cmp.Or(cmp.Compare(a.district, b.district), cmp.Compare(a.date, b.date), cmp.Compare(a.row, b.row))
+	})
+	nChanges := 0
+	for i := range refs {
+		if i == 0 || refs[i].district != refs[i-1].district || refs[i].date != refs[i-1].date {
+			nChanges++
+		}
+	}
+	nSides := len(sideIndex)
+	shares := make([]float64, nChanges*nSides)
+	lines := make([]int, len(refs))
+	all := make([]Change, 0, nChanges)
 	tl := timeline{changes: make([][]Change, nDistricts)}
-	dateSet := map[Date]bool{}
-	for _, k := range order {
-		tl.changes[k.district] = append(tl.changes[k.district], *merged[k])
-		dateSet[k.date] = true
+	dates := make([]Date, 0, nChanges)
+	first := 0 // first change of the current district in all
+	for i := 0; i < len(refs); {
+		if i > 0 && refs[i].district != refs[i-1].district {
+			first = len(all)
+		}
+		j := i
+		c := Change{Date: refs[i].date, Shares: shares[:nSides:nSides]}
+		shares = shares[nSides:]
+		for ; j < len(refs) && refs[j].district == refs[i].district && refs[j].date == refs[i].date; j++ {
+			r := &rows[refs[j].row]
+			c.Shares[sideIndex[r.Side]] += r.Share
+			if j == i && isUnique(r.Sources) {
+				c.Sources = slices.Clip(r.Sources) // shared until a second row adds to it
+			} else {
+				c.Sources = appendUnique(c.Sources, r.Sources...)
+			}
+			if r.Note != "" && c.Note != r.Note {
+				if c.Note != "" {
+					c.Note += " / "
+				}
+				c.Note += r.Note
+			}
+			lines[j] = r.Line
+		}
+		c.Lines = lines[i:j:j]
+		all = append(all, c)
+		dates = append(dates, c.Date)
+		d := refs[i].district
+		tl.changes[d] = all[first:len(all):len(all)]
+		i = j
 	}
-	for _, cs := range tl.changes {
-		sort.Slice(cs, func(i, j int) bool { return cs[i].Date < cs[j].Date })
-	}
-	for d := range dateSet {
-		tl.dates = append(tl.dates, d)
-	}
-	sort.Slice(tl.dates, func(i, j int) bool { return tl.dates[i] < tl.dates[j] })
+	slices.Sort(dates)
+	tl.dates = slices.Clone(slices.Compact(dates))
 	return tl
 }
 
@@ -84,6 +110,15 @@ func (tl *timeline) stateOn(district int, date Date) State {
 		return State{}
 	}
 	return State{Change: &cs[i-1]}
+}
+
+func isUnique(list []string) bool {
+	for i, a := range list {
+		if slices.Contains(list[:i], a) {
+			return false
+		}
+	}
+	return true
 }
 
 func appendUnique(list []string, items ...string) []string {

@@ -38,8 +38,8 @@ func TestBadInput(t *testing.T) {
 		want    []string // substrings of the error, all required
 	}{
 		{"missing control file", map[string]string{geo.ControlFile: ""}, []string{"control.csv: error: cannot read"}},
-		{"malformed date", map[string]string{geo.ControlFile: header + "2016-11-32,north-west,government,1,[1],\n"},
-			[]string{`control.csv:2: error: malformed date "2016-11-32"`, "YYYY-MM-DD"}},
+		{"malformed date", map[string]string{geo.ControlFile: header + "15/11/2016,north-west,government,1,[1],\n"},
+			[]string{`control.csv:2: error: malformed date "15/11/2016"`, "YYYY-MM-DD"}},
 		{"unknown district with suggestion", map[string]string{geo.ControlFile: header + "2016-11-15,north-wets,government,1,[1],\n"},
 			[]string{`control.csv:2: error: unknown district "north-wets": did you mean "north-west"?`}},
 		{"unknown side with suggestion", map[string]string{geo.ControlFile: header + "2016-11-15,north-west,goverment,1,[1],\n"},
@@ -120,8 +120,9 @@ func TestWarnings(t *testing.T) {
 	})
 	ds, err := geo.LoadDir(fsys, "small")
 	require.NoError(t, err)
-	require.Len(t, ds.Warnings, 1)
+	require.Len(t, ds.Warnings, 2)
 	assert.Equal(t, "small/control.csv:2: warning: row has neither source nor note: cite the reference, e.g. [17], or say where the fact comes from", ds.Warnings[0].String())
+	assert.Equal(t, `small/control.csv: warning: 4 district(s) have no control row and stay unassigned on every date: "north-east", "south-west", "south-east", "islands"; add rows for them or leave them out of districts.geojson`, ds.Warnings[1].String())
 }
 
 func TestProjectedCRSIsReprojected(t *testing.T) {

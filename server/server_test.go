@@ -136,7 +136,7 @@ func TestProblems(t *testing.T) {
 		status int
 		detail string
 	}{
-		{"/api/snapshot/2016-13-01", 400, `parameter "date": malformed date "2016-13-01": write it as YYYY-MM-DD`},
+		{"/api/snapshot/2016-13-01", 400, `parameter "date": date "2016-13-01": there is no month 13: write YYYY-MM-DD`},
 		{"/api/snapshot/yesterday", 400, `malformed date "yesterday"`},
 		{"/api/snapshot/2016-11-01", 404, "2016-11-01 is before the dataset begins: it covers 2016-11-15 to 2016-12-22"},
 		{"/api/stats/2016-11-01", 404, "covers 2016-11-15 to 2016-12-22"},

@@ -13,18 +13,29 @@ import (
 
 // datasetFlags are the flags every command that reads a dataset shares.
 type datasetFlags struct {
-	dir    string
-	repair bool
+	dir       string
+	repair    bool
+	maxFileMB int64
 }
 
 func (f *datasetFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.dir, "data", "", "dataset directory (default: the embedded "+data.DefaultName+" dataset)")
+	f.registerLoad(fs)
+}
+
+// registerLoad registers the flags that tune loading (validate takes the
+// directory as an argument, not --data).
+func (f *datasetFlags) registerLoad(fs *flag.FlagSet) {
 	fs.BoolVar(&f.repair, "repair", false, "repair invalid district geometry with GEOS MakeValid instead of failing")
+	fs.Int64Var(&f.maxFileMB, "max-file-mb", geo.DefaultMaxFileBytes>>20, "refuse any dataset file larger than this many MiB")
 }
 
 // load reads the dataset and prints its warnings to stderr.
 func (f *datasetFlags) load(stderr io.Writer) (*geo.Dataset, error) {
-	opt := geo.LoadOptions{Repair: f.repair}
+	if f.maxFileMB < 1 || f.maxFileMB > 1<<20 {
+		return nil, fmt.Errorf("--max-file-mb %d: give a size in MiB from 1 to %d", f.maxFileMB, 1<<20)
+	}
+	opt := geo.LoadOptions{Repair: f.repair, MaxFileBytes: f.maxFileMB << 20}
 	var ds *geo.Dataset
 	var err error
 	if f.dir == "" {
@@ -33,7 +44,14 @@ func (f *datasetFlags) load(stderr io.Writer) (*geo.Dataset, error) {
 		if st, serr := os.Stat(f.dir); serr != nil || !st.IsDir() {
 			return nil, fmt.Errorf("--data %s: not a directory holding districts.geojson, sides.csv and control.csv", f.dir)
 		}
-		ds, err = geo.Load(os.DirFS(f.dir), filepath.Clean(f.dir), opt)
+		// An os.Root cannot be left through symbolic links or "..": the
+		// dataset is read from its directory and nowhere else.
+		root, rerr := os.OpenRoot(f.dir)
+		if rerr != nil {
+			return nil, fmt.Errorf("--data %s: %w", f.dir, rerr)
+		}
+		defer root.Close()
+		ds, err = geo.Load(root.FS(), filepath.Clean(f.dir), opt)
 	}
 	if err != nil {
 		return nil, err

@@ -10,14 +10,15 @@ import (
 
 func runValidate(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("validate", stderr)
-	repair := fs.Bool("repair", false, "repair invalid geometry with GEOS MakeValid (reported as warnings)")
+	var df datasetFlags
+	df.registerLoad(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
 		return fmt.Errorf("give one dataset directory: frontline validate DIR")
 	}
-	df := datasetFlags{dir: fs.Arg(0), repair: *repair}
+	df.dir = fs.Arg(0)
 	ds, err := df.load(stdout)
 	var ve *geo.ValidationError
 	if errors.As(err, &ve) {
