@@ -19,6 +19,15 @@ var statusOf = map[geo.Kind]int{
 	geo.KindInternal:   http.StatusInternalServerError,
 }
 
+// statusFor returns the status of a domain error kind: 500 for a kind the
+// table lacks (a new kind nobody mapped is a bug, not the client's fault).
+func statusFor(k geo.Kind) int {
+	if s, ok := statusOf[k]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
 // problem is an RFC 9457 problem details object.
 type problem struct {
 	Type     string `json:"type"`
@@ -39,7 +48,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	var ge *geo.Error
 	switch {
 	case errors.As(err, &ge):
-		status, detail = statusOf[ge.Kind], ge.Msg
+		status, detail = statusFor(ge.Kind), ge.Msg
 	case errors.As(err, &he):
 		status = he.Code
 		if m, ok := he.Message.(string); ok {

@@ -26,6 +26,8 @@ func TestHandleError(t *testing.T) {
 		{geo.Errorf(geo.KindInvalid, "bad thing"), 400, "bad thing"},
 		{geo.Errorf(geo.KindNotFound, "no such"), 404, "no such"},
 		{geo.Errorf(geo.KindOutOfRange, "too early"), 404, "too early"},
+		// A kind missing from the table is the server's failure.
+		{&geo.Error{Kind: geo.Kind(99), Msg: "unmapped /secret/path"}, 500, "the server failed to answer; the error is logged"},
 	}
 	for _, tt := range tests {
 		logs.Reset()
