@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -32,18 +33,18 @@ func TestCLI(t *testing.T) {
 		stderr  []string
 		noMatch string
 	}{
-		{"version", []string{"--version"}, 0, []string{"frontline dev"}, nil, ""},
+		{"version", []string{"--version"}, 0, []string{"frontline dev"}, nil, "Usage"},
 		{"no command", nil, 2, nil, []string{"Usage: frontline COMMAND"}, ""},
 		{"unknown command", []string{"serf"}, 2, nil, []string{`unknown command "serf"`}, ""},
 		{"stats table", []string{"stats", "--data", small, "--date", "2016-11-20"}, 0,
-			[]string{"Small test dataset — 2016-11-20", "Government  2.744  55.0%", "total  4.989  100.0%"}, nil, ""},
+			[]string{"Small test dataset — 2016-11-20", "Government  2.744  55.0%", "total  4.989  100.0%"}, nil, "warning"},
 		{"stats csv", []string{"stats", "--data", small, "--date", "2016-11-20", "--format", "csv"}, 0,
 			[]string{"date,government,opposition,sdf,unassigned,total,front:government|opposition,front:government|sdf,front:opposition|sdf\n" +
 				"2016-11-20,2.743967,1.207411,1.037801,0.000000,4.989179,2.008868,0.000000,1.913198\n"}, nil, ""},
 		{"stats json is the API's", []string{"stats", "--data", small, "--date", "2016-11-28", "--baseline", "2016-11-15", "--of", "opposition", "--format", "json"}, 0,
 			[]string{`"date": "2016-11-28"`, `"baseline": {`, `"of": "opposition"`}, nil, ""},
 		{"stats csv has no baseline", []string{"stats", "--data", small, "--date", "2016-11-28", "--baseline", "2016-11-15", "--of", "opposition", "--format", "csv"}, 1,
-			nil, []string{"--baseline has no CSV form"}, ""},
+			nil, []string{"--baseline has no CSV form"}, "date,"},
 		{"stats json before range", []string{"stats", "--data", small, "--date", "2016-11-01", "--format", "json"}, 1, nil,
 			[]string{"2016-11-01 is before the dataset begins"}, ""},
 		{"stats baseline", []string{"stats", "--data", small, "--date", "2016-11-28", "--baseline", "2016-11-15", "--of", "opposition"}, 0,
@@ -57,7 +58,8 @@ func TestCLI(t *testing.T) {
 		{"stats missing dir", []string{"stats", "--data", "/nonexistent", "--date", "2016-11-20"}, 1, nil, []string{"--data /nonexistent: not a directory"}, ""},
 		{"changes", []string{"changes", "--data", small, "--from", "2016-11-15", "--to", "2016-12-22"}, 0,
 			[]string{"2 district(s), 1.956 km² changed hands", "North East  opposition  government  0.998"}, nil, ""},
-		{"validate ok", []string{"validate", small}, 0, []string{"ok — 5 districts (4.989 km²), 3 sides, 12 control rows, 5 change dates"}, nil, ""},
+		{"validate ok", []string{"validate", small}, 0, []string{"ok — 5 districts (4.989 km²), 3 sides, 12 control rows, 5 change dates"}, nil, "error"},
+		{"validate size limit", []string{"validate", "--max-file-mb", "0", small}, 1, nil, []string{"--max-file-mb 0: give a size in MiB from 1 to 1048576"}, "ok —"},
 		{"validate embedded default", []string{"validate", "../../data/aleppo-2016"}, 0, []string{"0 warning(s)"}, nil, ""},
 		{"serve bad flag", []string{"serve", "--log-format", "xml"}, 1, nil, []string{`--log-format "xml": use text or json`}, ""},
 	}
@@ -70,6 +72,9 @@ func TestCLI(t *testing.T) {
 			}
 			for _, s := range tt.stderr {
 				assert.Contains(t, errs, s)
+			}
+			if tt.noMatch != "" {
+				assert.NotContains(t, out+errs, tt.noMatch)
 			}
 		})
 	}
@@ -180,4 +185,57 @@ func TestSynthWritesAValidDataset(t *testing.T) {
 	code, _, stderr = runCLI(t, "synth", "--out", dir, "--nx", "1")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stderr, "--nx and --ny must be at least 2")
+}
+
+// copySmall copies the small dataset's files other than skip into a new
+// directory.
+func copySmall(t *testing.T, skip string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range []string{"dataset.json", "sides.csv", "districts.geojson", "control.csv"} {
+		if f == skip {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(small, f))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, f), b, 0o644))
+	}
+	return dir
+}
+
+// TestValidateRefusesWhatIsNotAFile: a FIFO would block validate and serve
+// forever, a link to /dev/zero or out of the directory would read what the
+// dataset must not.
+func TestValidateRefusesWhatIsNotAFile(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		make func(path string) error
+		want string
+	}{
+		{"fifo", func(p string) error { return syscall.Mkfifo(p, 0o644) }, "control.csv: error: cannot read: is a named pipe (FIFO), not a regular file"},
+		{"dev zero", func(p string) error { return os.Symlink("/dev/zero", p) }, `control.csv: error: cannot read: is a symbolic link to "/dev/zero", outside the dataset directory`},
+		{"passwd", func(p string) error { return os.Symlink("../../../../../../../etc/passwd", p) }, `control.csv: error: cannot read: is a symbolic link to "../../../../../../../etc/passwd", outside the dataset directory`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := copySmall(t, "control.csv")
+			require.NoError(t, tc.make(filepath.Join(dir, "control.csv")))
+			type result struct {
+				code int
+				out  string
+			}
+			done := make(chan result, 1)
+			go func() {
+				code, out, _ := runCLI(t, "validate", dir)
+				done <- result{code, out}
+			}()
+			select {
+			case r := <-done:
+				assert.Equal(t, 1, r.code)
+				assert.Contains(t, r.out, tc.want)
+				assert.NotContains(t, r.out, "root:")
+			case <-time.After(10 * time.Second):
+				t.Fatal("validate did not return within 10 s")
+			}
+		})
+	}
 }
