@@ -397,7 +397,11 @@ func FuzzBuild(f *testing.F) {
 	f.Add([]byte{0, 0, 0, 255, 0, 0, 0, 255, 0, 128, 128, 0}, false)
 	f.Add([]byte{10, 10, 0, 20, 10, 0, 30, 10, 0, 40, 10, 0}, true)
 	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 200, 100, 50, 30, 30, 30}, true)
-	f.Fuzz(buildFromBytes)
+	f.Fuzz(func(t *testing.T, data []byte, withOutline bool) {
+		if b := buildFromBytes(t, data, withOutline); b != nil {
+			b.plane.close()
+		}
+	})
 }
 
 // BenchmarkBuildAleppo measures a whole build of the 129 Aleppo places with
