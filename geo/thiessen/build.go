@@ -143,17 +143,18 @@ func Build(places []Place, opt Options) (*Result, error) {
 }
 
 // runBuild does the work of Build; GEOS failures, which go-geos raises as
-// panics of type geos.Error, become errors. On success the caller closes
-// b.plane (or leaves it to the garbage collector).
+// panics of type geos.Error, become errors, and so does any other panic:
+// hostile input must never take the process down. On success the caller
+// closes b.plane (or leaves it to the garbage collector).
 func runBuild(places []Place, opt Options) (b *build, err error) {
 	var pl *plane
 	defer func() {
 		if r := recover(); r != nil {
-			gerr, ok := r.(geos.Error)
-			if !ok {
-				panic(r)
+			if gerr, ok := r.(geos.Error); ok {
+				err = fmt.Errorf("GEOS failed: %w", gerr)
+			} else {
+				err = fmt.Errorf("internal error while building districts (please report it with the input): %v", r)
 			}
-			err = fmt.Errorf("GEOS failed: %w", gerr)
 		}
 		if err != nil {
 			b = nil
@@ -471,6 +472,9 @@ func (b *build) makeCells(ctx *geos.Context, outline *geos.Geom) error {
 			clipped = cells[i]
 		} else {
 			clipped = cells[i].Intersection(outline)
+			if clipped == nil {
+				return fmt.Errorf("district %s: GEOS failed to clip the cell to the outline", placeRef(d.place))
+			}
 		}
 		var err error
 		if d.cell, err = polygons(clipped); err != nil {

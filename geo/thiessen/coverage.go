@@ -79,7 +79,11 @@ func (b *build) round(ctx *geos.Context) error {
 			if g == nil || !boxesIntersect(fb, g.Bounds()) {
 				continue
 			}
-			if a := face.Intersection(g).Area(); a > bestArea {
+			inter := face.Intersection(g)
+			if inter == nil {
+				return fmt.Errorf("GEOS failed to intersect a face with district %s", placeRef(b.districts[i].place))
+			}
+			if a := inter.Area(); a > bestArea {
 				best, bestArea = i, a
 			}
 		}

@@ -73,13 +73,15 @@ func ReadOutline(r io.Reader, name string) (mp orb.MultiPolygon, err error) {
 		return nil, errs.err()
 	}
 
+	// GEOS failures (go-geos panics) and any other panic on hostile input
+	// become errors.
 	defer func() {
 		if r := recover(); r != nil {
-			gerr, ok := r.(geos.Error)
-			if !ok {
-				panic(r)
+			if gerr, ok := r.(geos.Error); ok {
+				mp, err = nil, fmt.Errorf("%s: GEOS failed: %w", name, gerr)
+			} else {
+				mp, err = nil, fmt.Errorf("%s: internal error while reading the outline (please report it with the file): %v", name, r)
 			}
-			mp, err = nil, fmt.Errorf("%s: GEOS failed: %w", name, gerr)
 		}
 	}()
 	ctx := geos.NewContext()
