@@ -8,7 +8,6 @@ require (
 	github.com/paulmach/orb v0.14.0
 	github.com/stretchr/testify v1.12.1
 	github.com/twpayne/go-geos v0.20.4
-	github.com/twpayne/go-proj/v11 v11.1.0
 )
 
 require (
