@@ -1,7 +1,12 @@
 package geo_test
 
 import (
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/frontline/frontline/data"
 	"github.com/frontline/frontline/geo"
@@ -49,4 +54,47 @@ func BenchmarkStats(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkLoadLargeControl loads the small dataset with a control.csv of
+// 200,000 rows: 5 districts split between two sides on each of 20,000
+// days. It reports the bytes allocated per byte of control.csv, which the
+// streaming reader keeps a small multiple.
+func BenchmarkLoadLargeControl(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("date,district,side,share,source,note\n")
+	start, _ := geo.ParseDate("1990-01-01")
+	districts := []string{"north-west", "north-east", "south-west", "south-east", "islands"}
+	rows := 0
+	for day := 0; rows < 200_000; day++ {
+		for _, d := range districts {
+			fmt.Fprintf(&sb, "%s,%s,government,0.5,[17][18],synthetic row\n%s,%s,opposition,0.5,[17],synthetic row\n", start.AddDays(day), d, start.AddDays(day), d)
+			rows += 2
+		}
+	}
+	control := sb.String()
+	fsys := fstest.MapFS{}
+	for _, f := range []string{geo.MetaFile, geo.SidesFile, geo.DistrictsFile} {
+		data, err := os.ReadFile("testdata/small/" + f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		fsys[f] = &fstest.MapFile{Data: data}
+	}
+	fsys[geo.ControlFile] = &fstest.MapFile{Data: []byte(control)}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(control)))
+	var total uint64
+	for b.Loop() {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		ds, err := geo.LoadDir(fsys, "large")
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.ReadMemStats(&after)
+		total += after.TotalAlloc - before.TotalAlloc
+		runtime.KeepAlive(ds)
+	}
+	b.ReportMetric(float64(total)/float64(b.N)/float64(len(control)), "alloc-B/input-B")
 }
