@@ -4,8 +4,12 @@ LDFLAGS := -X main.version=$(VERSION)
 BIN     := bin/frontline
 ADDR    ?= :8080
 GO      ?= go
+# staticcheck from the Go module proxy, pinned; go run caches the build.
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+# the packages that call C (GEOS, PROJ), run again under cgocheck2.
+CGO_PKGS := ./geo/...
 
-.PHONY: all build run test bench lint fuzz deps deps-test clean screenshot
+.PHONY: all build run test bench lint staticcheck fuzz deps deps-test clean screenshot
 
 all: build
 
@@ -22,10 +26,12 @@ build: deps
 run: build
 	./$(BIN) serve --addr $(ADDR)
 
-## test: vet and the whole test suite (unit, golden, HTTP, browser)
-test: deps-test
-	$(GO) vet ./...
-	$(GO) test -count=1 ./...
+## test: what CI runs: lint, staticcheck, the whole suite (unit, golden, HTTP,
+## browser, the rule that geo imports no HTTP) under the race detector, then
+## the cgo packages with GOEXPERIMENT=cgocheck2 (Go pointers passed to C)
+test: deps-test lint staticcheck
+	$(GO) test -race -count=1 ./...
+	GOEXPERIMENT=cgocheck2 $(GO) test -count=1 $(CGO_PKGS)
 
 ## bench: every benchmark, with allocations
 bench: deps
@@ -35,6 +41,10 @@ bench: deps
 lint: deps
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+## staticcheck: staticcheck's default checks
+staticcheck: deps
+	$(GO) run $(STATICCHECK) ./...
 
 ## fuzz: a short run of every fuzz test
 fuzz: deps
