@@ -83,7 +83,7 @@ func (e *Encoder) ControlLayer() Layer {
 // its districts stay the same.
 func (e *Encoder) TerritoryLayer() Layer {
 	return Layer{Name: LayerTerritory, Title: "Territory of each side over time", Geometry: "MULTIPOLYGON", Temporal: true,
-		Fields: []Field{{"side", Text}, {"name", Text}, {"color", Text}, {"area_km2", Real64}, {"districts", Integer}, {"valid_from", Day}, {"valid_to", Day}},
+		Fields:      []Field{{"side", Text}, {"name", Text}, {"color", Text}, {"area_km2", Real64}, {"districts", Integer}, {"valid_from", Day}, {"valid_to", Day}},
 		Description: "The dissolved ground of each controller (a district counts whole for its controller), one feature per period between the change dates that alter it."}
 }
 
@@ -91,7 +91,7 @@ func (e *Encoder) TerritoryLayer() Layer {
 // districts of both sides stay the same.
 func (e *Encoder) FrontlinesLayer() Layer {
 	return Layer{Name: LayerFrontlines, Title: "Front lines over time", Geometry: "MULTILINESTRING", Temporal: true,
-		Fields: []Field{{"pair", Text}, {"side_a", Text}, {"side_b", Text}, {"name", Text}, {"length_km", Real64}, {"valid_from", Day}, {"valid_to", Day}},
+		Fields:      []Field{{"pair", Text}, {"side_a", Text}, {"side_b", Text}, {"name", Text}, {"length_km", Real64}, {"valid_from", Day}, {"valid_to", Day}},
 		Description: "Where two sides meet (the city edge and point contacts are no front), one feature per period between the change dates that alter it."}
 }
 
