@@ -58,6 +58,7 @@ type Server struct {
 	enc             *encode.Encoder
 	geometry        *geometry
 	pairs           []string // every side pair "a|b", for series columns
+	ogc             *ogcData
 }
 
 // New builds the server and computes the responses that depend only on
@@ -85,6 +86,7 @@ func New(deps Deps, cfg Config) (*Server, error) {
 	}
 	s := &Server{deps: deps, cfg: cfg, log: log, cache: newCache(), enc: enc,
 		geometry: newGeometry(deps.Dataset), pairs: deps.Dataset.SidePairs()}
+	s.ogc = newOGCData(s)
 	if err := s.precompute(); err != nil {
 		return nil, err
 	}
@@ -131,6 +133,14 @@ func (s *Server) routes() *echo.Echo {
 	get("/api/changes.csv", s.getChangesFile)
 	get("/api/changes.csvt", s.getChangesFile)
 	get("/api/changes/:date/:to", s.getChangesFile)
+	get("/ogc", s.getLanding)
+	get("/ogc/", s.getLanding)
+	get("/ogc/conformance", s.getConformance)
+	get("/ogc/api", s.getOpenAPI)
+	get("/ogc/collections", s.getCollections)
+	get("/ogc/collections/:collection", s.getCollection)
+	get("/ogc/collections/:collection/items", s.getItems)
+	get("/ogc/collections/:collection/items/*", s.getItem)
 	get("/*", s.getAsset)
 	return e
 }

@@ -101,16 +101,32 @@ func (e *Encoder) Districts(w io.Writer) error {
 
 // DistrictFeature encodes district i as a Feature of Districts.
 func (e *Encoder) DistrictFeature(buf []byte, i int) ([]byte, error) {
+	pb, err := e.DistrictProperties(i)
+	if err != nil {
+		return nil, err
+	}
+	return Feature(buf, e.ds.Districts[i].ID, e.geom[i], pb), nil
+}
+
+// DistrictProperties encodes the properties of district i as Districts
+// writes them.
+func (e *Encoder) DistrictProperties(i int) ([]byte, error) {
 	d := e.ds.Districts[i]
 	props := withoutEmptyArrays(d.Properties)
 	props["id"] = d.ID
 	props["name"] = d.Name
 	props["area_km2"] = Real(d.AreaKm2)
-	pb, err := json.Marshal(props)
-	if err != nil {
-		return nil, err
+	return json.Marshal(props)
+}
+
+// DistrictMultiGeometry returns district i's geometry as a GeoJSON
+// MultiPolygon, for layers that must have one geometry type.
+func (e *Encoder) DistrictMultiGeometry(i int) ([]byte, error) {
+	g := e.ds.Districts[i].Geometry
+	if p, ok := g.(orb.Polygon); ok {
+		g = orb.MultiPolygon{p}
 	}
-	return Feature(buf, d.ID, e.geom[i], pb), nil
+	return geometryJSON(g)
 }
 
 // state writes a district's state on date d as the members of o:
