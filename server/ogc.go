@@ -556,7 +556,8 @@ func (s *Server) getItems(c echo.Context) error {
 			matched = append(matched, i)
 		}
 	}
-	page := matched[min(q.offset, len(matched)):min(q.offset+q.limit, len(matched))]
+	start := min(q.offset, len(matched))
+	page := matched[start : start+min(q.limit, len(matched)-start)]
 	b := base(c)
 	href := b + "/ogc/collections/" + url.PathEscape(col.layer.Name) + "/items"
 	at := func(offset int, f string) string {
