@@ -44,6 +44,12 @@ type Config struct {
 	MaxAge time.Duration
 	// Version is reported by /healthz.
 	Version string
+	// TileURL is the page's basemap, a Leaflet URL template (default
+	// DefaultTileURL; "off": none). The page's policy allows its host.
+	TileURL string
+	// TileAttribution credits the tiles (default DefaultTileAttribution
+	// with the default URL), shown as text.
+	TileAttribution string
 }
 
 // Server serves one dataset.
@@ -55,7 +61,8 @@ type Server struct {
 	cache *cache
 	// static responses computed once at start.
 	meta, districts *response
-	assets          map[string]*response
+	assets          *assetSet
+	tileOrigin      string // scheme://host of TileURL, for the page's policy
 	// geometry of each district, marshalled once for snapshots.
 	geomJSON [][]byte
 	geometry *geometry
@@ -77,11 +84,24 @@ func New(deps Deps, cfg Config) (*Server, error) {
 	if cfg.MaxAge <= 0 {
 		cfg.MaxAge = time.Hour
 	}
+	switch cfg.TileURL {
+	case "":
+		cfg.TileURL = DefaultTileURL
+		if cfg.TileAttribution == "" {
+			cfg.TileAttribution = DefaultTileAttribution
+		}
+	case "off":
+		cfg.TileURL, cfg.TileAttribution = "", ""
+	}
 	log := deps.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{deps: deps, cfg: cfg, log: log, cache: newCache(),
+	origin, err := tileOrigin(cfg.TileURL)
+	if err != nil {
+		return nil, fmt.Errorf("server: tile URL %q: %w", cfg.TileURL, err)
+	}
+	s := &Server{deps: deps, cfg: cfg, log: log, cache: newCache(), tileOrigin: origin,
 		geometry: newGeometry(deps.Dataset), pairs: sidePairs(deps.Dataset.Sides)}
 	if err := s.precompute(); err != nil {
 		return nil, err
@@ -101,6 +121,7 @@ func (s *Server) routes() *echo.Echo {
 	e.HTTPErrorHandler = s.handleError
 	e.Use(middleware.Recover())
 	e.Use(s.requestLog())
+	e.Use(securityHeaders())
 	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
 		AllowOrigins:  []string{"*"},
 		AllowMethods:  []string{http.MethodGet, http.MethodHead, http.MethodOptions},
@@ -123,6 +144,7 @@ func (s *Server) routes() *echo.Echo {
 	get("/api/frontlines/:date", s.getFrontlines)
 	get("/api/changes", s.getChanges)
 	get("/api/changes/summary", s.getChangesSummary)
+	get("/api/references", s.getReferences)
 	get("/*", s.getAsset)
 	return e
 }
