@@ -26,8 +26,8 @@ import (
 //   - every file that the page or another file refers to gets a second,
 //     fingerprinted name (js/main.3f9c1a2b7d.js) whose bytes never change,
 //     served with a one-year immutable Cache-Control; references inside
-//     HTML (src, href), JS modules (import … from, import()) and CSS (url())
-//     are rewritten to those names, so one new file renames every file
+//     HTML (src, href), JS modules (import … from, import(), new
+//     URL('./f', import.meta.url)) and CSS (url()) are rewritten to them, so one new file renames every file
 //     that leads to it and a new build is never half-cached;
 //   - the plain names stay reachable (no-cache, revalidated by ETag), and
 //     the HTML pages are always no-cache;
@@ -198,7 +198,7 @@ func (s *Server) loadAssets() error {
 // are relative paths without a scheme.
 var (
 	jsImport   = regexp.MustCompile(`(?m)(?:^|[;\s})])(?:import|export)\s[^'"();]*?\bfrom\s*['"](\.\.?/[^'"\s]+)['"]|(?:^|[;\s])import\s*['"](\.\.?/[^'"\s]+)['"]`)
-	jsDynamic  = regexp.MustCompile(`\bimport\(\s*['"](\.\.?/[^'"\s]+)['"]\s*\)`)
+	jsDynamic  = regexp.MustCompile(`\bimport\(\s*['"](\.\.?/[^'"\s]+)['"]\s*\)|\bnew URL\(\s*['"](\.\.?/[^'"\s]+)['"]\s*,\s*import\.meta\.url\s*\)`)
 	cssURL     = regexp.MustCompile(`url\(\s*['"]?([^'"()\s]+)['"]?\s*\)`)
 	htmlRef    = regexp.MustCompile(`\s(?:src|href)="([^"]+)"`)
 	moduleTag  = regexp.MustCompile(`<script\s+type="module"\s+src="([^"]+)"`)

@@ -32,7 +32,7 @@ func frontEnd() fstest.MapFS {
 		"vendor/lib.js":    {Data: []byte("window.lib = 1;" + big)},
 		"vendor/img/a.png": {Data: []byte("png")},
 		"js/main.js": {Data: []byte("import { a } from './a.js';\nimport {\n  b,\n} from \"./b.js\";\nimport './side.js';\n" +
-			"const late = () => import('../vendor/late.js');\n" + big)},
+			"const late = () => import('../vendor/late.js');\nconst css = new URL('../app.css', import.meta.url);\n" + big)},
 		"js/a.js":        {Data: []byte("import { b } from './b.js';\nexport const a = b;\n")},
 		"js/b.js":        {Data: []byte("export const b = 1;\n")},
 		"js/side.js":     {Data: []byte("export {};\n")},
@@ -92,6 +92,7 @@ func TestFingerprintedAssets(t *testing.T) {
 	assert.Regexp(t, `from "\./b\.[0-9a-f]{10}\.js"`, main, "multi-line imports are rewritten")
 	assert.Regexp(t, `import '\./side\.[0-9a-f]{10}\.js'`, main)
 	assert.Regexp(t, `import\('\.\./vendor/late\.[0-9a-f]{10}\.js'\)`, main)
+	assert.Regexp(t, `new URL\('\.\./app\.[0-9a-f]{10}\.css', import\.meta\.url\)`, main)
 	css := fetch(t, h, "/app.css").Body.String()
 	assert.Regexp(t, `url\(vendor/img/a\.[0-9a-f]{10}\.png\)`, css)
 	assert.Contains(t, css, `url("#frag")`)

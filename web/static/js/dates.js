@@ -38,11 +38,23 @@ const longFormat = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric',
 });
 const weekdayFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'long' });
+const mediumFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' });
+const weekdayShortFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short' });
 const shortFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short' });
 
 /** "6 December 2016". */
 export function longDate(s) {
   return longFormat.format(parseDate(s));
+}
+
+/** "6 Dec 2016", where a long date does not fit. */
+export function mediumDate(s) {
+  return mediumFormat.format(parseDate(s));
+}
+
+/** "Tue". */
+export function weekdayShort(s) {
+  return weekdayShortFormat.format(parseDate(s));
 }
 
 /** "Tuesday". */

@@ -5,6 +5,28 @@
 
 /* global uPlot */
 
+// uPlot is loaded only when the chart is drawn, after the map's first paint.
+const UPLOT_JS = new URL('../vendor/uplot.js', import.meta.url).href;
+const UPLOT_CSS = new URL('../vendor/uplot.css', import.meta.url).href;
+let uplotLoaded = null;
+
+/** Loads uPlot's script and stylesheet once. */
+function loadUPlot() {
+  uplotLoaded ??= Promise.all([
+    load(h('link', { rel: 'stylesheet', href: UPLOT_CSS })),
+    load(h('script', { src: UPLOT_JS })),
+  ]);
+  return uplotLoaded;
+}
+
+function load(el) {
+  return new Promise((resolve, reject) => {
+    el.addEventListener('load', resolve);
+    el.addEventListener('error', () => reject(new Error(`could not load ${el.src ?? el.href}`)));
+    document.head.append(el);
+  });
+}
+
 import { addDays, formatDate, longDate, parseDate, shortDate } from './dates.js';
 import { UNASSIGNED_COLOR } from './palette.js';
 import { delta, h, km2, percent } from './format.js';
@@ -111,8 +133,9 @@ export class StatsPanel {
       h('tbody', {}, rows));
   }
 
-  /** Builds the chart; call once the box has its size. */
-  drawChart() {
+  /** Loads uPlot and builds the chart; call once the box has its size. */
+  async drawChart() {
+    await loadUPlot();
     const xs = this.entries.map((e) => parseDate(e.date) / 1000);
     // Stack bottom-up in meta order, unassigned on top, each series holding its running total.
     const layers = this.sides.map((side) => ({
