@@ -25,7 +25,8 @@ export function changesBetween(before, after) {
     let loser = null;
     let up = EPS;
     let down = -EPS;
-    for (const side of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    // Sorted, so a tie goes to the same side every time.
+    for (const side of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
       const d = (b[side] ?? 0) - (a[side] ?? 0);
       if (d > up) [gainer, up] = [side, d];
       if (d < down) [loser, down] = [side, d];

@@ -63,7 +63,12 @@ function cites(sources, refs) {
       type: 'button', class: 'cite', 'aria-expanded': open ? 'true' : 'false', dataset: { cite: src },
       title: open ? 'Hide this reference' : 'Show this reference',
     }, src);
-    b.addEventListener('click', () => refs.toggle(src));
+    // The popup is rebuilt at once: had the click gone on, Leaflet would no longer
+    // see that it came from inside the popup and would close it.
+    b.addEventListener('click', (e) => {
+      e.stopPropagation();
+      refs.toggle(src);
+    });
     out.push(b);
   });
   return out;
