@@ -6,7 +6,7 @@ import { Api, fetchJSON } from './api.js';
 import { changesBetween, summaryTable } from './compare.js';
 import { addDays, clampDate, longDate, parseDate } from './dates.js';
 import { Downloads } from './downloads.js';
-import { h, linkify } from './format.js';
+import { h, linkify, patchChildren } from './format.js';
 import { Labels } from './labels.js';
 import { DistrictMap } from './mapview.js';
 import { Palette, UNASSIGNED_COLOR, svg } from './palette.js';
@@ -174,7 +174,7 @@ class App {
     try {
       const summary = await p;
       if (seq !== this.seq) return;
-      document.getElementById('compare-summary').replaceChildren(summaryTable(summary, this.palette));
+      patchChildren(document.getElementById('compare-summary'), [summaryTable(summary, this.palette)]);
       document.documentElement.dataset.summary = key;
     } catch (err) {
       if (seq === this.seq) this.showError(err, 'date');

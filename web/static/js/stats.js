@@ -29,7 +29,7 @@ function load(el) {
 
 import { addDays, formatDate, longDate, parseDate, shortDate } from './dates.js';
 import { UNASSIGNED_COLOR } from './palette.js';
-import { delta, h, km2, percent } from './format.js';
+import { delta, h, km2, patchChildren, percent } from './format.js';
 import { swatch } from './popup.js';
 
 /** StatsPanel renders the table into tableBox and the chart into chartBox. */
@@ -90,7 +90,7 @@ export class StatsPanel {
         before ? now.unassigned_km2 - before.unassigned_km2 : null));
     }
     const fronts = this.frontsTable(now, before);
-    this.tableBox.replaceChildren(h('table', { class: 'stats', dataset: { date: now.date, shown: date } },
+    patchChildren(this.tableBox, [h('table', { class: 'stats', dataset: { date: now.date, shown: date } },
       h('caption', {}, `On ${longDate(date)}; Δ day: change since the day before`),
       h('thead', {}, h('tr', {},
         h('th', { scope: 'col' }, 'Side'), h('th', { scope: 'col', class: 'num' }, 'km²'),
@@ -101,7 +101,7 @@ export class StatsPanel {
         h('th', { scope: 'row' }, 'Total'),
         h('td', { class: 'num km2', dataset: { value: String(now.total_km2) } }, km2(now.total_km2)),
         h('td', { class: 'num' }, ''), h('td', { class: 'num' }, '')))),
-    ...(fronts ? [fronts] : []));
+    fronts]);
   }
 
   /** Short side name; the full one is its tooltip. */

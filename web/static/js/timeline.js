@@ -3,7 +3,7 @@
 // decides what showing a date means.
 
 import { addDays, daysBetween, longDate, mediumDate, weekday, weekdayShort } from './dates.js';
-import { h } from './format.js';
+import { h, patchChildren } from './format.js';
 
 const PLAY_STEP_MS = 800;
 
@@ -72,11 +72,11 @@ export class Timeline {
     this.slider.value = String(daysBetween(this.first, date));
     this.slider.setAttribute('aria-valuetext', longDate(date));
     // Narrow screens show the short forms (CSS), so the date stays on one line.
-    this.label.replaceChildren(h('span', { class: 'long' }, longDate(date)), h('span', { class: 'short' }, mediumDate(date)));
+    patchChildren(this.label, [h('span', { class: 'long' }, longDate(date)), h('span', { class: 'short' }, mediumDate(date))]);
     this.label.dataset.date = date;
-    this.sub.replaceChildren(h('span', { class: 'long' }, weekday(date)), h('span', { class: 'short' }, weekdayShort(date)), ' · ',
-      h('span', { class: 'long' }, `${date} · `),
-      `day ${daysBetween(this.first, date) + 1} of ${daysBetween(this.first, this.last) + 1}`);
+    patchChildren(this.sub, [h('span', { class: 'long' }, weekday(date)), h('span', { class: 'short' }, weekdayShort(date)),
+      document.createTextNode(' · '), h('span', { class: 'long' }, `${date} · `),
+      document.createTextNode(`day ${daysBetween(this.first, date) + 1} of ${daysBetween(this.first, this.last) + 1}`)]);
   }
 
   pick(date, how) {
