@@ -368,7 +368,6 @@ func TestBrowser(t *testing.T) {
 		b := open(t, ctx, page+"#"+shotDate+"/"+compare)
 		waitCompared(t, b, shotDate, compare)
 		waitFronts(t, b, shotDate)
-		poll[bool](t, b, `document.documentElement.dataset.chart === 'ready'`)
 		require.Positive(t, eval[int](t, b, `document.querySelectorAll('path.district[data-change]').length`), "nothing changed from %s to %s", compare, shotDate)
 		saveScreenshot(t, b)
 	})

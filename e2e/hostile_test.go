@@ -74,7 +74,9 @@ func TestHostileDatasetRendersAsText(t *testing.T) {
 	ctx := newBrowser(t)
 	b := open(t, ctx, ts.URL+"/?tiles=off#"+meta.LastDate+"/"+meta.FirstDate)
 	waitCompared(t, b, meta.LastDate, meta.FirstDate)
-	poll[bool](t, b, `document.documentElement.dataset.chart === 'ready'`)
+	// The chart loads when scrolled near.
+	eval[bool](t, b, `(document.getElementById('chart').scrollIntoView(), true)`)
+	poll[bool](t, b, `document.documentElement.dataset.chart === 'ready' && !!document.querySelector('#chart canvas')`)
 
 	// The tooltip of a district under the mouse.
 	id := "north-west"

@@ -68,12 +68,12 @@ class App {
 
     const districts = await districtsP;
     for (const f of districts.features ?? []) this.features.set(String(f.id ?? f.properties?.id), f);
-    this.map.setDistricts(districts);
+    await this.map.setDistricts(districts, () => {
+      if (wanted.zoom !== undefined) this.map.map.setView([wanted.lat, wanted.lng], wanted.zoom, { animate: false });
+      else this.map.fitAll();
+    });
     this.labels = new Labels(this.map.map, districts.features ?? []);
     this.addArabicSwitch();
-    if (wanted.zoom !== undefined) this.map.map.setView([wanted.lat, wanted.lng], wanted.zoom, { animate: false });
-    else this.map.fitAll();
-    this.labels.update();
 
     this.timeline = new Timeline(document.getElementById('timeline'), {
       first: meta.first_date, last: meta.last_date, changeDates: meta.change_dates ?? [],
@@ -97,6 +97,8 @@ class App {
     await this.showDate(date, 'replace');
     document.documentElement.dataset.ready = 'true';
     document.documentElement.dataset.readyMs = String(Math.round(performance.now()));
+    // Names on the map come after the first paint: they are context, not the picture.
+    afterPaint().then(() => this.labels.update());
     if (seriesP) this.startStats(seriesP);
   }
 
@@ -107,7 +109,10 @@ class App {
         series: await seriesP, palette: this.palette, onPick: (d) => { this.timeline.pause(); this.showDate(d, 'commit'); },
       });
       this.stats.show(this.date);
+      // The chart (and uPlot with it) waits until its box is about to be seen: on a
+      // phone it is below the map, and most visits never scroll there.
       await afterPaint();
+      await nearViewport(document.getElementById('chart'));
       await this.stats.drawChart();
       document.documentElement.dataset.chart = 'ready';
     } catch (err) {
@@ -376,6 +381,19 @@ function tileSettings() {
     attribution: metaContent('frontline-tiles-attribution'),
     on: new URLSearchParams(location.search).get('tiles') !== 'off',
   };
+}
+
+/** Resolves once el is within 300 px of the viewport. */
+function nearViewport(el) {
+  return new Promise((resolve) => {
+    const io = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) {
+        io.disconnect();
+        resolve();
+      }
+    }, { rootMargin: '300px' });
+    io.observe(el);
+  });
 }
 
 /** Resolves after the browser has painted the current state. */

@@ -9,6 +9,8 @@ const CHANGED = { color: '#111111', weight: 2.6, opacity: 1, dashArray: '5 4' };
 const HOVER = { color: '#000000', weight: 3.5, opacity: 1, dashArray: null };
 // Districts that changed hands between the comparison date and the shown date.
 const GAINED = { color: '#111111', weight: 1.6, opacity: 1, dashArray: null };
+// Districts made per task while loading (see setDistricts).
+const DISTRICTS_PER_TASK = 40;
 // Fit padding in px: the scale bar and attribution take the bottom strip.
 const FIT_PADDING = { paddingTopLeft: [16, 16], paddingBottomRight: [16, 30] };
 
@@ -59,15 +61,26 @@ export class DistrictMap {
     L.control.layers(null, overlays, { collapsed: true }).addTo(this.map);
   }
 
-  /** Adds the district FeatureCollection; called once. Returns its bounds. */
-  setDistricts(fc) {
-    const group = L.geoJSON(fc, {
+  /**
+   * Adds the district FeatureCollection; called once. The paths are made a
+   * slice at a time, yielding between slices, so a slow phone never sees one
+   * long task (the page stays responsive while thousands of districts load).
+   * setView(), if given, places the map once the bounds are known and before
+   * any path is drawn, so no path is drawn twice.
+   */
+  async setDistricts(fc, setView) {
+    const features = fc.features ?? [];
+    this.bounds = boundsOf(features);
+    setView?.();
+    const group = L.geoJSON(null, {
       className: 'district',
       style: () => ({ ...BORDER, fillColor: '#ffffff', fillOpacity: 0 }),
       onEachFeature: (feature, layer) => this.wire(feature, layer),
     }).addTo(this.map);
-    this.bounds = group.getBounds();
-    return this.bounds;
+    for (let i = 0; i < features.length; i += DISTRICTS_PER_TASK) {
+      if (i > 0) await yieldToMain();
+      group.addData({ type: 'FeatureCollection', features: features.slice(i, i + DISTRICTS_PER_TASK) });
+    }
   }
 
   /** Shows every district, and keeps doing so through layout changes until the user pans or zooms. */
@@ -160,6 +173,26 @@ export class DistrictMap {
   layer(id) {
     return this.layers.get(id);
   }
+}
+
+/** The bounds of GeoJSON features, without making layers. */
+function boundsOf(features) {
+  let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
+  const visit = (c) => {
+    if (typeof c[0] === 'number') {
+      [w, s, e, n] = [Math.min(w, c[0]), Math.min(s, c[1]), Math.max(e, c[0]), Math.max(n, c[1])];
+    } else {
+      for (const x of c) visit(x);
+    }
+  };
+  for (const f of features) if (f.geometry?.coordinates) visit(f.geometry.coordinates);
+  return w <= e ? L.latLngBounds([s, w], [n, e]) : L.latLngBounds([]);
+}
+
+/** Lets the browser handle input and paint before the next slice of work. */
+export function yieldToMain() {
+  if (globalThis.scheduler?.yield) return globalThis.scheduler.yield();
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** Escapes text for the few Leaflet APIs that take HTML. */
