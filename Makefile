@@ -44,7 +44,7 @@ fuzz: deps
 		done; \
 	done
 
-## screenshot: refresh docs/screenshot.png from the browser test
+## screenshot: refresh docs/screenshot.png (the comparison view) from the browser test
 screenshot: deps-test
 	FRONTLINE_SCREENSHOT=1 $(GO) test -count=1 -run Browser ./e2e/
 
