@@ -212,6 +212,10 @@ func TestSecurityHeaders(t *testing.T) {
 	assert.Contains(t, page.Header().Get("Content-Security-Policy"), "img-src 'self' https://*.tiles.example.org;")
 	assert.Contains(t, page.Body.String(), `content="&lt;b&gt;Example&lt;/b&gt; &amp; co"`, "configuration reaches the page escaped")
 
+	named := fetch(t, newAssetServer(t, frontEnd(), Config{TileURL: DefaultTileURL}), "/")
+	assert.Contains(t, named.Body.String(), `<meta name="frontline-tiles-attribution" content="© OpenStreetMap contributors">`,
+		"the default tiles keep their credit when named explicitly (serve --tiles)")
+
 	off := newAssetServer(t, frontEnd(), Config{TileURL: "off"})
 	page = fetch(t, off, "/")
 	assert.Contains(t, page.Header().Get("Content-Security-Policy"), "img-src 'self';")

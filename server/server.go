@@ -87,11 +87,11 @@ func New(deps Deps, cfg Config) (*Server, error) {
 	switch cfg.TileURL {
 	case "":
 		cfg.TileURL = DefaultTileURL
-		if cfg.TileAttribution == "" {
-			cfg.TileAttribution = DefaultTileAttribution
-		}
 	case "off":
 		cfg.TileURL, cfg.TileAttribution = "", ""
+	}
+	if cfg.TileURL == DefaultTileURL && cfg.TileAttribution == "" {
+		cfg.TileAttribution = DefaultTileAttribution
 	}
 	log := deps.Logger
 	if log == nil {
