@@ -33,6 +33,7 @@ class App {
     this.errorKind = null;
     this.legendKey = null;
     this.refs = null;
+    this.arabic = false; // labels in Arabic
   }
 
   async start() {
@@ -72,7 +73,6 @@ class App {
       if (wanted.zoom !== undefined) this.map.map.setView([wanted.lat, wanted.lng], wanted.zoom, { animate: false });
       else this.map.fitAll();
     });
-    this.labels = new Labels(this.map.map, districts.features ?? []);
     this.addArabicSwitch();
 
     this.timeline = new Timeline(document.getElementById('timeline'), {
@@ -98,7 +98,11 @@ class App {
     document.documentElement.dataset.ready = 'true';
     document.documentElement.dataset.readyMs = String(Math.round(performance.now()));
     // Names on the map come after the first paint: they are context, not the picture.
-    afterPaint().then(() => this.labels.update());
+    afterPaint().then(() => {
+      this.labels = new Labels(this.map.map, districts.features ?? []);
+      this.labels.setArabic(this.arabic);
+      this.labels.update();
+    });
     if (seriesP) this.startStats(seriesP);
   }
 
@@ -273,7 +277,7 @@ class App {
     if (!layer) return;
     const bounds = layer.getBounds();
     this.map.map.fitBounds(bounds, { maxZoom: Math.max(this.map.map.getZoom(), 15), padding: [40, 40], animate: false });
-    const pt = this.labels.pointOf(id);
+    const pt = this.labels?.pointOf(id);
     this.select(id, pt ? L.latLng(pt[0], pt[1]) : bounds.getCenter());
   }
 
@@ -343,7 +347,8 @@ class App {
         b.addEventListener('click', () => {
           const on = b.getAttribute('aria-pressed') !== 'true';
           b.setAttribute('aria-pressed', String(on));
-          this.labels.setArabic(on);
+          this.arabic = on;
+          this.labels?.setArabic(on);
         });
         return b;
       },

@@ -177,16 +177,22 @@ export class DistrictMap {
 
 /** The bounds of GeoJSON features, without making layers. */
 function boundsOf(features) {
-  let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
+  let w = Infinity;
+  let south = Infinity;
+  let e = -Infinity;
+  let n = -Infinity;
   const visit = (c) => {
     if (typeof c[0] === 'number') {
-      [w, s, e, n] = [Math.min(w, c[0]), Math.min(s, c[1]), Math.max(e, c[0]), Math.max(n, c[1])];
-    } else {
-      for (const x of c) visit(x);
+      if (c[0] < w) w = c[0];
+      if (c[0] > e) e = c[0];
+      if (c[1] < south) south = c[1];
+      if (c[1] > n) n = c[1];
+      return;
     }
+    for (let i = 0; i < c.length; i++) visit(c[i]);
   };
   for (const f of features) if (f.geometry?.coordinates) visit(f.geometry.coordinates);
-  return w <= e ? L.latLngBounds([s, w], [n, e]) : L.latLngBounds([]);
+  return w <= e ? L.latLngBounds([south, w], [n, e]) : L.latLngBounds([]);
 }
 
 /** Lets the browser handle input and paint before the next slice of work. */

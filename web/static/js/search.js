@@ -76,7 +76,8 @@ export class SearchBox {
     this.input = input;
     this.list = list;
     this.onPick = onPick;
-    this.index = searchIndex(features);
+    this.features = features;
+    this.index = null; // built on first use: folding every name is work a visit may never need
     this.results = [];
     this.active = -1;
     this.arabic = false;
@@ -94,6 +95,7 @@ export class SearchBox {
   }
 
   update() {
+    this.index ??= searchIndex(this.features);
     this.results = search(this.index, this.input.value);
     this.active = this.results.length > 0 ? 0 : -1;
     this.render();
