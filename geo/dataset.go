@@ -47,6 +47,10 @@ type LoadOptions struct {
 	// Repair makes invalid district geometry valid (GEOS MakeValid) with a
 	// warning instead of rejecting the dataset.
 	Repair bool
+	// CheckGaps looks for street gaps between the districts of a dataset
+	// whose gap_width_m is 0 and warns with a suggestion (frontline
+	// validate). It costs a union of all districts, so serving skips it.
+	CheckGaps bool
 }
 
 // Dataset is a loaded, validated dataset: immutable once returned, so it
@@ -119,6 +123,9 @@ func Load(fsys fs.FS, name string, opt LoadOptions) (*Dataset, error) {
 		}, &ps)
 	}
 	districtsOK := !(&problems{ps.list[before:]}).hasErrors()
+	if districtsOK && opt.CheckGaps && ds.Meta.GapWidthM == 0 {
+		checkGaps(ds.Districts, label(DistrictsFile), &ps)
+	}
 	ds.districtIndex = make(map[string]int, len(ds.Districts))
 	districtIDs := make([]string, len(ds.Districts))
 	for i, d := range ds.Districts {
