@@ -49,7 +49,7 @@ districts: deps
 	$(GO) run ./cmd/frontline build-districts --polygons data/aleppo-2016/sources/csr/Neighborhoods.geojson \
 		--name-property NAME --places data/aleppo-2016/places.csv --out data/aleppo-2016/districts.geojson
 
-## screenshot: refresh docs/screenshot.png from the browser test
+## screenshot: refresh docs/screenshot.png (the comparison view) from the browser test
 screenshot: deps-test
 	FRONTLINE_SCREENSHOT=1 $(GO) test -count=1 -run Browser ./e2e/
 

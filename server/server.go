@@ -43,6 +43,12 @@ type Config struct {
 	MaxAge time.Duration
 	// Version is reported by /healthz.
 	Version string
+	// TileURL is the page's basemap, a Leaflet URL template (default
+	// DefaultTileURL; "off": none). The page's policy allows its host.
+	TileURL string
+	// TileAttribution credits the tiles (default DefaultTileAttribution
+	// with the default URL), shown as text.
+	TileAttribution string
 }
 
 // Server serves one dataset.
@@ -54,7 +60,8 @@ type Server struct {
 	cache *cache
 	// static responses computed once at start.
 	meta, districts *response
-	assets          map[string]*response
+	assets          *assetSet
+	tileOrigin      string // scheme://host of TileURL, for the page's policy
 	enc             *encode.Encoder
 	geometry        *geometry
 	pairs           []string // every side pair "a|b", for series columns
@@ -76,15 +83,28 @@ func New(deps Deps, cfg Config) (*Server, error) {
 	if cfg.MaxAge <= 0 {
 		cfg.MaxAge = time.Hour
 	}
+	switch cfg.TileURL {
+	case "":
+		cfg.TileURL = DefaultTileURL
+	case "off":
+		cfg.TileURL, cfg.TileAttribution = "", ""
+	}
+	if cfg.TileURL == DefaultTileURL && cfg.TileAttribution == "" {
+		cfg.TileAttribution = DefaultTileAttribution
+	}
 	log := deps.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	origin, err := tileOrigin(cfg.TileURL)
+	if err != nil {
+		return nil, fmt.Errorf("server: tile URL %q: %w", cfg.TileURL, err)
 	}
 	enc, err := encode.New(deps.Dataset)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{deps: deps, cfg: cfg, log: log, cache: newCache(), enc: enc,
+	s := &Server{deps: deps, cfg: cfg, log: log, cache: newCache(), enc: enc, tileOrigin: origin,
 		geometry: newGeometry(deps.Dataset), pairs: deps.Dataset.SidePairs()}
 	s.ogc = newOGCData(s)
 	if err := s.precompute(); err != nil {
@@ -105,6 +125,7 @@ func (s *Server) routes() *echo.Echo {
 	e.HTTPErrorHandler = s.handleError
 	e.Use(middleware.Recover())
 	e.Use(s.requestLog())
+	e.Use(securityHeaders())
 	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
 		AllowOrigins:  []string{"*"},
 		AllowMethods:  []string{http.MethodGet, http.MethodHead, http.MethodOptions},
@@ -141,6 +162,7 @@ func (s *Server) routes() *echo.Echo {
 	get("/ogc/collections/:collection", s.getCollection)
 	get("/ogc/collections/:collection/items", s.getItems)
 	get("/ogc/collections/:collection/items/*", s.getItem)
+	get("/api/references", s.getReferences)
 	get("/*", s.getAsset)
 	return e
 }

@@ -65,6 +65,8 @@ func TestCLI(t *testing.T) {
 		{"validate ok", []string{"validate", small}, 0, []string{"ok — 5 districts (4.989 km²), 3 sides, 12 control rows, 5 change dates"}, nil, ""},
 		{"validate embedded default", []string{"validate", "../../data/aleppo-2016"}, 0, []string{"0 warning(s)"}, nil, ""},
 		{"serve bad flag", []string{"serve", "--log-format", "xml"}, 1, nil, []string{`--log-format "xml": use text or json`}, ""},
+		{"serve bad tiles", []string{"serve", "--tiles", "javascript:alert(1)/{z}/{x}/{y}"}, 1, nil, []string{`--tiles "javascript:alert(1)/{z}/{x}/{y}": give an http(s) URL template`}, ""},
+		{"serve tiles without {z}", []string{"serve", "--tiles", "https://tiles.example.org/a.png"}, 1, nil, []string{"with {z}, {x} and {y}"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package encode
 import (
 	"encoding/json"
 	"io"
+	"path"
 	"slices"
 	"sort"
 	"strconv"
@@ -369,6 +370,8 @@ func allStrings(v []any) ([]string, bool) {
 
 // Meta is the dataset description answered by /api/meta.
 type Meta struct {
+	// Name is a file-name-safe label of the dataset, for downloads.
+	Name        string     `json:"name"`
 	Title       string     `json:"title"`
 	Description string     `json:"description,omitempty"`
 	Attribution string     `json:"attribution,omitempty"`
@@ -380,6 +383,11 @@ type Meta struct {
 	Districts   int        `json:"districts"`
 	TotalKm2    float64    `json:"total_km2"`
 	Version     string     `json:"version"`
+	// ViewDate and ViewCompare are the first view the dataset names.
+	ViewDate    *geo.Date `json:"view_date,omitempty"`
+	ViewCompare *geo.Date `json:"view_compare,omitempty"`
+	// References counts the entries of /api/references.
+	References int `json:"references"`
 }
 
 // Meta returns the dataset's description.
@@ -387,10 +395,33 @@ func (e *Encoder) Meta() Meta {
 	ds := e.ds
 	r := ds.Range()
 	return Meta{
+		Name: fileLabel(ds.Name), ViewDate: ds.Meta.ViewDate, ViewCompare: ds.Meta.ViewCompare, References: len(ds.References),
 		Title: ds.Meta.Title, Description: ds.Meta.Description, Attribution: ds.Meta.Attribution, License: ds.Meta.License,
 		FirstDate: r.First, LastDate: r.Last, Sides: ds.Sides, ChangeDates: slices.Clone(ds.ChangeDates()),
 		Districts: len(ds.Districts), TotalKm2: ds.TotalKm2(), Version: ds.Version,
 	}
+}
+
+// fileLabel turns a dataset's name ("embedded:aleppo-2016", "/data/my set")
+// into a label for file names: lower-case letters, digits and '-'.
+func fileLabel(name string) string {
+	base := path.Base(strings.TrimPrefix(strings.ReplaceAll(name, "\\", "/"), "embedded:"))
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(base) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	out := strings.TrimSuffix(b.String(), "-")
+	if out == "" {
+		return "dataset"
+	}
+	return out
 }
 
 // withoutEmptyArrays copies props without the members holding an empty

@@ -57,3 +57,12 @@ func FuzzAppendString(f *testing.F) {
 		}
 	})
 }
+
+func TestFileLabel(t *testing.T) {
+	for in, want := range map[string]string{
+		"embedded:aleppo-2016": "aleppo-2016", "/tmp/synth": "synth", "data/My Set (v2)/": "my-set-v2",
+		`C:\data\Ünïcode`: "n-code", "/": "dataset", "": "dataset",
+	} {
+		assert.Equal(t, want, fileLabel(in), in)
+	}
+}
