@@ -47,6 +47,9 @@ type DistrictOptions struct {
 	// MultiPolygon district (with a warning) instead of rejecting them:
 	// real layers split one neighbourhood into several features.
 	MergeDuplicates bool
+	// IgnoreOverlaps skips the check for overlapping districts, for
+	// builders that resolve overlaps themselves (build-districts --polygons).
+	IgnoreOverlaps bool
 }
 
 // Overlaps smaller than this share of the smaller district are reported as
@@ -195,7 +198,7 @@ func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) 
 	// Every feature that got this far is checked, whatever else is wrong
 	// with the file, so that one run lists every problem.
 	unionParts(out, merged, file, ps)
-	out = checkGeometry(out, dups, file, opt.Repair, ps)
+	out = checkGeometry(out, dups, file, opt.Repair, !opt.IgnoreOverlaps, ps)
 	for i := range out {
 		out[i].AreaKm2 = geodesic.Area(out[i].Geometry) / 1e6
 	}
@@ -405,7 +408,7 @@ func unionParts(ds []District, merged []int, file string, ps *problems) {
 // reports overlapping pairs with their ellipsoidal overlap area. extra are
 // features already refused (for their id), whose geometry is checked too so
 // that every problem is reported at once; their ID is their label.
-func checkGeometry(ds, extra []District, file string, repair bool, ps *problems) []District {
+func checkGeometry(ds, extra []District, file string, repair, checkOverlaps bool, ps *problems) []District {
 	ctx := geos.NewContext()
 	for _, d := range extra {
 		g, err := geosx.ToGEOS(ctx, d.Geometry)
@@ -445,20 +448,17 @@ func checkGeometry(ds, extra []District, file string, repair bool, ps *problems)
 		}
 		geoms[i] = g
 	}
-	// Overlaps are checked between the districts with valid geometry.
-	for _, pr := range bboxPairs(ds) {
-		a, b := pr[0], pr[1]
-		if geoms[a] == nil || geoms[b] == nil || !geoms[a].RelatePattern(geoms[b], "2********") {
-			continue
-		}
-		inter, err := fromGEOS(geoms[a].Intersection(geoms[b]))
-		if err != nil {
-			continue
-		}
-		m2 := geodesic.Area(inter)
-		if m2 < overlapIgnoreM2 {
-			continue
-		}
+	if !checkOverlaps {
+		return ds
+	}
+	// Overlaps are checked between the districts with valid geometry,
+	// whatever else is wrong.
+	bounds := make([]orb.Bound, len(ds))
+	for i := range ds {
+		bounds[i] = ds[i].Geometry.Bound()
+	}
+	for _, o := range overlaps(geoms, bounds) {
+		a, b, m2 := o.I, o.J, o.M2
 		smaller := math.Min(geodesic.Area(ds[a].Geometry), geodesic.Area(ds[b].Geometry))
 		label := fmt.Sprintf("%q", ds[a].ID)
 		msg := fmt.Sprintf("overlaps district %q by %.6f km² (%.3g%% of the smaller)", ds[b].ID, m2/1e6, 100*m2/smaller)
@@ -471,16 +471,60 @@ func checkGeometry(ds, extra []District, file string, repair bool, ps *problems)
 	return ds
 }
 
+// Overlap is the overlap of two polygonal geometries I < J.
+type Overlap struct {
+	I, J int
+	// M2 is the ellipsoidal area of the overlap in square metres.
+	M2 float64
+}
+
+// Overlaps returns, in order of I then J, every pair of the valid
+// Polygon/MultiPolygon geometries whose interiors overlap by at least 1 m²,
+// with the area of the overlap. Builders that resolve overlaps report them
+// with it; the loader rejects them.
+func Overlaps(polys []orb.Geometry) ([]Overlap, error) {
+	ctx := geos.NewContext()
+	geoms := make([]*geos.Geom, len(polys))
+	bounds := make([]orb.Bound, len(polys))
+	for i, g := range polys {
+		gg, err := geosx.ToGEOS(ctx, g)
+		if err != nil {
+			return nil, fmt.Errorf("geometry %d: %w", i, err)
+		}
+		geoms[i], bounds[i] = gg, g.Bound()
+	}
+	return overlaps(geoms, bounds), nil
+}
+
+// overlaps is Overlaps on GEOS geometries; nil ones (invalid) are skipped.
+func overlaps(geoms []*geos.Geom, bounds []orb.Bound) []Overlap {
+	var out []Overlap
+	for _, pr := range bboxPairs(bounds) {
+		a, b := pr[0], pr[1]
+		if geoms[a] == nil || geoms[b] == nil || !geoms[a].RelatePattern(geoms[b], "2********") {
+			continue
+		}
+		inter, err := fromGEOS(geoms[a].Intersection(geoms[b]))
+		if err != nil {
+			continue
+		}
+		if m2 := geodesic.Area(inter); m2 >= overlapIgnoreM2 {
+			out = append(out, Overlap{I: a, J: b, M2: m2})
+		}
+	}
+	return out
+}
+
 // bboxPairs returns the index pairs (i<j) whose bounding boxes intersect,
 // by a sweep over sorted west edges: near-linear for map coverages.
-func bboxPairs(ds []District) [][2]int {
+func bboxPairs(bounds []orb.Bound) [][2]int {
 	type item struct {
 		i int
 		b orb.Bound
 	}
-	items := make([]item, len(ds))
-	for i := range ds {
-		items[i] = item{i, ds[i].Geometry.Bound()}
+	items := make([]item, len(bounds))
+	for i, b := range bounds {
+		items[i] = item{i, b}
 	}
 	sort.Slice(items, func(x, y int) bool { return items[x].b.Min[0] < items[y].b.Min[0] })
 	var pairs [][2]int
@@ -504,35 +548,15 @@ func bboxPairs(ds []District) [][2]int {
 	return pairs
 }
 
-// fromGEOS returns the polygonal part of a GEOS geometry as orb. A nil g
-// (go-geos's answer when a GEOS overlay fails) is an error.
+// fromGEOS returns the polygonal part of a GEOS geometry as orb: a
+// Polygon when there is one, else a MultiPolygon. A nil g (go-geos's answer
+// when a GEOS overlay fails) is an error.
 func fromGEOS(g *geos.Geom) (orb.Geometry, error) {
-	if g == nil {
-		return nil, errors.New("GEOS returned no geometry")
-	}
-	og, err := geosx.FromGEOS(g)
+	mp, err := geosx.Polygons(g)
 	if err != nil {
 		return nil, err
 	}
-	var mp orb.MultiPolygon
-	var collect func(orb.Geometry)
-	collect = func(g orb.Geometry) {
-		switch g := g.(type) {
-		case orb.Polygon:
-			mp = append(mp, g)
-		case orb.MultiPolygon:
-			mp = append(mp, g...)
-		case orb.Collection:
-			for _, c := range g {
-				collect(c)
-			}
-		}
-	}
-	collect(og)
-	switch len(mp) {
-	case 0:
-		return nil, errors.New("no polygonal part")
-	case 1:
+	if len(mp) == 1 {
 		return mp[0], nil
 	}
 	return mp, nil

@@ -1,20 +1,13 @@
 package server
 
 import (
-	"bytes"
-	"encoding/json"
+	"io"
 
 	"github.com/labstack/echo/v4"
-	"github.com/paulmach/orb/geojson"
 
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/geo/encode"
 )
-
-type frontlineProps struct {
-	Sides    [2]string `json:"sides"`
-	Name     string    `json:"name"`
-	LengthKm float64   `json:"length_km"`
-}
 
 // getFrontlines answers the lines where two sides meet on a date.
 func (s *Server) getFrontlines(c echo.Context) error {
@@ -22,28 +15,14 @@ func (s *Server) getFrontlines(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	eff := s.deps.Dataset.EffectiveDate(d)
-	r, err := s.cache.get("frontlines/"+eff.String(), func() (*response, error) {
-		res, err := s.geometry.on(eff)
+	r, err := s.cached("frontlines/"+d.String(), d, func() (*response, error) {
+		res, err := s.geometry.on(d)
 		if err != nil {
 			return nil, err
 		}
-		body, err := featureCollection(len(res.frontlines), func(i int, buf *bytes.Buffer) error {
-			f := res.frontlines[i]
-			a, _ := s.labelStyle(f.Sides[0])
-			b, _ := s.labelStyle(f.Sides[1])
-			g, err := json.Marshal(geojson.NewGeometry(f.Geometry))
-			if err != nil {
-				return err
-			}
-			return writeFeature(buf, pairKey(f.Sides[0], f.Sides[1]), g, frontlineProps{
-				Sides: f.Sides, Name: a + " – " + b, LengthKm: f.LengthM / 1000,
-			})
+		return encoded(ctypeGeoJSON, func(w io.Writer) error {
+			return s.enc.Frontlines(w, encode.FrontlinesName(d), res.Frontlines)
 		})
-		if err != nil {
-			return nil, err
-		}
-		return newResponse(ctypeGeoJSON, body), nil
 	})
 	return s.serveDataset(c, r, err)
 }
@@ -55,12 +34,5 @@ func (s *Server) frontlineKm(d geo.Date) (map[string]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]float64, len(s.pairs))
-	for _, p := range s.pairs {
-		out[p] = 0
-	}
-	for _, f := range res.frontlines {
-		out[pairKey(f.Sides[0], f.Sides[1])] += f.LengthM / 1000
-	}
-	return out, nil
+	return res.FrontlineKm(s.pairs), nil
 }

@@ -16,6 +16,8 @@ type datasetFlags struct {
 	dir       string
 	repair    bool
 	maxFileMB int64
+	// checkGaps looks for street gaps between districts (validate).
+	checkGaps bool
 }
 
 func (f *datasetFlags) register(fs *flag.FlagSet) {
@@ -35,7 +37,7 @@ func (f *datasetFlags) load(stderr io.Writer) (*geo.Dataset, error) {
 	if f.maxFileMB < 1 || f.maxFileMB > 1<<20 {
 		return nil, fmt.Errorf("--max-file-mb %d: give a size in MiB from 1 to %d", f.maxFileMB, 1<<20)
 	}
-	opt := geo.LoadOptions{Repair: f.repair, MaxFileBytes: f.maxFileMB << 20}
+	opt := geo.LoadOptions{Repair: f.repair, MaxFileBytes: f.maxFileMB << 20, CheckGaps: f.checkGaps}
 	var ds *geo.Dataset
 	var err error
 	if f.dir == "" {

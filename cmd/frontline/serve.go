@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os/signal"
 	"strings"
 	"syscall"
@@ -21,6 +22,8 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	addr := fs.String("addr", ":8080", "listen address")
 	logFormat := fs.String("log-format", "text", "request log format: text or json")
 	timeout := fs.Duration("request-timeout", 30*time.Second, "longest time one request may take")
+	tiles := fs.String("tiles", server.DefaultTileURL, "basemap tile URL template for the map page ({z}/{x}/{y}, optional {s}), or off")
+	tilesCredit := fs.String("tiles-attribution", "", "credit line of --tiles (default: OpenStreetMap's, with the default tiles)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -32,6 +35,9 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 	if *timeout <= 0 {
 		return fmt.Errorf("--request-timeout must be positive, got %s", *timeout)
+	}
+	if err := checkTileURL(*tiles); err != nil {
+		return err
 	}
 	logOut := newLogWriter(stderr, 100*time.Millisecond)
 	defer logOut.Close()
@@ -45,7 +51,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	srv, err := server.New(server.Deps{Dataset: ds, Assets: web.Assets(), Logger: log},
-		server.Config{RequestTimeout: *timeout, Version: version})
+		server.Config{RequestTimeout: *timeout, Version: version, TileURL: *tiles, TileAttribution: *tilesCredit})
 	if err != nil {
 		return err
 	}
@@ -63,4 +69,17 @@ func displayURL(addr string) string {
 		return "http://localhost" + addr
 	}
 	return "http://" + addr
+}
+
+// checkTileURL accepts "off" or an http(s) URL template with {z}, {x} and {y}.
+func checkTileURL(t string) error {
+	if t == "off" {
+		return nil
+	}
+	u, err := url.Parse(strings.ReplaceAll(t, "{s}", "a"))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" ||
+		!strings.Contains(t, "{z}") || !strings.Contains(t, "{x}") || !strings.Contains(t, "{y}") {
+		return fmt.Errorf("--tiles %q: give an http(s) URL template with {z}, {x} and {y}, e.g. %s, or off", t, server.DefaultTileURL)
+	}
+	return nil
 }

@@ -18,7 +18,7 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() != 1 {
 		return fmt.Errorf("give one dataset directory: frontline validate DIR")
 	}
-	df.dir = fs.Arg(0)
+	df.dir, df.checkGaps = fs.Arg(0), true
 	ds, err := df.load(stdout)
 	var ve *geo.ValidationError
 	if errors.As(err, &ve) {
