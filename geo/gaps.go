@@ -27,6 +27,13 @@ func checkGaps(ds []District, file string, ps *problems) {
 	if len(ds) < 2 {
 		return
 	}
+	// A GEOS failure here (a go-geos panic, or a nil overlay used later)
+	// costs the suggestion, never the process.
+	defer func() {
+		if r := recover(); r != nil {
+			ps.warnf(file, 0, "could not look for street gaps between districts: GEOS failed (%v)", r)
+		}
+	}()
 	ctx := geos.NewContext()
 	geoms := make([]*geos.Geom, 0, len(ds))
 	var all orb.Bound

@@ -133,14 +133,15 @@ func Build(data []byte, file string, opt Options) (res *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
-	// go-geos reports GEOS errors by panicking.
+	// go-geos reports GEOS errors by panicking, and returns nil from a
+	// failed overlay, which panics later: neither takes the process down.
 	defer func() {
 		if r := recover(); r != nil {
-			gerr, ok := r.(geos.Error)
-			if !ok {
-				panic(r)
+			if gerr, ok := r.(geos.Error); ok {
+				res, err = nil, fmt.Errorf("%s: GEOS failed while building the districts: %w", file, gerr)
+			} else {
+				res, err = nil, fmt.Errorf("%s: internal error while building the districts (please report it with the file): %v", file, r)
 			}
-			res, err = nil, fmt.Errorf("%s: GEOS failed while building the districts: %w", file, gerr)
 		}
 	}()
 	b := &build{file: file, opt: opt, ctx: geos.NewContext()}
