@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -33,6 +34,10 @@ func TestReadReferences(t *testing.T) {
 		{name: "too long", in: "number,text\n7," + strings.Repeat("x", 2001) + "\n", probs: []string{"reference 7 is 2001 bytes long"}},
 		{name: "missing column", in: "number,title\n7,a\n", probs: []string{"refs.csv:1: error: header lacks column(s) text"}},
 		{name: "empty file", in: "", probs: []string{"refs.csv:1: error: file is empty"}},
+		{name: "not UTF-8", in: "number,text\n1,S\xe9DF\n", probs: []string{"refs.csv:2: error: column text has the byte 0xe9, which is not UTF-8"}},
+		{name: "markup is text, with a warning", in: "number,text\n1,<img src=x onerror=alert(1)>\n",
+			want:  []geo.Reference{{Number: 1, Text: "<img src=x onerror=alert(1)>"}},
+			probs: []string{`refs.csv:2: warning: reference 1 has markup ("<i")`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -82,11 +87,12 @@ func FuzzReadReferences(f *testing.F) {
 	f.Add("number,text\n1,a\n1,b\n0,c\n")
 	f.Add("text,number\n\"unterminated\n")
 	f.Add("")
+	f.Add("\ufeffnumber,text\n1,S\xe9DF\n2,<img src=x onerror=alert(1)>\n3,a\x00b\n")
 	f.Fuzz(func(t *testing.T, s string) {
 		refs, problems := geo.ReadReferences(strings.NewReader(s), "references.csv")
 		seen := map[int]bool{}
 		for i, r := range refs {
-			if r.Number <= 0 || r.Text == "" || len(r.Text) > 2000 || seen[r.Number] {
+			if r.Number <= 0 || r.Text == "" || len(r.Text) > 2000 || seen[r.Number] || !utf8.ValidString(r.Text) {
 				t.Fatalf("reference %+v accepted", r)
 			}
 			if i > 0 && refs[i-1].Number >= r.Number {
