@@ -83,6 +83,12 @@ func resolveLinks(fsys fs.FS, name string) (string, error) {
 		if path.IsAbs(to) || !fs.ValidPath(next) || next == "." || strings.HasPrefix(to, "\\") {
 			return "", fmt.Errorf("is a symbolic link to %q, outside the dataset directory: copy the file into the directory instead", to)
 		}
+		// A directory on the way may itself be a link out of the directory.
+		for dir := path.Dir(next); dir != "."; dir = path.Dir(dir) {
+			if st, err := rl.Lstat(dir); err == nil && st.Mode()&fs.ModeSymlink != 0 {
+				return "", fmt.Errorf("is a symbolic link to %q, through the symbolic link %q: copy the file into the dataset directory instead", to, dir)
+			}
+		}
 		cur = next
 	}
 	return "", fmt.Errorf("goes through more than %d symbolic links: point it at the file itself", maxLinks)
