@@ -28,11 +28,14 @@ build: deps
 run: build
 	./$(BIN) serve --addr $(ADDR)
 
-## test: what CI runs: lint, staticcheck, the whole suite (unit, golden, HTTP,
-## browser, the rule that geo imports no HTTP) under the race detector, then
-## the cgo packages with GOEXPERIMENT=cgocheck2 (Go pointers passed to C)
+## test: what CI runs: lint, staticcheck, the suite (unit, golden, HTTP, the
+## rule that geo imports no HTTP) under the race detector, the browser test on
+## its own (under -race and beside the other packages its page timed out on a
+## busy 2-core machine), then the cgo packages with GOEXPERIMENT=cgocheck2
+## (Go pointers passed to C)
 test: deps-test lint staticcheck
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v '/e2e$$')
+	$(GO) test -count=1 ./e2e/
 	GOEXPERIMENT=cgocheck2 $(GO) test -count=1 $(CGO_PKGS)
 
 ## bench: every benchmark, with allocations
