@@ -177,7 +177,21 @@ func TestSynthWritesAValidDataset(t *testing.T) {
 	assert.Contains(t, stdout, "ok — 30 districts")
 	assert.Contains(t, stdout, "0 warning(s)")
 
-	code, _, stderr = runCLI(t, "synth", "--out", dir, "--nx", "1")
-	assert.Equal(t, 1, code)
-	assert.Contains(t, stderr, "--nx and --ny must be at least 2")
+	hex := filepath.Join(t.TempDir(), "hex")
+	code, stdout, stderr = runCLI(t, "synth", "--out", hex, "--nx", "7", "--ny", "6", "--dates", "5", "--shape", "hex", "--pace", "0.5")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "42 districts and 5 days")
+	code, stdout, stderr = runCLI(t, "validate", hex)
+	require.Equal(t, 0, code, stdout+stderr)
+	assert.Contains(t, stdout, "ok — 42 districts")
+
+	for _, tc := range []struct{ args, err string }{
+		{"--nx 1", "--nx and --ny must be at least 2"},
+		{"--shape round", `--shape "round": use grid or hex`},
+		{"--pace 0", "--pace must be above 0"},
+	} {
+		code, _, stderr = runCLI(t, append([]string{"synth", "--out", dir}, strings.Fields(tc.args)...)...)
+		assert.Equal(t, 1, code, tc.args)
+		assert.Contains(t, stderr, tc.err)
+	}
 }

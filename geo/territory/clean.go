@@ -40,6 +40,11 @@ import (
 //     or is a noding sliver thinner than 2×Grid, or to nobody if it is a
 //     real hole (wider than the gap width) or outside.
 //
+// With a gap width of 0, input that already is an exact partition after step
+// 1 (neighbours share their borders vertex for vertex, nothing crosses or
+// overlaps) skips steps 2–4: its districts are the faces. This is checked in
+// Go, in time linear in the number of segments.
+//
 // Because every district is then a set of faces of one noded arrangement,
 // two neighbours share their border vertex for vertex; the border of each
 // pair of neighbours is precomputed (segments whose faces belong to the two
@@ -66,9 +71,8 @@ func NewCoverage(geoms []orb.Geometry, opts ...Option) (cov *Coverage, err error
 	}()
 	ctx := geos.NewContext()
 	n := len(geoms)
+	inputs := make([]orb.MultiPolygon, n)
 	origs := make([]*geos.Geom, n)
-	polys := make([]orb.MultiPolygon, n)
-	bounds := make([]orb.Bound, n)
 	for i, g := range geoms {
 		mp, err := inputPolygons(i, g)
 		if err != nil {
@@ -81,20 +85,32 @@ func NewCoverage(geoms []orb.Geometry, opts ...Option) (cov *Coverage, err error
 		if !gg.IsValid() {
 			return nil, fmt.Errorf("territory: district %d: invalid geometry (%s): repair it first, e.g. with ST_MakeValid or QGIS \"Fix geometries\"", i, gg.IsValidReason())
 		}
+		inputs[i], origs[i] = mp, gg
+	}
+	if cfg.gapWidth == 0 && !cfg.overlay {
+		if faces, owner, ok := exactFaces(inputs); ok {
+			return assemble(n, faces, owner, 0), nil
+		}
+	}
+	polys := make([]orb.MultiPolygon, n)
+	bounds := make([]orb.Bound, n)
+	for i, gg := range origs {
 		gg = gg.SetPrecision(Grid, geos.PrecisionRuleNone)
 		if gg.IsEmpty() {
 			return nil, fmt.Errorf("territory: district %d vanishes on the %g° grid: it is too small to be a district", i, Grid)
 		}
 		origs[i] = gg
+		var err error
 		if polys[i], err = toMultiPolygon(gg); err != nil {
 			return nil, fmt.Errorf("territory: district %d: %w", i, err)
 		}
 		bounds[i] = polys[i].Bound()
 	}
 
-	union := ctx.NewCollection(geos.TypeIDGeometryCollection, origs).UnaryUnionPrec(Grid)
-	var gap *geos.Geom
+	var gap, union *geos.Geom
 	if cfg.gapWidth > 0 {
+		// The union of all districts is needed only to find the gaps.
+		union = ctx.NewCollection(geos.TypeIDGeometryCollection, origs).UnaryUnionPrec(Grid)
 		r := cfg.gapWidth / 2 / metresPerDegree(union)
 		// Mitred offsets give back every corner, convex or concave, where
 		// nothing merged; round ones would fillet the concave corners of
@@ -416,7 +432,8 @@ func assemble(n int, faces []orb.Polygon, owner []int32, gapWidth float64) *Cove
 		byPair[k] = append(byPair[k], orb.LineString{s[0], s[1]})
 	}
 	for k, segs := range byPair {
-		c.pairs = append(c.pairs, pair{a: k[0], b: k[1], lines: mergeLines(segs)})
+		lines := mergeLines(segs)
+		c.pairs = append(c.pairs, pair{a: k[0], b: k[1], lines: lines, lengthM: geodesic.Length(orb.MultiLineString(lines))})
 	}
 	slices.SortFunc(c.pairs, func(x, y pair) int {
 		if x.a != y.a {
@@ -425,7 +442,7 @@ func assemble(n int, faces []orb.Polygon, owner []int32, gapWidth float64) *Cove
 		return cmp.Compare(x.b, y.b)
 	})
 	for i := range c.edges {
-		c.areas[i] = geodesic.Area(trace(c.edges[i], func(int32) bool { return false }))
+		c.areas[i] = geodesic.Area(trace(c.edges[i]))
 	}
 	return c
 }
