@@ -2,6 +2,7 @@ package geo_test
 
 import (
 	"testing"
+	"testing/fstest"
 
 	"github.com/frontline/frontline/data"
 	"github.com/frontline/frontline/geo"
@@ -46,6 +47,44 @@ func BenchmarkStats(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := ds.Stats(day); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// scaleOptions is the dataset of issue 10: 10,000 hexagonal districts, 365
+// change dates, about 61,500 control rows.
+var scaleOptions = geo.SynthOptions{NX: 100, NY: 100, Dates: 365, Hex: true, Pace: 0.16, Seed: 1}
+
+// BenchmarkLoadScale loads that dataset from memory: parse, validate with
+// GEOS, measure.
+func BenchmarkLoadScale(b *testing.B) {
+	files, err := geo.Synth(scaleOptions)
+	if err != nil {
+		b.Fatal(err)
+	}
+	fsys := fstest.MapFS{}
+	for name, body := range files {
+		fsys[name] = &fstest.MapFile{Data: body}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := geo.LoadDir(fsys, "synth"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSeriesScale is the first whole-range series of a freshly loaded
+// scale dataset: the per-change-date sums are built on first use.
+func BenchmarkSeriesScale(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		ds := synthDataset(b, scaleOptions)
+		r := ds.Range()
+		b.StartTimer()
+		if _, err := ds.Series(r.First, r.Last); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"path"
 	"sort"
+	"sync"
 )
 
 // Meta describes a dataset (dataset.json).
@@ -63,6 +64,10 @@ type Dataset struct {
 	sideIndex     map[string]int
 	tl            timeline
 	totalKm2      float64
+	// km2 per side (and unassigned, last) on each change date, computed
+	// once on first use: every date's stats are then a lookup.
+	changeKm2Once sync.Once
+	changeKm2     [][]float64
 }
 
 // Load reads and validates the dataset in fsys. name labels it in messages.

@@ -35,16 +35,59 @@ func (d *Dataset) Stats(date Date) (Stats, error) {
 	if err := d.CheckDate(date); err != nil {
 		return Stats{}, err
 	}
-	km2 := make([]float64, len(d.Sides))
-	var unassigned float64
-	for i := range d.Districts {
-		unassigned += spread(km2, d.Districts[i].AreaKm2, d.StateOn(i, date).Shares())
-	}
-	st := Stats{Date: date, TotalKm2: d.totalKm2, UnassignedKm2: unassigned, Sides: make(map[string]SideArea, len(d.Sides))}
+	km2 := d.km2On(date)
+	st := Stats{Date: date, TotalKm2: d.totalKm2, UnassignedKm2: km2[len(d.Sides)], Sides: make(map[string]SideArea, len(d.Sides))}
 	for s, side := range d.Sides {
 		st.Sides[side.ID] = SideArea{Km2: km2[s], Share: ratio(km2[s], d.totalKm2)}
 	}
 	return st, nil
+}
+
+// km2On returns the km² per side, then unassigned, in force on date (on
+// or after the first change date). Areas change only on change dates, so
+// they are summed once per change date, over all districts in index order
+// (the same sums, bit for bit, as summing on the day itself).
+func (d *Dataset) km2On(date Date) []float64 {
+	d.changeKm2Once.Do(func() {
+		d.changeKm2 = make([][]float64, len(d.tl.dates))
+		shares := make([][]float64, len(d.Districts))
+		d.walk(func(k int, changed []districtChange) {
+			for _, c := range changed {
+				shares[c.district] = c.change.Shares
+			}
+			km2 := make([]float64, len(d.Sides)+1)
+			var unassigned float64
+			for i := range d.Districts {
+				unassigned += spread(km2[:len(d.Sides)], d.Districts[i].AreaKm2, shares[i])
+			}
+			km2[len(d.Sides)] = unassigned
+			d.changeKm2[k] = km2
+		})
+	})
+	return d.changeKm2[d.tl.dateIndex(date)]
+}
+
+// EachChangeDate calls fn for every change date in ascending order with the
+// controller of every district on that date (as Controllers returns it).
+// The slice is updated in place from one date to the next, only for the
+// districts that changed, so a walk over all dates costs one pass over the
+// control table; fn must not keep it or change it.
+func (d *Dataset) EachChangeDate(fn func(date Date, controllers []string) error) error {
+	labels := make([]string, len(d.Districts))
+	for i := range labels {
+		labels[i] = Unassigned
+	}
+	var err error
+	d.walk(func(k int, changed []districtChange) {
+		if err != nil {
+			return
+		}
+		for _, c := range changed {
+			labels[c.district] = d.controllerOf(c.change.Shares)
+		}
+		err = fn(d.tl.dates[k], labels)
+	})
+	return err
 }
 
 // Baseline returns how the ground that side of held on base is held on

@@ -77,6 +77,33 @@ func buildTimeline(rows []Row, districtIndex, sideIndex map[string]int, nDistric
 	return tl
 }
 
+// dateIndex returns the index in dates of the change date in force on
+// date, which must not be before the first.
+func (tl *timeline) dateIndex(date Date) int {
+	return sort.Search(len(tl.dates), func(i int) bool { return tl.dates[i] > date }) - 1
+}
+
+// walk calls fn for every change date index k in ascending order with the
+// changes that take effect on that date, in district order.
+func (d *Dataset) walk(fn func(k int, changed []districtChange)) {
+	byDate := make([][]districtChange, len(d.tl.dates))
+	for i, cs := range d.tl.changes {
+		for j := range cs {
+			k := d.tl.dateIndex(cs[j].Date)
+			byDate[k] = append(byDate[k], districtChange{district: i, change: &cs[j]})
+		}
+	}
+	for k, changed := range byDate {
+		fn(k, changed)
+	}
+}
+
+// districtChange is a change and the district it applies to.
+type districtChange struct {
+	district int
+	change   *Change
+}
+
 func (tl *timeline) stateOn(district int, date Date) State {
 	cs := tl.changes[district]
 	i := sort.Search(len(cs), func(i int) bool { return cs[i].Date > date })
