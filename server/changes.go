@@ -38,7 +38,7 @@ func (s *Server) getChanges(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.cached("changes/"+from.String()+"/"+to.String(), max(from, to), func() (*response, error) {
+	r, err := s.cached("changes/"+s.dayKey(from)+"/"+s.dayKey(to), max(from, to), func() (*response, error) {
 		ds := s.deps.Dataset
 		changed := ds.Changes(from, to)
 		body, err := featureCollection(len(changed), func(k int, buf *bytes.Buffer) error {

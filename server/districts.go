@@ -109,7 +109,7 @@ func (s *Server) getDistrict(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.cache.get("district/"+ds.Districts[i].ID, func() (*response, error) {
+	r, err := s.cached("district/"+ds.Districts[i].ID, 0, func() (*response, error) {
 		d := ds.Districts[i]
 		body := districtBody{ID: d.ID, Name: d.Name, Properties: d.Properties, AreaKm2: d.AreaKm2, History: []historyEntry{}}
 		for _, ch := range ds.History(i) {

@@ -6,8 +6,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb/geojson"
-
-	"github.com/frontline/frontline/geo"
 )
 
 type frontlineProps struct {
@@ -23,7 +21,7 @@ func (s *Server) getFrontlines(c echo.Context) error {
 		return err
 	}
 	eff := s.deps.Dataset.EffectiveDate(d)
-	r, err := s.cache.get("frontlines/"+eff.String(), func() (*response, error) {
+	r, err := s.cached("frontlines/"+eff.String(), eff, func() (*response, error) {
 		res, err := s.geometry.on(eff)
 		if err != nil {
 			return nil, err
@@ -46,21 +44,4 @@ func (s *Server) getFrontlines(c echo.Context) error {
 		return newResponse(ctypeGeoJSON, body), nil
 	})
 	return s.serveDataset(c, r, err)
-}
-
-// frontlineKm returns the frontline length per side pair on date, with
-// every pair present (0 where the sides do not touch).
-func (s *Server) frontlineKm(d geo.Date) (map[string]float64, error) {
-	res, err := s.geometry.on(d)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]float64, len(s.pairs))
-	for _, p := range s.pairs {
-		out[p] = 0
-	}
-	for _, f := range res.frontlines {
-		out[pairKey(f.Sides[0], f.Sides[1])] += f.LengthM / 1000
-	}
-	return out, nil
 }

@@ -12,6 +12,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -44,7 +46,21 @@ type Config struct {
 	MaxAge time.Duration
 	// Version is reported by /healthz.
 	Version string
+	// CacheBytes bounds the memory of cached answers (response bodies,
+	// their gzip forms, territories and frontlines per date; default 128
+	// MiB): past it the least recently used are dropped and computed again
+	// when next asked for.
+	CacheBytes int64
+	// LogSample logs one in LogSample requests that succeed or fail on the
+	// client's side (default 1: every request); 5xx answers and requests
+	// slower than SlowRequest are always logged (at Error; Warn for slow
+	// requests and for 503 while an answer is being computed).
+	LogSample int
 }
+
+// SlowRequest is the latency from which every request is logged, sampled
+// or not.
+const SlowRequest = time.Second
 
 // Server serves one dataset.
 type Server struct {
@@ -60,6 +76,8 @@ type Server struct {
 	geomJSON [][]byte
 	geometry *geometry
 	pairs    []string // every side pair "a|b", for series columns
+	// requests counts the requests that may be sampled for the log.
+	requests atomic.Uint64
 }
 
 // New builds the server and computes the responses that depend only on
@@ -77,12 +95,19 @@ func New(deps Deps, cfg Config) (*Server, error) {
 	if cfg.MaxAge <= 0 {
 		cfg.MaxAge = time.Hour
 	}
+	if cfg.CacheBytes <= 0 {
+		cfg.CacheBytes = 128 << 20
+	}
+	if cfg.LogSample <= 0 {
+		cfg.LogSample = 1
+	}
 	log := deps.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{deps: deps, cfg: cfg, log: log, cache: newCache(),
-		geometry: newGeometry(deps.Dataset), pairs: sidePairs(deps.Dataset.Sides)}
+	c := newCache(cfg.CacheBytes, runtime.GOMAXPROCS(0))
+	pairs := sidePairs(deps.Dataset.Sides)
+	s := &Server{deps: deps, cfg: cfg, log: log, cache: c, geometry: newGeometry(deps.Dataset, c, pairs), pairs: pairs}
 	if err := s.precompute(); err != nil {
 		return nil, err
 	}
@@ -100,13 +125,14 @@ func (s *Server) routes() *echo.Echo {
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
 	e.Use(middleware.Recover())
-	e.Use(s.requestLog())
+	e.Use(s.requestLog)
 	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
 		AllowOrigins:  []string{"*"},
 		AllowMethods:  []string{http.MethodGet, http.MethodHead, http.MethodOptions},
 		ExposeHeaders: []string{"ETag", "Content-Length"},
 		MaxAge:        86400,
 	}))
+	e.Use(strictQuery)
 
 	get := func(path string, h echo.HandlerFunc) {
 		e.Match([]string{http.MethodGet, http.MethodHead}, path, h)
@@ -166,17 +192,39 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-func (s *Server) requestLog() echo.MiddlewareFunc {
-	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
-		LogMethod: true, LogURI: true, LogStatus: true, LogLatency: true, LogResponseSize: true, LogRemoteIP: true,
-		HandleError: true,
-		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
-			s.log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
-				slog.String("method", v.Method), slog.String("uri", v.URI), slog.Int("status", v.Status),
-				slog.Duration("latency", v.Latency), slog.Int64("bytes", v.ResponseSize), slog.String("remote", v.RemoteIP))
+// requestLog writes one record per request, at Info for one in
+// cfg.LogSample requests, always for slow requests (Warn) and server
+// errors (Error), so that a busy server's log grows with its problems, not
+// with its traffic. URIs are cut to 1 KB.
+func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		if err := next(c); err != nil {
+			c.Error(err)
+		}
+		latency := time.Since(start)
+		status := c.Response().Status
+		level := slog.LevelInfo
+		switch {
+		case status == http.StatusServiceUnavailable:
+			level = slog.LevelWarn // busy computing, not broken
+		case status >= 500:
+			level = slog.LevelError
+		case latency >= SlowRequest:
+			level = slog.LevelWarn
+		case s.cfg.LogSample > 1 && s.requests.Add(1)%uint64(s.cfg.LogSample) != 0:
 			return nil
-		},
-	})
+		}
+		req := c.Request()
+		ctx := req.Context()
+		if !s.log.Enabled(ctx, level) {
+			return nil
+		}
+		s.log.LogAttrs(ctx, level, "request",
+			slog.String("method", req.Method), slog.String("uri", clip(req.RequestURI, 1024)), slog.Int("status", status),
+			slog.Duration("latency", latency), slog.Int64("bytes", c.Response().Size), slog.String("remote", c.RealIP()))
+		return nil
+	}
 }
 
 func (s *Server) health(c echo.Context) error {

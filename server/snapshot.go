@@ -20,7 +20,7 @@ func (s *Server) getSnapshot(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.cached("snapshot/"+d.String(), d, func() (*response, error) {
+	r, err := s.cached("snapshot/"+s.dayKey(d), d, func() (*response, error) {
 		ds := s.deps.Dataset
 		body, err := featureCollection(len(ds.Districts), func(i int, buf *bytes.Buffer) error {
 			dist := ds.Districts[i]

@@ -94,7 +94,7 @@ func (s *Server) getSeries(c echo.Context) error {
 		}
 		series := make([]seriesEntry, len(stats))
 		for i, st := range stats {
-			km, err := s.frontlineKm(st.Date)
+			km, err := s.geometry.frontlineKm(st.Date)
 			if err != nil {
 				return nil, err
 			}

@@ -41,7 +41,7 @@ func (s *Server) getTerritory(c echo.Context) error {
 		return err
 	}
 	eff := s.deps.Dataset.EffectiveDate(d)
-	r, err := s.cache.get("territory/"+eff.String(), func() (*response, error) {
+	r, err := s.cached("territory/"+eff.String(), eff, func() (*response, error) {
 		res, err := s.geometry.on(eff)
 		if err != nil {
 			return nil, err

@@ -60,6 +60,9 @@ func TestCLI(t *testing.T) {
 		{"validate ok", []string{"validate", small}, 0, []string{"ok — 5 districts (4.989 km²), 3 sides, 12 control rows, 5 change dates"}, nil, ""},
 		{"validate embedded default", []string{"validate", "../../data/aleppo-2016"}, 0, []string{"0 warning(s)"}, nil, ""},
 		{"serve bad flag", []string{"serve", "--log-format", "xml"}, 1, nil, []string{`--log-format "xml": use text or json`}, ""},
+		{"serve bad log level", []string{"serve", "--log-level", "loud"}, 1, nil, []string{`--log-level "loud": use debug, info, warn or error`}, ""},
+		{"serve bad log sample", []string{"serve", "--log-sample", "0"}, 1, nil, []string{"--log-sample must be at least 1"}, ""},
+		{"serve bad cache size", []string{"serve", "--cache-mb", "0"}, 1, nil, []string{"--cache-mb must be 1 to"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
