@@ -41,16 +41,30 @@ func buildTimeline(rows []Row, districtIndex, sideIndex map[string]int, nDistric
 		district int
 		date     Date
 	}
-	merged := map[key]*Change{}
-	var order []key
+	// Rows of one district and date usually follow each other: check the
+	// previous row's change before the map.
+	at := make(map[key]int, len(rows))
+	var changes []Change
+	var districts []int
+	shares := make([]float64, 0, len(rows)*len(sideIndex))
+	last, lastK := -1, key{}
 	for _, r := range rows {
 		k := key{districtIndex[r.District], r.Date}
-		c := merged[k]
-		if c == nil {
-			c = &Change{Date: r.Date, Shares: make([]float64, len(sideIndex))}
-			merged[k] = c
-			order = append(order, k)
+		n, ok := last, last >= 0 && k == lastK
+		if !ok {
+			n, ok = at[k]
 		}
+		if !ok {
+			n = len(changes)
+			at[k] = n
+			// One backing array for all shares: a change's slice is capped
+			// at its own length.
+			shares = shares[:len(shares)+len(sideIndex)]
+			changes = append(changes, Change{Date: r.Date, Shares: shares[len(shares)-len(sideIndex) : len(shares) : len(shares)]})
+			districts = append(districts, k.district)
+		}
+		last, lastK = n, k
+		c := &changes[n]
 		c.Shares[sideIndex[r.Side]] += r.Share
 		c.Sources = appendUnique(c.Sources, r.Sources...)
 		if r.Note != "" && c.Note != r.Note {
@@ -63,9 +77,9 @@ func buildTimeline(rows []Row, districtIndex, sideIndex map[string]int, nDistric
 	}
 	tl := timeline{changes: make([][]Change, nDistricts)}
 	dateSet := map[Date]bool{}
-	for _, k := range order {
-		tl.changes[k.district] = append(tl.changes[k.district], *merged[k])
-		dateSet[k.date] = true
+	for n, c := range changes {
+		tl.changes[districts[n]] = append(tl.changes[districts[n]], c)
+		dateSet[c.Date] = true
 	}
 	for _, cs := range tl.changes {
 		sort.Slice(cs, func(i, j int) bool { return cs[i].Date < cs[j].Date })

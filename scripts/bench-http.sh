@@ -2,6 +2,8 @@
 # Compares frontline serving a cached snapshot with nginx serving the same
 # bytes as a static file: wrk on loopback, same machine, same run.
 # Usage: scripts/bench-http.sh [DATE] [SECONDS]
+# Environment: BENCH_PORT (frontline's port, default 18080; nginx uses the
+# next one).
 # Needs: nginx (nginx-light) and wrk from Debian; run `make build` first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,9 +17,10 @@ done
 tmp=$(mktemp -d)
 chmod 755 "$tmp" # nginx workers run as www-data and must read the file
 trap 'kill $fl_pid 2>/dev/null; nginx -c "$tmp/nginx.conf" -s stop 2>/dev/null; rm -rf "$tmp"' EXIT
-fl_port=18080
-ng_port=18081
+fl_port=${BENCH_PORT:-18080}
+ng_port=$((fl_port + 1))
 
+# The request log samples one request in 100 by default, as in production.
 bin/frontline serve --addr 127.0.0.1:$fl_port >/dev/null 2>"$tmp/frontline.log" &
 fl_pid=$!
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$fl_port/healthz" >/dev/null && break; sleep 0.1; done

@@ -15,6 +15,7 @@ import (
 
 	"github.com/frontline/frontline/geo/geodesic"
 	"github.com/frontline/frontline/geo/internal/geosx"
+	"github.com/frontline/frontline/geo/internal/partition"
 )
 
 // NewCoverage prepares the districts (each an orb.Polygon or
@@ -150,7 +151,7 @@ func NewCoverage(geoms []orb.Geometry, opts ...Option) (cov *Coverage, err error
 		return nil, fmt.Errorf("territory: polygonize returned %s, want a collection of %d polygons", faceWKB.GeoJSONType(), faces.NumGeometries())
 	}
 
-	index := newBoundIndex(bounds)
+	index := partition.NewIndex(bounds)
 	owner := make([]int32, len(faceColl))
 	facePolys := make([]orb.Polygon, len(faceColl))
 	for k, fg := range faceColl {
@@ -162,7 +163,7 @@ func NewCoverage(geoms []orb.Geometry, opts ...Option) (cov *Coverage, err error
 		pt := faces.Geometry(k).PointOnSurface()
 		p := orb.Point{pt.X(), pt.Y()}
 		owner[k] = -1
-		for _, i := range index.query(p) {
+		for _, i := range index.Query(p) {
 			if bounds[i].Contains(p) && planar.MultiPolygonContains(polys[i], p) {
 				owner[k] = i
 				break
@@ -508,47 +509,4 @@ func toMultiPolygonOrb(o orb.Geometry) (orb.MultiPolygon, error) {
 		return o, nil
 	}
 	return nil, fmt.Errorf("got a %s, want polygons", o.GeoJSONType())
-}
-
-// boundIndex is a uniform grid over district bounds, for point queries.
-type boundIndex struct {
-	bound  orb.Bound
-	nx, ny int
-	cells  [][]int32
-}
-
-func newBoundIndex(bounds []orb.Bound) *boundIndex {
-	all := bounds[0]
-	for _, b := range bounds[1:] {
-		all = all.Union(b)
-	}
-	side := max(1, int(math.Sqrt(float64(len(bounds)))))
-	ix := &boundIndex{bound: all, nx: side, ny: side, cells: make([][]int32, side*side)}
-	for i, b := range bounds {
-		x0, y0 := ix.cell(b.Min)
-		x1, y1 := ix.cell(b.Max)
-		for y := y0; y <= y1; y++ {
-			for x := x0; x <= x1; x++ {
-				ix.cells[y*ix.nx+x] = append(ix.cells[y*ix.nx+x], int32(i))
-			}
-		}
-	}
-	return ix
-}
-
-func (ix *boundIndex) cell(p orb.Point) (int, int) {
-	fx := (p[0] - ix.bound.Min[0]) / (ix.bound.Max[0] - ix.bound.Min[0])
-	fy := (p[1] - ix.bound.Min[1]) / (ix.bound.Max[1] - ix.bound.Min[1])
-	x := min(ix.nx-1, max(0, int(fx*float64(ix.nx))))
-	y := min(ix.ny-1, max(0, int(fy*float64(ix.ny))))
-	return x, y
-}
-
-// query returns, in ascending order, the districts whose bounds may contain p.
-func (ix *boundIndex) query(p orb.Point) []int32 {
-	if !ix.bound.Contains(p) {
-		return nil
-	}
-	x, y := ix.cell(p)
-	return ix.cells[y*ix.nx+x]
 }

@@ -151,34 +151,3 @@ func TestFrontLengthsMatchFrontlines(t *testing.T) {
 		})
 	}
 }
-
-func TestMeetOnlyAtEnds(t *testing.T) {
-	p := func(x, y int64) ipoint { return ipoint{x, y} }
-	seg := func(a, b ipoint) iseg {
-		if lessPoint(b, a) {
-			a, b = b, a
-		}
-		return iseg{a, b}
-	}
-	cases := []struct {
-		name string
-		s, u iseg
-		want bool
-	}{
-		{"disjoint", seg(p(0, 0), p(2, 0)), seg(p(0, 1), p(2, 1)), true},
-		{"shared end", seg(p(0, 0), p(2, 0)), seg(p(2, 0), p(3, 5)), true},
-		{"shared end, collinear, opposite ways", seg(p(0, 0), p(2, 0)), seg(p(2, 0), p(4, 0)), true},
-		{"collinear, apart", seg(p(0, 0), p(2, 0)), seg(p(3, 0), p(4, 0)), true},
-		{"end on the other's line beyond it", seg(p(0, 0), p(2, 0)), seg(p(3, 0), p(3, 3)), true},
-		{"proper crossing", seg(p(0, 0), p(2, 2)), seg(p(0, 2), p(2, 0)), false},
-		{"T-junction", seg(p(0, 0), p(2, 0)), seg(p(1, 0), p(1, 2)), false},
-		{"collinear overlap", seg(p(0, 0), p(2, 0)), seg(p(1, 0), p(3, 0)), false},
-		{"collinear, shared end, same way", seg(p(0, 0), p(2, 0)), seg(p(0, 0), p(1, 0)), false},
-		{"one inside the other", seg(p(0, 0), p(4, 0)), seg(p(1, 0), p(2, 0)), false},
-	}
-	for _, tc := range cases {
-		assert.Equal(t, tc.want, meetOnlyAtEnds(tc.s, tc.u), tc.name)
-		assert.Equal(t, tc.want, meetOnlyAtEnds(tc.u, tc.s), tc.name+", swapped")
-		assert.Equal(t, tc.want, noded([]iseg{tc.s, tc.u}), tc.name+", noded")
-	}
-}
