@@ -63,7 +63,8 @@ func newGeometry(ds *geo.Dataset, c *cache, pairs []string) *geometry {
 		for i, d := range ds.Districts {
 			geoms[i] = d.Geometry
 		}
-		g.cov, g.err = territory.NewCoverage(geoms, territory.WithGapWidth(ds.Meta.GapWidthM))
+		// geo.Load has checked every district with GEOS.
+		g.cov, g.err = territory.NewCoverage(geoms, territory.WithGapWidth(ds.Meta.GapWidthM), territory.WithValidInput())
 		if g.err != nil {
 			g.err = fmt.Errorf("preparing districts for territories: %w", g.err)
 		}

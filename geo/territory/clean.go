@@ -70,27 +70,45 @@ func NewCoverage(geoms []orb.Geometry, opts ...Option) (cov *Coverage, err error
 			cov, err = nil, fmt.Errorf("territory: GEOS failed while cleaning the coverage: %v", r)
 		}
 	}()
-	ctx := geos.NewContext()
 	n := len(geoms)
 	inputs := make([]orb.MultiPolygon, n)
-	origs := make([]*geos.Geom, n)
 	for i, g := range geoms {
 		mp, err := inputPolygons(i, g)
 		if err != nil {
 			return nil, err
 		}
-		gg, err := geosx.ToGEOS(ctx, mp)
-		if err != nil {
-			return nil, fmt.Errorf("territory: district %d: %w", i, err)
-		}
-		if !gg.IsValid() {
-			return nil, fmt.Errorf("territory: district %d: invalid geometry (%s): repair it first, e.g. with ST_MakeValid or QGIS \"Fix geometries\"", i, gg.IsValidReason())
-		}
-		inputs[i], origs[i] = mp, gg
+		inputs[i] = mp
 	}
-	if cfg.gapWidth == 0 && !cfg.overlay {
+	ctx := geos.NewContext()
+	var origs []*geos.Geom
+	check := func() error {
+		origs = make([]*geos.Geom, n)
+		for i, mp := range inputs {
+			gg, err := geosx.ToGEOS(ctx, mp)
+			if err != nil {
+				return fmt.Errorf("territory: district %d: %w", i, err)
+			}
+			if !gg.IsValid() {
+				return fmt.Errorf("territory: district %d: invalid geometry (%s): repair it first, e.g. with ST_MakeValid or QGIS \"Fix geometries\"", i, gg.IsValidReason())
+			}
+			origs[i] = gg
+		}
+		return nil
+	}
+	exact := cfg.gapWidth == 0 && !cfg.overlay
+	if !exact || !cfg.valid {
+		if err := check(); err != nil {
+			return nil, err
+		}
+	}
+	if exact {
 		if faces, owner, ok := exactFaces(inputs); ok {
 			return assemble(n, faces, owner, 0), nil
+		}
+	}
+	if origs == nil {
+		if err := check(); err != nil {
+			return nil, err
 		}
 	}
 	polys := make([]orb.MultiPolygon, n)

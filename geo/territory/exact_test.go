@@ -83,6 +83,9 @@ func TestExactTilingMatchesOverlay(t *testing.T) {
 			overlay, err := NewCoverage(tc.geoms, WithGapWidth(0), func(c *config) error { c.overlay = true; return nil })
 			require.NoError(t, err)
 			requireSameCoverage(t, overlay, exact)
+			trusted, err := NewCoverage(tc.geoms, WithGapWidth(0), WithValidInput())
+			require.NoError(t, err)
+			requireSameCoverage(t, overlay, trusted)
 		})
 	}
 }

@@ -91,8 +91,20 @@ type Option func(*config) error
 
 type config struct {
 	gapWidth float64
+	valid    bool
 	// overlay skips the exact-tiling shortcut (tests compare the two).
 	overlay bool
+}
+
+// WithValidInput says the districts have been checked already with GEOS
+// (valid polygons, as geo.Load does), so NewCoverage need not check them
+// again before the exact-tiling shortcut. Invalid input given with it may
+// give wrong territories instead of an error.
+func WithValidInput() Option {
+	return func(c *config) error {
+		c.valid = true
+		return nil
+	}
 }
 
 // WithGapWidth sets the widest gap between districts, in metres, that is
