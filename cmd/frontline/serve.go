@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -45,6 +47,12 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 	if *timeout <= 0 {
 		return fmt.Errorf("--request-timeout must be positive, got %s", *timeout)
+	}
+	// The cache holds most of the heap of a busy server; with the default
+	// GOGC of 100 the heap would grow to twice what is live before a
+	// collection. 50 keeps peak memory near 1.5× for a few % more CPU.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(50)
 	}
 	logOut := newLogWriter(stderr, 100*time.Millisecond)
 	defer logOut.Close()
