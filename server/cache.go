@@ -33,7 +33,7 @@ type response struct {
 	key   string
 
 	// header values, built once so that serving allocates nothing.
-	ctypeH, etagH, gzETagH, lengthH []string
+	ctypeH, etagH, gzETagH, lengthH, gzLengthH []string
 }
 
 // minGzip is the size below which gzip costs more than it saves.
@@ -86,6 +86,7 @@ func (r *response) gzipped() []byte {
 			return
 		}
 		r.gz = bytes.Clone(buf.Bytes()) // no spare capacity kept
+		r.gzLengthH = []string{strconv.Itoa(len(r.gz))}
 		if r.cache != nil {
 			r.cache.grew(r.key, r, int64(len(r.gz)))
 		}
@@ -104,10 +105,10 @@ var (
 func (r *response) serve(c echo.Context, cacheControl string) error {
 	req := c.Request()
 	h := c.Response().Header()
-	body, etag := r.body, r.etagH
+	body, etag, length := r.body, r.etagH, r.lengthH
 	if len(r.body) >= minGzip && prefersGzip(req.Header.Get("Accept-Encoding")) {
 		if gz := r.gzipped(); gz != nil {
-			body, etag = gz, r.gzETagH
+			body, etag, length = gz, r.gzETagH, r.gzLengthH
 			h["Content-Encoding"] = gzipH
 		}
 	}
@@ -120,16 +121,14 @@ func (r *response) serve(c echo.Context, cacheControl string) error {
 		return nil
 	}
 	h["Content-Type"] = r.ctypeH
-	if len(body) == len(r.body) {
-		h["Content-Length"] = r.lengthH
-	} else {
-		h["Content-Length"] = []string{strconv.Itoa(len(body))}
-	}
-	c.Response().WriteHeader(http.StatusOK)
+	h["Content-Length"] = length
+	res := c.Response()
+	res.WriteHeader(http.StatusOK)
 	if req.Method == http.MethodHead {
 		return nil
 	}
-	_, err := c.Response().Write(body)
+	n, err := writeBody(req, res.Writer, body)
+	res.Size += n
 	return err
 }
 

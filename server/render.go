@@ -44,14 +44,7 @@ func (s *Server) serveDataset(c echo.Context, r *response, err error) error {
 	return r.serve(c, s.cacheControl())
 }
 
-func (s *Server) cacheControl() string {
-	return "public, max-age=" + itoa(int(s.cfg.MaxAge.Seconds()))
-}
-
-func itoa(n int) string {
-	b, _ := json.Marshal(n)
-	return string(b)
-}
+func (s *Server) cacheControl() string { return s.cacheCtl }
 
 // sharesMap turns per-side shares into side id → share, leaving out zeros.
 func (s *Server) sharesMap(shares []float64) map[string]float64 {

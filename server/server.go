@@ -13,6 +13,8 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"runtime/debug"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -78,6 +80,8 @@ type Server struct {
 	pairs    []string // every side pair "a|b", for series columns
 	// requests counts the requests that may be sampled for the log.
 	requests atomic.Uint64
+	// cacheCtl is the Cache-Control of dataset-derived answers.
+	cacheCtl string
 }
 
 // New builds the server and computes the responses that depend only on
@@ -107,7 +111,8 @@ func New(deps Deps, cfg Config) (*Server, error) {
 	}
 	c := newCache(cfg.CacheBytes, runtime.GOMAXPROCS(0))
 	pairs := sidePairs(deps.Dataset.Sides)
-	s := &Server{deps: deps, cfg: cfg, log: log, cache: c, geometry: newGeometry(deps.Dataset, c, pairs), pairs: pairs}
+	s := &Server{deps: deps, cfg: cfg, log: log, cache: c, geometry: newGeometry(deps.Dataset, c, pairs), pairs: pairs,
+		cacheCtl: "public, max-age=" + strconv.Itoa(int(cfg.MaxAge.Seconds()))}
 	if err := s.precompute(); err != nil {
 		return nil, err
 	}
@@ -124,7 +129,6 @@ func (s *Server) routes() *echo.Echo {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
-	e.Use(middleware.Recover())
 	e.Use(s.requestLog)
 	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
 		AllowOrigins:  []string{"*"},
@@ -165,8 +169,10 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string) error {
 
 // Serve is ListenAndServe on an open listener.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	ln = writevListener{ln}
 	hs := &http.Server{
 		Handler:           s.e,
+		ConnContext:       withConn,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      s.cfg.RequestTimeout + 10*time.Second,
@@ -192,39 +198,53 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-// requestLog writes one record per request, at Info for one in
-// cfg.LogSample requests, always for slow requests (Warn) and server
-// errors (Error), so that a busy server's log grows with its problems, not
-// with its traffic. URIs are cut to 1 KB.
+// requestLog is the outermost middleware: it turns a panic into a 500
+// (the stack goes to the log with the error), and writes one record per
+// request, at Info for one in cfg.LogSample requests, always for slow
+// requests (Warn) and server errors (Error), so that a busy server's log
+// grows with its problems, not with its traffic. URIs are cut to 1 KB.
 func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
+		defer func() {
+			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					panic(r)
+				}
+				c.Error(fmt.Errorf("panic: %v\n%s", r, debug.Stack()))
+			}
+			s.logRequest(c, start)
+		}()
 		if err := next(c); err != nil {
 			c.Error(err)
 		}
-		latency := time.Since(start)
-		status := c.Response().Status
-		level := slog.LevelInfo
-		switch {
-		case status == http.StatusServiceUnavailable:
-			level = slog.LevelWarn // busy computing, not broken
-		case status >= 500:
-			level = slog.LevelError
-		case latency >= SlowRequest:
-			level = slog.LevelWarn
-		case s.cfg.LogSample > 1 && s.requests.Add(1)%uint64(s.cfg.LogSample) != 0:
-			return nil
-		}
-		req := c.Request()
-		ctx := req.Context()
-		if !s.log.Enabled(ctx, level) {
-			return nil
-		}
-		s.log.LogAttrs(ctx, level, "request",
-			slog.String("method", req.Method), slog.String("uri", clip(req.RequestURI, 1024)), slog.Int("status", status),
-			slog.Duration("latency", latency), slog.Int64("bytes", c.Response().Size), slog.String("remote", c.RealIP()))
 		return nil
 	}
+}
+
+// logRequest writes the record of a finished request, if it is logged.
+func (s *Server) logRequest(c echo.Context, start time.Time) {
+	latency := time.Since(start)
+	status := c.Response().Status
+	level := slog.LevelInfo
+	switch {
+	case status == http.StatusServiceUnavailable:
+		level = slog.LevelWarn // busy computing, not broken
+	case status >= 500:
+		level = slog.LevelError
+	case latency >= SlowRequest:
+		level = slog.LevelWarn
+	case s.cfg.LogSample > 1 && s.requests.Add(1)%uint64(s.cfg.LogSample) != 0:
+		return
+	}
+	req := c.Request()
+	ctx := req.Context()
+	if !s.log.Enabled(ctx, level) {
+		return
+	}
+	s.log.LogAttrs(ctx, level, "request",
+		slog.String("method", req.Method), slog.String("uri", clip(req.RequestURI, 1024)), slog.Int("status", status),
+		slog.Duration("latency", latency), slog.Int64("bytes", c.Response().Size), slog.String("remote", c.RealIP()))
 }
 
 func (s *Server) health(c echo.Context) error {
