@@ -38,8 +38,11 @@ type Deps struct {
 
 // Config tunes the server; zero values take the defaults.
 type Config struct {
-	// RequestTimeout bounds reading a request and writing its response
-	// (default 30 s); http.Server closes connections that take longer.
+	// RequestTimeout bounds how long a request waits for its answer to be
+	// computed (default 30 s): past it the request gets 503 with
+	// Retry-After while the computation completes in the background, so
+	// the answer is always written within the connection's write timeout
+	// (RequestTimeout + 10 s), never cut off.
 	RequestTimeout time.Duration
 	// ShutdownTimeout bounds graceful shutdown (default 10 s).
 	ShutdownTimeout time.Duration
