@@ -5,7 +5,7 @@ BIN     := bin/frontline
 ADDR    ?= :8080
 GO      ?= go
 
-.PHONY: all build run test bench lint fuzz deps deps-test clean screenshot
+.PHONY: all build run test bench lint fuzz deps deps-test clean screenshot districts
 
 all: build
 
@@ -38,13 +38,18 @@ lint: deps
 
 ## fuzz: a short run of every fuzz test
 fuzz: deps
-	@for pkg in ./geo/ ./geo/thiessen/; do \
+	@for pkg in ./geo/ ./geo/thiessen/ ./geo/boundaries/ ./geo/encode/ ./server/; do \
 		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep ^Fuzz); do \
 			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime 20s $$pkg || exit 1; \
 		done; \
 	done
 
-## screenshot: refresh docs/screenshot.png from the browser test
+## districts: rebuild the Aleppo districts from the CSR neighbourhood layer in data/aleppo-2016/sources
+districts: deps
+	$(GO) run ./cmd/frontline build-districts --polygons data/aleppo-2016/sources/csr/Neighborhoods.geojson \
+		--name-property NAME --places data/aleppo-2016/places.csv --out data/aleppo-2016/districts.geojson
+
+## screenshot: refresh docs/screenshot.png (the comparison view) from the browser test
 screenshot: deps-test
 	FRONTLINE_SCREENSHOT=1 $(GO) test -count=1 -run Browser ./e2e/
 

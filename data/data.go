@@ -7,7 +7,10 @@ import (
 	"io/fs"
 )
 
-//go:embed aleppo-2016
+// The dataset's own files; its sources/ (the raw layers districts.geojson is
+// built from) stay out of the binary.
+//
+//go:embed aleppo-2016/*.json aleppo-2016/*.csv aleppo-2016/*.geojson aleppo-2016/*.md
 var files embed.FS
 
 // DefaultName names the default dataset.

@@ -6,9 +6,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/frontline/frontline/data"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -20,11 +20,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/frontline/frontline/data"
 	"github.com/frontline/frontline/geo"
 	"github.com/frontline/frontline/server"
 	"github.com/frontline/frontline/web"
@@ -47,7 +49,7 @@ func TestBrowser(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Skipf("browser test needs Chromium at %s (apt-get install chromium): %v", chromiumPath, err)
 	}
-	handler := newHandler(t)
+	handler := newHandler(t, dataset(t))
 	ts := httptest.NewServer(handler)
 	t.Cleanup(ts.Close)
 	api := apiClient{t: t, base: ts.URL}
@@ -196,22 +198,199 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("first view is the dataset's own", func(t *testing.T) {
+		b := open(t, ctx, page)
+		want, compare := meta.LastDate, ""
+		if meta.ViewDate != "" {
+			want, compare = meta.ViewDate, meta.ViewCompare
+		}
+		assert.Equal(t, want, eval[string](t, b, `document.documentElement.dataset.shownDate`))
+		assert.Equal(t, compare, eval[string](t, b, `document.documentElement.dataset.shownCompare`))
+	})
+
+	t.Run("comparison colours and summary equal the API's", func(t *testing.T) {
+		from := meta.FirstDate
+		b := open(t, ctx, page+"#"+date+"/"+from)
+		waitCompared(t, b, date, from)
+		assertComparison(t, b, api, meta, from, date)
+		eval[bool](t, b, `(document.querySelector('path.district').dataset.probe = 'kept') === 'kept'`)
+
+		// A day later, the comparison follows the slider by restyling.
+		require.NoError(t, chromedp.Do(b, chromedp.KeyEvent(kb.ArrowRight)))
+		next := api.addDays(date, 1)
+		waitCompared(t, b, next, from)
+		assertComparison(t, b, api, meta, from, next)
+		assert.Equal(t, "kept", eval[string](t, b, `document.querySelector('path.district').dataset.probe`),
+			"a comparison must restyle the layers, not rebuild them")
+		assert.True(t, strings.HasPrefix(eval[string](t, b, `location.hash`), "#"+next+"/"+from+"/"), "the hash holds both dates")
+
+		// Another comparison date is a history entry; back restores the first one, and stopping comparing too.
+		other := api.addDays(from, 1)
+		eval[bool](t, b, fmt.Sprintf(`(() => { const c = document.getElementById('compare');
+			c.value = %q; c.dispatchEvent(new Event('change')); return true; })()`, other))
+		waitCompared(t, b, next, other)
+		eval[bool](t, b, `(document.getElementById('compare-clear').click(), true)`)
+		waitCompared(t, b, next, "")
+		assert.Zero(t, eval[int](t, b, `document.querySelectorAll('path.district[data-change]').length`))
+		require.NoError(t, chromedp.Do(b, chromedp.NavigateBack()))
+		waitCompared(t, b, next, other)
+		require.NoError(t, chromedp.Do(b, chromedp.NavigateBack()))
+		waitCompared(t, b, next, from)
+		assertComparison(t, b, api, meta, from, next)
+	})
+
+	t.Run("search finds an alias and opens the popup", func(t *testing.T) {
+		id, alias := uniqueAlias(t, features)
+		b := open(t, ctx, page+"#"+date)
+		search(t, b, alias)
+		waitPopup(t, b, id)
+		assert.Equal(t, names(features)[id], eval[string](t, b, `document.getElementById('search').value`))
+
+		// Arabic names are found as well, written with another alef.
+		for _, f := range features {
+			if f.Properties.NameAr == "" || strings.Count(strings.Join(arabicNames(features), "|"), f.Properties.NameAr) > 1 {
+				continue
+			}
+			b := open(t, ctx, page+"#"+date)
+			search(t, b, strings.NewReplacer("أ", "ا", "إ", "ا").Replace(f.Properties.NameAr))
+			waitPopup(t, b, f.ID)
+			break
+		}
+	})
+
+	t.Run("citations open their reference", func(t *testing.T) {
+		refs := api.references()
+		require.Len(t, refs, meta.References)
+		id, day, cite := api.citedDistrict(meta, refs)
+		b := open(t, ctx, page+"#"+day)
+		search(t, b, names(features)[id])
+		waitPopup(t, b, id)
+		sel := fmt.Sprintf(`.leaflet-popup-content .popup-state button.cite[data-cite=%q]`, cite)
+		poll[bool](t, b, fmt.Sprintf(`!!document.querySelector(%q)`, sel))
+		eval[bool](t, b, fmt.Sprintf(`(document.querySelector(%q).click(), true)`, sel))
+		text := poll[string](t, b, fmt.Sprintf(`(() => { const li = document.querySelector('.leaflet-popup-content .popup-state ul.refs li[data-cite=%q]');
+			return li && !li.querySelector('.muted') ? li.textContent : ''; })()`, cite))
+		assert.Equal(t, cite+" "+refs[cite], text)
+		assert.Equal(t, "true", eval[string](t, b, fmt.Sprintf(`document.querySelector(%q).getAttribute('aria-expanded')`, sel)))
+	})
+
+	t.Run("labels at higher zooms, in Arabic on demand", func(t *testing.T) {
+		b := open(t, ctx, page+"#"+date)
+		few := eval[int](t, b, `document.querySelectorAll('.district-label span').length`)
+		zoom := eval[float64](t, b, `Number(location.hash.split('/').pop())`)
+		center := eval[[]float64](t, b, `location.hash.split('/').slice(-3, -1).map(Number)`)
+		eval[bool](t, b, fmt.Sprintf(`(location.hash = '#%s/%.4f/%.4f/%g') !== ''`, date, center[0], center[1], zoom+2))
+		more := poll[int](t, b, fmt.Sprintf(`document.querySelectorAll('.district-label span').length > %d && document.querySelectorAll('.district-label span').length`, few))
+		assert.Greater(t, more, few, "zooming in shows more names")
+		byID := names(features)
+		labels := eval[map[string]string](t, b, `Object.fromEntries([...document.querySelectorAll('.district-label span')].map(s => [s.dataset.id, s.textContent]))`)
+		for id, text := range labels {
+			assert.Equal(t, byID[id], text, "label of %s", id)
+		}
+		eval[bool](t, b, `(document.querySelector('.arabic-switch').click(), true)`)
+		poll[bool](t, b, `document.querySelector('.arabic-switch').getAttribute('aria-pressed') === 'true' && !!document.querySelector('.district-label span[lang=ar]')`)
+		arabic := map[string]string{}
+		for _, f := range features {
+			arabic[f.ID] = f.Properties.NameAr
+		}
+		labels = eval[map[string]string](t, b, `Object.fromEntries([...document.querySelectorAll('.district-label span[lang=ar]')].map(s => [s.dataset.id, s.textContent]))`)
+		require.NotEmpty(t, labels)
+		for id, text := range labels {
+			assert.Equal(t, arabic[id], text, "Arabic label of %s", id)
+		}
+	})
+
+	t.Run("downloads name their files and answer", func(t *testing.T) {
+		b := open(t, ctx, page+"#"+date+"/"+meta.FirstDate)
+		waitCompared(t, b, date, meta.FirstDate)
+		type link struct{ Href, File string }
+		links := eval[map[string]link](t, b, `Object.fromEntries([...document.querySelectorAll('#downloads li:not([hidden]) a')].map(a =>
+			[a.dataset.download, { Href: a.getAttribute('href'), File: a.getAttribute('download') }]))`)
+		want := map[string]link{
+			"snapshot":   {"api/snapshot/" + date, meta.Name + "-" + date + ".geojson"},
+			"territory":  {"api/territory/" + date, meta.Name + "-territory-" + date + ".geojson"},
+			"frontlines": {"api/frontlines/" + date, meta.Name + "-frontlines-" + date + ".geojson"},
+			"changes":    {"api/changes?from=" + meta.FirstDate + "&to=" + date, meta.Name + "-changes-" + meta.FirstDate + "-" + date + ".geojson"},
+			"series":     {"api/stats?from=" + meta.FirstDate + "&to=" + meta.LastDate + "&format=csv", meta.Name + "-series-" + meta.FirstDate + "-" + meta.LastDate + ".csv"},
+		}
+		assert.Equal(t, want, links)
+		for _, l := range links {
+			res, err := http.Get(ts.URL + "/" + l.Href)
+			require.NoError(t, err)
+			res.Body.Close()
+			assert.Equal(t, http.StatusOK, res.StatusCode, l.Href)
+		}
+	})
+
+	t.Run("buttons' accessible names contain their text; favicon", func(t *testing.T) {
+		b := open(t, ctx, page)
+		bad := eval[[]string](t, b, `[...document.querySelectorAll('button')].filter(el => {
+			const text = el.textContent.replace(/\s+/g, ' ').trim();
+			const name = el.getAttribute('aria-label') ?? text;
+			return text !== '' && !name.toLowerCase().includes(text.toLowerCase());
+		}).map(el => el.id + ': ' + el.getAttribute('aria-label') + ' / ' + el.textContent.trim())`)
+		assert.Empty(t, bad)
+		res, err := http.Get(ts.URL + "/favicon.ico")
+		require.NoError(t, err)
+		res.Body.Close()
+		assert.Equal(t, http.StatusOK, res.StatusCode)
+		assert.Equal(t, "image/x-icon", res.Header.Get("Content-Type"))
+	})
+
+	t.Run("embed mode: map, date and slider only, frameable", func(t *testing.T) {
+		b := open(t, ctx, ts.URL+"/?tiles=off&embed=1#"+date)
+		visible := eval[map[string]bool](t, b, `Object.fromEntries(['title', 'stats', 'legend', 'search', 'compare', 'map', 'slider', 'date-label', 'open-full']
+			.map(id => [id, document.getElementById(id).getClientRects().length > 0]))`)
+		assert.Equal(t, map[string]bool{"title": false, "stats": false, "legend": false, "search": false, "compare": false,
+			"map": true, "slider": true, "date-label": true, "open-full": true}, visible)
+		assert.Equal(t, len(features), eval[int](t, b, `document.querySelectorAll('path.district').length`))
+		res, err := http.Get(ts.URL + "/?embed=1")
+		require.NoError(t, err)
+		res.Body.Close()
+		assert.Empty(t, res.Header.Get("X-Frame-Options"))
+		assert.Contains(t, res.Header.Get("Content-Security-Policy"), "frame-ancestors *")
+		res, err = http.Get(ts.URL + "/")
+		require.NoError(t, err)
+		res.Body.Close()
+		assert.Equal(t, "DENY", res.Header.Get("X-Frame-Options"))
+	})
+
 	t.Run("screenshot", func(t *testing.T) {
 		if os.Getenv(screenshotEnv) != "1" {
 			t.Skipf("set %s=1 to write docs/screenshot.png", screenshotEnv)
 		}
-		// The whole city on the most telling date, with its fronts and no popup over them.
-		shotDate := api.mostSplitDate(meta)
-		b := open(t, ctx, page+"#"+shotDate)
+		// The whole city compared with the first date: the dataset's own view if it names one,
+		// else the date with a front and the most split districts.
+		shotDate, compare := meta.ViewDate, meta.ViewCompare
+		if shotDate == "" || compare == "" {
+			shotDate, compare = api.mostSplitDate(meta), meta.FirstDate
+		}
+		b := open(t, ctx, page+"#"+shotDate+"/"+compare)
+		waitCompared(t, b, shotDate, compare)
 		waitFronts(t, b, shotDate)
-		require.Positive(t, eval[int](t, b, `document.querySelectorAll('path.frontline').length`), "no front drawn on %s", shotDate)
+		require.Positive(t, eval[int](t, b, `document.querySelectorAll('path.district[data-change]').length`), "nothing changed from %s to %s", compare, shotDate)
 		saveScreenshot(t, b)
 	})
 
-	t.Run("phone width has no horizontal scrolling", func(t *testing.T) {
-		b := open(t, ctx, page+"#"+date, chromedp.EmulateViewport(375, 740, chromedp.EmulateMobile))
+	t.Run("phone width: no horizontal scrolling, one-line date, legend before the numbers", func(t *testing.T) {
+		// The longest English month name, so the test sees the widest label the dataset can show.
+		b := open(t, ctx, page+"#"+longestDate(meta)+"/"+meta.FirstDate, chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile))
 		assert.LessOrEqual(t, eval[int](t, b, `document.documentElement.scrollWidth`), 375)
 		assert.Equal(t, len(features), eval[int](t, b, `document.querySelectorAll('path.district').length`))
+		// [label height, label font size, sub-line height, sub font size, label right, controls left]
+		box := eval[[]float64](t, b, `(() => {
+			const l = document.getElementById('date-label'), s = document.getElementById('date-sub');
+			const c = document.querySelector('#timeline .controls').getBoundingClientRect();
+			return [l.getBoundingClientRect().height, parseFloat(getComputedStyle(l).fontSize),
+				s.getBoundingClientRect().height, parseFloat(getComputedStyle(s).fontSize), l.getBoundingClientRect().right, c.left];
+		})()`)
+		require.Len(t, box, 6)
+		assert.Less(t, box[0], 1.6*box[1], "the date wraps")
+		assert.Less(t, box[2], 1.8*box[3], "the line under the date wraps")
+		assert.LessOrEqual(t, box[4], box[5], "the date runs into the buttons")
+		order := eval[[]float64](t, b, `[document.querySelector('#legend li:last-child').getBoundingClientRect().bottom,
+			document.getElementById('stats-section').getBoundingClientRect().top]`)
+		assert.LessOrEqual(t, order[0], order[1], "the legend's last item must come before the statistics")
 	})
 
 	t.Run("API errors are shown, not a blank map", func(t *testing.T) {
@@ -235,11 +414,11 @@ func TestBrowser(t *testing.T) {
 	})
 }
 
-// newHandler builds the real server over the test dataset and the embedded page.
-func newHandler(t *testing.T) http.Handler {
+// newHandler builds the real server over ds and the embedded page.
+func newHandler(t *testing.T, ds *geo.Dataset) http.Handler {
 	t.Helper()
 	srv, err := server.New(server.Deps{
-		Dataset: dataset(t),
+		Dataset: ds,
 		Assets:  web.Assets(),
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}, server.Config{})
@@ -284,12 +463,153 @@ func open(t *testing.T, browser context.Context, url string, setup ...chromedp.A
 	if len(setup) == 0 {
 		setup = []chromedp.Action[chromedp.Void]{chromedp.EmulateViewport(1280, 800)}
 	}
+	// Record what must never happen: a dialog opened by injected markup, or
+	// anything the page's Content-Security-Policy had to block.
+	_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: watcher})
+	require.NoError(t, err)
+	t.Cleanup(func() { assertNothingRan(t, ctx) })
 	require.NoError(t, chromedp.Do(ctx, append(setup, chromedp.Navigate(url))...))
 	state := poll[string](t, ctx, `document.documentElement.dataset.ready === 'true' ? 'ready'
 		: (document.documentElement.dataset.error && document.querySelector('path.district')) ? 'ready'
 		: document.documentElement.dataset.error ? 'error: ' + document.documentElement.dataset.error : ''`)
 	require.Equal(t, "ready", state)
 	return ctx
+}
+
+// waitCompared waits until the map shows date compared with compare ("" for none)
+// and, when comparing, the change summary of the pair is drawn.
+func waitCompared(t *testing.T, ctx context.Context, date, compare string) {
+	t.Helper()
+	poll[bool](t, ctx, fmt.Sprintf(`document.documentElement.dataset.shownDate === %q && document.documentElement.dataset.shownCompare === %q
+		&& (%q === '' || document.documentElement.dataset.summary === %q)`, date, compare, compare, compare+"/"+date))
+}
+
+// assertComparison checks the changed districts' marks against /api/changes and
+// the summary table against /api/changes/summary.
+func assertComparison(t *testing.T, ctx context.Context, api apiClient, meta metaDoc, from, to string) {
+	t.Helper()
+	want := api.changes(from, to)
+	require.NotEmpty(t, want, "nothing changed from %s to %s: the test dataset cannot exercise the comparison", from, to)
+	got := eval[map[string]string](t, ctx, `Object.fromEntries([...document.querySelectorAll('path.district[data-change]')].map(p => [p.dataset.id, p.dataset.change]))`)
+	assert.Equal(t, want, got, "districts marked as changed from %s to %s", from, to)
+	fills := eval[[]string](t, ctx, `[...document.querySelectorAll('path.district[data-change]')].map(p => p.getAttribute('fill'))`)
+	for _, f := range fills {
+		assert.True(t, strings.HasPrefix(f, "url(#fl-gain-"), "a changed district is filled %s", f)
+	}
+	pairs := map[string]bool{}
+	for _, p := range want {
+		pairs[p] = true
+	}
+	legend := eval[[]string](t, ctx, `[...document.querySelectorAll('#legend li[data-pair]')].map(li => li.dataset.pair)`)
+	assert.ElementsMatch(t, slices.Collect(maps.Keys(pairs)), legend, "one legend entry per pair of sides")
+
+	sum := api.summary(from, to)
+	type row struct{ Gained, Lost, Net string }
+	rows := eval[map[string]row](t, ctx, `Object.fromEntries([...document.querySelectorAll('#compare-summary tr[data-side]')].map(r => [r.dataset.side, {
+		Gained: r.querySelector('.gained').dataset.value, Lost: r.querySelector('.lost').dataset.value, Net: r.querySelector('.net').dataset.value }]))`)
+	require.Len(t, rows, len(meta.Sides))
+	for side, v := range sum.Sides {
+		assert.Equal(t, v.GainedKm2, parseFloat(t, rows[side].Gained), "%s gained", side)
+		assert.Equal(t, v.LostKm2, parseFloat(t, rows[side].Lost), "%s lost", side)
+		assert.Equal(t, v.NetKm2, parseFloat(t, rows[side].Net), "%s net", side)
+	}
+	moved := eval[[]string](t, ctx, `(() => { const m = document.querySelector('#compare-summary .moved'); return [m.dataset.value, m.dataset.districts]; })()`)
+	assert.Equal(t, sum.MovedKm2, parseFloat(t, moved[0]))
+	assert.Equal(t, strconv.Itoa(sum.Districts), moved[1])
+}
+
+// search types query into the search box and picks the first match with Enter.
+func search(t *testing.T, ctx context.Context, query string) {
+	t.Helper()
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#search"), chromedp.SendKeys("#search", query)))
+	poll[bool](t, ctx, `!document.getElementById('search-list').hidden && !!document.querySelector('#search-list li[data-id]')`)
+	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)))
+}
+
+// waitPopup waits until the popup of district id shows its history.
+func waitPopup(t *testing.T, ctx context.Context, id string) {
+	t.Helper()
+	poll[bool](t, ctx, fmt.Sprintf(`(() => { const p = document.querySelector('.leaflet-popup-content .popup[data-id=%q]');
+		return !!p && !!p.querySelector('.history table'); })()`, id))
+}
+
+func names(features []feature) map[string]string {
+	out := map[string]string{}
+	for _, f := range features {
+		out[f.ID] = f.Properties.Name
+	}
+	return out
+}
+
+func arabicNames(features []feature) []string {
+	var out []string
+	for _, f := range features {
+		out = append(out, f.Properties.NameAr)
+	}
+	return out
+}
+
+// loose folds a name roughly as the page's search does, to pick an alias no other district's names contain.
+func loose(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' || r == '\'' || r == '’' || r == '.' {
+			return -1
+		}
+		return r
+	}, strings.ToLower(s))
+}
+
+// uniqueAlias finds a district with an alias that no other district's names or aliases contain.
+func uniqueAlias(t *testing.T, features []feature) (id, alias string) {
+	t.Helper()
+	for _, f := range features {
+		for _, a := range f.Properties.Aliases {
+			unique := !strings.Contains(loose(f.Properties.Name), loose(a))
+			for _, g := range features {
+				if g.ID == f.ID {
+					continue
+				}
+				for _, n := range append([]string{g.Properties.Name, g.Properties.NameAr}, g.Properties.Aliases...) {
+					if strings.Contains(loose(n), loose(a)) {
+						unique = false
+					}
+				}
+			}
+			if unique && loose(a) != "" {
+				return f.ID, a
+			}
+		}
+	}
+	t.Fatal("no district has an alias of its own: the dataset's districts.geojson lost its aliases")
+	return "", ""
+}
+
+// longestDate is the dataset's date with the longest English long form ("22 September 2016").
+func longestDate(m metaDoc) string {
+	best, n := m.LastDate, 0
+	for _, d := range append(m.ChangeDates, m.LastDate) {
+		tm, err := time.Parse(time.DateOnly, d)
+		if err == nil && len(tm.Format("2 January 2006")) > n {
+			best, n = d, len(tm.Format("2 January 2006"))
+		}
+	}
+	return best
+}
+
+// watcher runs before the page's own scripts in every document of a tab.
+const watcher = `window.__alerts = []; window.__violations = [];
+for (const name of ['alert', 'confirm', 'prompt']) window[name] = (m) => { window.__alerts.push(name + ': ' + m); };
+document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber));`
+
+// assertNothingRan checks that no dialog was opened and no policy violated
+// in the tab's current document.
+func assertNothingRan(t *testing.T, ctx context.Context) {
+	t.Helper()
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...(window.__alerts ?? []), ...(window.__violations ?? [])]`))
+	if err != nil {
+		return // the tab is gone (the test failed before): nothing to read
+	}
+	assert.Empty(t, got, "a dialog opened or the Content-Security-Policy blocked something")
 }
 
 func eval[T any](t *testing.T, ctx context.Context, js string) T {
@@ -431,6 +751,11 @@ func saveScreenshot(t *testing.T, ctx context.Context) {
 }
 
 type metaDoc struct {
+	Name        string   `json:"name"`
+	Title       string   `json:"title"`
+	ViewDate    string   `json:"view_date"`
+	ViewCompare string   `json:"view_compare"`
+	References  int      `json:"references"`
 	FirstDate   string   `json:"first_date"`
 	LastDate    string   `json:"last_date"`
 	ChangeDates []string `json:"change_dates"`
@@ -441,7 +766,34 @@ type metaDoc struct {
 }
 
 type feature struct {
-	ID string `json:"id"`
+	ID         string `json:"id"`
+	Properties struct {
+		Name    string   `json:"name"`
+		NameAr  string   `json:"name_ar"`
+		Aliases []string `json:"aliases"`
+	} `json:"properties"`
+}
+
+type changeFeature struct {
+	ID         string `json:"id"`
+	Properties struct {
+		From struct {
+			Shares map[string]float64 `json:"shares"`
+		} `json:"from"`
+		To struct {
+			Shares map[string]float64 `json:"shares"`
+		} `json:"to"`
+	} `json:"properties"`
+}
+
+type summaryDoc struct {
+	Districts int     `json:"districts"`
+	MovedKm2  float64 `json:"moved_km2"`
+	Sides     map[string]struct {
+		GainedKm2 float64 `json:"gained_km2"`
+		LostKm2   float64 `json:"lost_km2"`
+		NetKm2    float64 `json:"net_km2"`
+	} `json:"sides"`
 }
 
 type frontFeature struct {
@@ -557,6 +909,24 @@ func (a apiClient) districtThatChanges(m metaDoc) (id, date string) {
 	return "", ""
 }
 
+// citedDistrict finds a district, a date and a citation of its state on that
+// date that the references explain.
+func (a apiClient) citedDistrict(m metaDoc, refs map[string]string) (id, date, cite string) {
+	a.t.Helper()
+	for _, d := range m.ChangeDates {
+		states := a.control(d)
+		for _, id := range slices.Sorted(maps.Keys(states)) {
+			for _, src := range states[id].Sources {
+				if _, ok := refs[src]; ok {
+					return id, d, src
+				}
+			}
+		}
+	}
+	a.t.Fatal("no control state cites a reference of /api/references")
+	return "", "", ""
+}
+
 // mostSplitDate finds the change date with a front and the most districts not
 // held wholly by one side: the most telling picture.
 func (a apiClient) mostSplitDate(m metaDoc) string {
@@ -618,6 +988,58 @@ func (a apiClient) series(m metaDoc) map[string]map[string]float64 {
 	out := make(map[string]map[string]float64, len(s.Series))
 	for _, e := range s.Series {
 		out[e.Date] = e.FrontlinesKm
+	}
+	return out
+}
+
+// changes reads /api/changes and says, per changed district, which side
+// gained most and which lost most ("gainer>loser", "unassigned" for none).
+func (a apiClient) changes(from, to string) map[string]string {
+	var fc struct {
+		Features []changeFeature `json:"features"`
+	}
+	a.get("/api/changes?from="+from+"&to="+to, &fc)
+	out := map[string]string{}
+	for _, f := range fc.Features {
+		gainer, loser, up, down := "unassigned", "unassigned", 1e-12, -1e-12
+		sides := map[string]bool{}
+		for s := range f.Properties.From.Shares {
+			sides[s] = true
+		}
+		for s := range f.Properties.To.Shares {
+			sides[s] = true
+		}
+		for _, s := range slices.Sorted(maps.Keys(sides)) {
+			d := f.Properties.To.Shares[s] - f.Properties.From.Shares[s]
+			if d > up {
+				gainer, up = s, d
+			}
+			if d < down {
+				loser, down = s, d
+			}
+		}
+		out[f.ID] = gainer + ">" + loser
+	}
+	return out
+}
+
+func (a apiClient) summary(from, to string) summaryDoc {
+	var s summaryDoc
+	a.get("/api/changes/summary?from="+from+"&to="+to, &s)
+	return s
+}
+
+func (a apiClient) references() map[string]string {
+	var r struct {
+		References []struct {
+			Number int    `json:"number"`
+			Text   string `json:"text"`
+		} `json:"references"`
+	}
+	a.get("/api/references", &r)
+	out := map[string]string{}
+	for _, x := range r.References {
+		out[fmt.Sprintf("[%d]", x.Number)] = x.Text
 	}
 	return out
 }

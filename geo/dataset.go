@@ -29,6 +29,10 @@ type Meta struct {
 	// between digitised neighbourhoods) that territories close; 0 for layers
 	// that tile exactly, such as the output of build-districts.
 	GapWidthM float64 `json:"gap_width_m,omitempty"`
+	// ViewDate is the date the map opens on (default: the last date);
+	// ViewCompare, if set, the date it compares it with.
+	ViewDate    *Date `json:"view_date,omitempty"`
+	ViewCompare *Date `json:"view_compare,omitempty"`
 }
 
 // Dataset files, in the order they are read.
@@ -44,6 +48,10 @@ type LoadOptions struct {
 	// Repair makes invalid district geometry valid (GEOS MakeValid) with a
 	// warning instead of rejecting the dataset.
 	Repair bool
+	// CheckGaps looks for street gaps between the districts of a dataset
+	// whose gap_width_m is 0 and warns with a suggestion (frontline
+	// validate). It costs a union of all districts, so serving skips it.
+	CheckGaps bool
 }
 
 // Dataset is a loaded, validated dataset: immutable once returned, so it
@@ -57,6 +65,9 @@ type Dataset struct {
 	Sides     []Side
 	Districts []District
 	Rows      []Row
+	// References are the sources behind the citations of Rows' Sources,
+	// from the optional references.csv; nil without one.
+	References []Reference
 	// Warnings are the problems that did not stop loading.
 	Warnings []Problem
 
@@ -95,7 +106,7 @@ func Load(fsys fs.FS, name string, opt LoadOptions) (*Dataset, error) {
 		dec := json.NewDecoder(bytes.NewReader(b))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&ds.Meta); err != nil {
-			ps.errorf(label(MetaFile), jsonErrorLine(b, err), "%v (known fields: title, description, attribution, license, id_property, name_property, merge_duplicate_ids, gap_width_m)", err)
+			ps.errorf(label(MetaFile), jsonErrorLine(b, err), "%v (known fields: title, description, attribution, license, id_property, name_property, merge_duplicate_ids, gap_width_m, view_date, view_compare)", err)
 		}
 	}
 	if ds.Meta.GapWidthM < 0 || ds.Meta.GapWidthM > 1000 {
@@ -117,6 +128,9 @@ func Load(fsys fs.FS, name string, opt LoadOptions) (*Dataset, error) {
 		}, &ps)
 	}
 	districtsOK := !(&problems{ps.list[before:]}).hasErrors()
+	if districtsOK && opt.CheckGaps && ds.Meta.GapWidthM == 0 {
+		checkGaps(ds.Districts, label(DistrictsFile), &ps)
+	}
 	ds.districtIndex = make(map[string]int, len(ds.Districts))
 	districtIDs := make([]string, len(ds.Districts))
 	for i, d := range ds.Districts {
@@ -142,6 +156,10 @@ func Load(fsys fs.FS, name string, opt LoadOptions) (*Dataset, error) {
 			ps.errorf(label(ControlFile), 0, "no control rows: add at least one line date,district,side,share,source,note")
 		}
 	}
+	if b := read(ReferencesFile, false); b != nil {
+		ds.References = readReferences(bytes.NewReader(b), label(ReferencesFile), &ps)
+	}
+	checkView(ds.Meta, ds.Rows, label(MetaFile), &ps)
 	if ps.hasErrors() {
 		return nil, &ValidationError{Problems: ps.list}
 	}
@@ -149,6 +167,28 @@ func Load(fsys fs.FS, name string, opt LoadOptions) (*Dataset, error) {
 	ds.Version = hex.EncodeToString(h.Sum(nil))[:16]
 	ds.tl = buildTimeline(ds.Rows, ds.districtIndex, ds.sideIndex, len(ds.Districts))
 	return ds, nil
+}
+
+// checkView keeps the first view inside the dataset's dates.
+func checkView(m Meta, rows []Row, file string, ps *problems) {
+	if len(rows) == 0 {
+		return
+	}
+	first, last := rows[0].Date, rows[0].Date
+	for _, r := range rows {
+		first, last = min(first, r.Date), max(last, r.Date)
+	}
+	for _, v := range []struct {
+		name string
+		d    *Date
+	}{{"view_date", m.ViewDate}, {"view_compare", m.ViewCompare}} {
+		if v.d != nil && (*v.d < first || *v.d > last) {
+			ps.errorf(file, 0, "%s %s is outside the control table's dates %s to %s: pick a date in that range", v.name, v.d, first, last)
+		}
+	}
+	if m.ViewCompare != nil && m.ViewDate == nil {
+		ps.errorf(file, 0, "view_compare needs view_date: name the date the map opens on as well")
+	}
 }
 
 // LoadDir loads the dataset in fsys with default options.

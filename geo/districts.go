@@ -46,6 +46,9 @@ type DistrictOptions struct {
 	// MultiPolygon district (with a warning) instead of rejecting them:
 	// real layers split one neighbourhood into several features.
 	MergeDuplicates bool
+	// IgnoreOverlaps skips the check for overlapping districts, for
+	// builders that resolve overlaps themselves (build-districts --polygons).
+	IgnoreOverlaps bool
 }
 
 // Overlaps smaller than this share of the smaller district are reported as
@@ -164,7 +167,7 @@ func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) 
 		return out
 	}
 	unionParts(out, merged, file, ps)
-	out = checkGeometry(out, file, opt.Repair, ps)
+	out = checkGeometry(out, file, opt.Repair, !opt.IgnoreOverlaps, ps)
 	for i := range out {
 		out[i].AreaKm2 = geodesic.Area(out[i].Geometry) / 1e6
 	}
@@ -330,7 +333,7 @@ func unionParts(ds []District, merged []int, file string, ps *problems) {
 
 // checkGeometry validates each district with GEOS, repairs when asked, and
 // reports overlapping pairs with their ellipsoidal overlap area.
-func checkGeometry(ds []District, file string, repair bool, ps *problems) []District {
+func checkGeometry(ds []District, file string, repair, checkOverlaps bool, ps *problems) []District {
 	ctx := geos.NewContext()
 	geoms := make([]*geos.Geom, len(ds))
 	for i := range ds {
@@ -360,7 +363,7 @@ func checkGeometry(ds []District, file string, repair bool, ps *problems) []Dist
 		}
 		geoms[i] = g
 	}
-	if ps.hasErrors() {
+	if ps.hasErrors() || !checkOverlaps {
 		return ds
 	}
 	// Districts that tile exactly (on a 1e-9° grid, 0.1 mm: an overlap it
@@ -372,19 +375,12 @@ func checkGeometry(ds []District, file string, repair bool, ps *problems) []Dist
 	if _, exact := partition.Exact(polys, 1e9); exact {
 		return ds
 	}
-	for _, pr := range bboxPairs(ds) {
-		a, b := pr[0], pr[1]
-		if !geoms[a].RelatePattern(geoms[b], "2********") {
-			continue
-		}
-		inter, err := fromGEOS(geoms[a].Intersection(geoms[b]))
-		if err != nil {
-			continue
-		}
-		m2 := geodesic.Area(inter)
-		if m2 < overlapIgnoreM2 {
-			continue
-		}
+	bounds := make([]orb.Bound, len(ds))
+	for i := range ds {
+		bounds[i] = ds[i].Geometry.Bound()
+	}
+	for _, o := range overlaps(geoms, bounds) {
+		a, b, m2 := o.I, o.J, o.M2
 		smaller := math.Min(geodesic.Area(ds[a].Geometry), geodesic.Area(ds[b].Geometry))
 		label := fmt.Sprintf("%q", ds[a].ID)
 		msg := fmt.Sprintf("overlaps district %q by %.6f km² (%.3g%% of the smaller)", ds[b].ID, m2/1e6, 100*m2/smaller)
@@ -397,16 +393,59 @@ func checkGeometry(ds []District, file string, repair bool, ps *problems) []Dist
 	return ds
 }
 
+// Overlap is the overlap of two polygonal geometries I < J.
+type Overlap struct {
+	I, J int
+	// M2 is the ellipsoidal area of the overlap in square metres.
+	M2 float64
+}
+
+// Overlaps returns, in order of I then J, every pair of the valid
+// Polygon/MultiPolygon geometries whose interiors overlap by at least 1 m²,
+// with the area of the overlap. Builders that resolve overlaps report them
+// with it; the loader rejects them.
+func Overlaps(polys []orb.Geometry) ([]Overlap, error) {
+	ctx := geos.NewContext()
+	geoms := make([]*geos.Geom, len(polys))
+	bounds := make([]orb.Bound, len(polys))
+	for i, g := range polys {
+		gg, err := geosx.ToGEOS(ctx, g)
+		if err != nil {
+			return nil, fmt.Errorf("geometry %d: %w", i, err)
+		}
+		geoms[i], bounds[i] = gg, g.Bound()
+	}
+	return overlaps(geoms, bounds), nil
+}
+
+func overlaps(geoms []*geos.Geom, bounds []orb.Bound) []Overlap {
+	var out []Overlap
+	for _, pr := range bboxPairs(bounds) {
+		a, b := pr[0], pr[1]
+		if !geoms[a].RelatePattern(geoms[b], "2********") {
+			continue
+		}
+		inter, err := fromGEOS(geoms[a].Intersection(geoms[b]))
+		if err != nil {
+			continue
+		}
+		if m2 := geodesic.Area(inter); m2 >= overlapIgnoreM2 {
+			out = append(out, Overlap{I: a, J: b, M2: m2})
+		}
+	}
+	return out
+}
+
 // bboxPairs returns the index pairs (i<j) whose bounding boxes intersect,
 // by a sweep over sorted west edges: near-linear for map coverages.
-func bboxPairs(ds []District) [][2]int {
+func bboxPairs(bounds []orb.Bound) [][2]int {
 	type item struct {
 		i int
 		b orb.Bound
 	}
-	items := make([]item, len(ds))
-	for i := range ds {
-		items[i] = item{i, ds[i].Geometry.Bound()}
+	items := make([]item, len(bounds))
+	for i, b := range bounds {
+		items[i] = item{i, b}
 	}
 	sort.Slice(items, func(x, y int) bool { return items[x].b.Min[0] < items[y].b.Min[0] })
 	var pairs [][2]int
@@ -430,31 +469,14 @@ func bboxPairs(ds []District) [][2]int {
 	return pairs
 }
 
-// fromGEOS returns the polygonal part of a GEOS geometry as orb.
+// fromGEOS returns the polygonal part of a GEOS geometry as orb: a
+// Polygon when there is one, else a MultiPolygon.
 func fromGEOS(g *geos.Geom) (orb.Geometry, error) {
-	og, err := geosx.FromGEOS(g)
+	mp, err := geosx.Polygons(g)
 	if err != nil {
 		return nil, err
 	}
-	var mp orb.MultiPolygon
-	var collect func(orb.Geometry)
-	collect = func(g orb.Geometry) {
-		switch g := g.(type) {
-		case orb.Polygon:
-			mp = append(mp, g)
-		case orb.MultiPolygon:
-			mp = append(mp, g...)
-		case orb.Collection:
-			for _, c := range g {
-				collect(c)
-			}
-		}
-	}
-	collect(og)
-	switch len(mp) {
-	case 0:
-		return nil, errors.New("no polygonal part")
-	case 1:
+	if len(mp) == 1 {
 		return mp[0], nil
 	}
 	return mp, nil

@@ -2,13 +2,15 @@
 # Installs the Debian packages frontline needs, when they are missing.
 # Usage: scripts/deps.sh build|test
 #   build: C libraries for cgo (GEOS, PROJ) and the compiler toolchain.
-#   test:  build + headless Chromium (browser test) + GeographicLib tools.
+#   test:  build + headless Chromium (browser test) + GeographicLib tools
+#          + GDAL (gdal-bin: the OGC API, GeoPackage and CSV client tests)
+#          + Debian's geopandas (python3-geopandas: reads every GeoJSON endpoint).
 # As root it runs apt-get; otherwise it prints the exact command to run.
 set -euo pipefail
 
 pkgs=(gcc pkg-config libgeos-dev libproj-dev)
 if [ "${1:-build}" = test ]; then
-	pkgs+=(chromium geographiclib-tools)
+	pkgs+=(chromium geographiclib-tools gdal-bin python3-geopandas)
 fi
 
 missing=()

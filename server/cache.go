@@ -408,3 +408,42 @@ func (c *cache) bytes() int64 {
 	defer c.mu.Unlock()
 	return c.used
 }
+
+// once computes each key once and keeps the result for the life of the
+// server, even under concurrent requests for the same uncomputed key;
+// failures are not kept, so a later request retries. It is for the few
+// values that must not be evicted (the OGC collections); answers go
+// through cache, which is bounded.
+type once[T any] struct {
+	mu sync.Mutex
+	m  map[string]*onceEntry[T]
+}
+
+type onceEntry[T any] struct {
+	done chan struct{}
+	val  T
+	err  error
+}
+
+func newOnce[T any]() *once[T] { return &once[T]{m: map[string]*onceEntry[T]{}} }
+
+func (c *once[T]) get(key string, compute func() (T, error)) (T, error) {
+	c.mu.Lock()
+	if e, ok := c.m[key]; ok {
+		c.mu.Unlock()
+		<-e.done
+		return e.val, e.err
+	}
+	e := &onceEntry[T]{done: make(chan struct{})}
+	c.m[key] = e
+	c.mu.Unlock()
+
+	e.val, e.err = compute()
+	if e.err != nil {
+		c.mu.Lock()
+		delete(c.m, key)
+		c.mu.Unlock()
+	}
+	close(e.done)
+	return e.val, e.err
+}

@@ -1,23 +1,14 @@
 package server
 
 import (
-	"bytes"
+	"io"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/geo/encode"
 )
-
-type changeProps struct {
-	ID      string        `json:"id"`
-	Name    string        `json:"name"`
-	AreaKm2 float64       `json:"area_km2"`
-	From    districtState `json:"from"`
-	To      districtState `json:"to"`
-	// MovedKm2 is the ground that changed hands: the district's area times
-	// the shares gained by the sides that gained.
-	MovedKm2 float64 `json:"moved_km2"`
-}
 
 // changeRange reads ?from=&to= for change queries; both are required.
 func (s *Server) changeRange(c echo.Context) (geo.Date, geo.Date, error) {
@@ -38,21 +29,8 @@ func (s *Server) getChanges(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.cached("changes/"+s.dayKey(from)+"/"+s.dayKey(to), max(from, to), func() (*response, error) {
-		ds := s.deps.Dataset
-		changed := ds.Changes(from, to)
-		body, err := featureCollection(len(changed), func(k int, buf *bytes.Buffer) error {
-			ch := changed[k]
-			d := ds.Districts[ch.District]
-			return writeFeature(buf, d.ID, s.geomJSON[ch.District], changeProps{
-				ID: d.ID, Name: d.Name, AreaKm2: d.AreaKm2,
-				From: s.stateOf(ch.District, from), To: s.stateOf(ch.District, to), MovedKm2: ch.MovedKm2,
-			})
-		})
-		if err != nil {
-			return nil, err
-		}
-		return newResponse(ctypeGeoJSON, body), nil
+	r, err := s.cached("changes/"+from.String()+"/"+to.String(), max(from, to), func() (*response, error) {
+		return encoded(ctypeGeoJSON, func(w io.Writer) error { return s.enc.Changes(w, from, to) })
 	})
 	return s.serveDataset(c, r, err)
 }
@@ -67,4 +45,61 @@ func (s *Server) getChangesSummary(c echo.Context) error {
 		return jsonResponse(ctypeJSON, s.deps.Dataset.ChangeSummary(from, to))
 	})
 	return s.serveDataset(c, r, err)
+}
+
+// getChangesFile answers the day-to-day changes as CSV at paths GDAL opens
+// by URL: /api/changes.csv (the whole range), /api/changes/FROM/TO.csv,
+// and the .csvt column types beside each.
+func (s *Server) getChangesFile(c echo.Context) error {
+	rg, ext, err := s.fileRange(c, "/api/changes")
+	if err != nil {
+		return err
+	}
+	if ext == ".csvt" {
+		return s.serveDataset(c, newResponse(ctypeText, encode.ChangesCSVT()), nil)
+	}
+	key := "changes-csv/" + rg.First.String() + "/" + rg.Last.String()
+	r, err := s.cached(key, rg.Last, func() (*response, error) {
+		return encoded(ctypeCSV, func(w io.Writer) error { return encode.ChangesCSV(w, s.deps.Dataset, rg) })
+	})
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", `attachment; filename="changes-`+rg.First.String()+`-`+rg.Last.String()+`.csv"`)
+	return r.serve(c, s.cacheControl())
+}
+
+// fileRange reads the range and extension of a CSV path: base.csv[t] for
+// the dataset's whole range (narrowed by ?from=&to=), or
+// base/FROM/TO.csv[t].
+func (s *Server) fileRange(c echo.Context, base string) (geo.Range, string, error) {
+	path := c.Request().URL.Path
+	ext := ".csv"
+	if strings.HasSuffix(path, ".csvt") {
+		ext = ".csvt"
+	}
+	if c.Param("to") == "" {
+		rg, err := s.dateRange(c)
+		return rg, ext, err
+	}
+	to, ok := strings.CutSuffix(c.Param("to"), ext)
+	if !ok {
+		return geo.Range{}, "", geo.Errorf(geo.KindNotFound, "no such resource %s: use %s/FROM/TO.csv or %s/FROM/TO.csvt", path, base, base)
+	}
+	first, err := s.checkedDate(c.Param("date"), "from")
+	if err != nil {
+		return geo.Range{}, "", err
+	}
+	last, err := s.checkedDate(to, "to")
+	if err != nil {
+		return geo.Range{}, "", err
+	}
+	rg := geo.Range{First: first, Last: last}
+	if rg.Last < rg.First {
+		return rg, "", geo.Errorf(geo.KindInvalid, "from %s is after to %s", rg.First, rg.Last)
+	}
+	if rg.Days() > geo.MaxSeriesDays {
+		return rg, "", geo.Errorf(geo.KindInvalid, "%d days asked, at most %d: split the range", rg.Days(), geo.MaxSeriesDays)
+	}
+	return rg, ext, nil
 }

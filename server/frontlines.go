@@ -1,18 +1,13 @@
 package server
 
 import (
-	"bytes"
-	"encoding/json"
+	"io"
 
 	"github.com/labstack/echo/v4"
-	"github.com/paulmach/orb/geojson"
-)
 
-type frontlineProps struct {
-	Sides    [2]string `json:"sides"`
-	Name     string    `json:"name"`
-	LengthKm float64   `json:"length_km"`
-}
+	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/geo/encode"
+)
 
 // getFrontlines answers the lines where two sides meet on a date.
 func (s *Server) getFrontlines(c echo.Context) error {
@@ -20,28 +15,21 @@ func (s *Server) getFrontlines(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	eff := s.deps.Dataset.EffectiveDate(d)
-	r, err := s.cached("frontlines/"+eff.String(), eff, func() (*response, error) {
-		res, err := s.geometry.on(eff)
+	r, err := s.cached("frontlines/"+d.String(), d, func() (*response, error) {
+		res, err := s.geometry.on(d)
 		if err != nil {
 			return nil, err
 		}
-		body, err := featureCollection(len(res.frontlines), func(i int, buf *bytes.Buffer) error {
-			f := res.frontlines[i]
-			a, _ := s.labelStyle(f.Sides[0])
-			b, _ := s.labelStyle(f.Sides[1])
-			g, err := json.Marshal(geojson.NewGeometry(f.Geometry))
-			if err != nil {
-				return err
-			}
-			return writeFeature(buf, pairKey(f.Sides[0], f.Sides[1]), g, frontlineProps{
-				Sides: f.Sides, Name: a + " – " + b, LengthKm: f.LengthM / 1000,
-			})
+		return encoded(ctypeGeoJSON, func(w io.Writer) error {
+			return s.enc.Frontlines(w, encode.FrontlinesName(d), res.Frontlines)
 		})
-		if err != nil {
-			return nil, err
-		}
-		return newResponse(ctypeGeoJSON, body), nil
 	})
 	return s.serveDataset(c, r, err)
+}
+
+// frontlineKm returns the frontline length per side pair on date, with
+// every pair present (0 where the sides do not touch), from the pair
+// borders (see geometry.frontlineKm): no geometry is built.
+func (s *Server) frontlineKm(d geo.Date) (map[string]float64, error) {
+	return s.geometry.frontlineKm(d)
 }

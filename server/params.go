@@ -56,14 +56,6 @@ func (s *Server) dateRange(c echo.Context) (geo.Range, error) {
 	return r, nil
 }
 
-// dayKey names date d in cache keys of answers that carry no date of
-// their own (snapshots, changes): every day after the last change shows
-// the one state that follows it, so all of them share the key of the day
-// after the last change.
-func (s *Server) dayKey(d geo.Date) string {
-	return min(d, s.deps.Dataset.Range().Last+1).String()
-}
-
 // strictQuery refuses a malformed query string, such as ?from=% or a stray
 // ';', with a 400: Echo's parser drops the broken pair silently, and the
 // request would be answered as if the parameter were absent.

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 
 	"github.com/labstack/echo/v4"
 
@@ -12,6 +14,7 @@ const (
 	ctypeJSON    = "application/json"
 	ctypeGeoJSON = "application/geo+json"
 	ctypeCSV     = "text/csv; charset=utf-8"
+	ctypeText    = "text/plain; charset=utf-8"
 )
 
 func jsonResponse(ctype string, v any) (*response, error) {
@@ -46,13 +49,11 @@ func (s *Server) serveDataset(c echo.Context, r *response, err error) error {
 
 func (s *Server) cacheControl() string { return s.cacheCtl }
 
-// sharesMap turns per-side shares into side id → share, leaving out zeros.
-func (s *Server) sharesMap(shares []float64) map[string]float64 {
-	m := map[string]float64{}
-	for i, v := range shares {
-		if v > 0 {
-			m[s.deps.Dataset.Sides[i].ID] = v
-		}
+// encoded runs an encoder into memory and wraps its bytes as a response.
+func encoded(ctype string, write func(w io.Writer) error) (*response, error) {
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		return nil, err
 	}
-	return m
+	return newResponse(ctype, buf.Bytes()), nil
 }

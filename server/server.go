@@ -3,9 +3,7 @@
 package server
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -22,6 +20,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/geo/encode"
 )
 
 // Deps are what the server serves.
@@ -51,6 +50,12 @@ type Config struct {
 	MaxAge time.Duration
 	// Version is reported by /healthz.
 	Version string
+	// TileURL is the page's basemap, a Leaflet URL template (default
+	// DefaultTileURL; "off": none). The page's policy allows its host.
+	TileURL string
+	// TileAttribution credits the tiles (default DefaultTileAttribution
+	// with the default URL), shown as text.
+	TileAttribution string
 	// CacheBytes bounds the memory of cached answers (response bodies,
 	// their gzip forms, territories and frontlines per date; default 128
 	// MiB): past it the least recently used are dropped and computed again
@@ -76,11 +81,12 @@ type Server struct {
 	cache *cache
 	// static responses computed once at start.
 	meta, districts *response
-	assets          map[string]*response
-	// geometry of each district, marshalled once for snapshots.
-	geomJSON [][]byte
-	geometry *geometry
-	pairs    []string // every side pair "a|b", for series columns
+	assets          *assetSet
+	tileOrigin      string // scheme://host of TileURL, for the page's policy
+	enc             *encode.Encoder
+	geometry        *geometry
+	pairs           []string // every side pair "a|b", for series columns
+	ogc             *ogcData
 	// requests counts the requests that may be sampled for the log.
 	requests atomic.Uint64
 	// cacheCtl is the Cache-Control of dataset-derived answers.
@@ -108,14 +114,33 @@ func New(deps Deps, cfg Config) (*Server, error) {
 	if cfg.LogSample <= 0 {
 		cfg.LogSample = 1
 	}
+	switch cfg.TileURL {
+	case "":
+		cfg.TileURL = DefaultTileURL
+	case "off":
+		cfg.TileURL, cfg.TileAttribution = "", ""
+	}
+	if cfg.TileURL == DefaultTileURL && cfg.TileAttribution == "" {
+		cfg.TileAttribution = DefaultTileAttribution
+	}
 	log := deps.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	origin, err := tileOrigin(cfg.TileURL)
+	if err != nil {
+		return nil, fmt.Errorf("server: tile URL %q: %w", cfg.TileURL, err)
+	}
+	enc, err := encode.New(deps.Dataset)
+	if err != nil {
+		return nil, err
+	}
 	c := newCache(cfg.CacheBytes, runtime.GOMAXPROCS(0))
-	pairs := sidePairs(deps.Dataset.Sides)
-	s := &Server{deps: deps, cfg: cfg, log: log, cache: c, geometry: newGeometry(deps.Dataset, c, pairs), pairs: pairs,
+	pairs := deps.Dataset.SidePairs()
+	s := &Server{deps: deps, cfg: cfg, log: log, cache: c, enc: enc, tileOrigin: origin,
+		geometry: newGeometry(deps.Dataset, c, pairs), pairs: pairs,
 		cacheCtl: "public, max-age=" + strconv.Itoa(int(cfg.MaxAge.Seconds()))}
+	s.ogc = newOGCData(s)
 	if err := s.precompute(); err != nil {
 		return nil, err
 	}
@@ -133,6 +158,7 @@ func (s *Server) routes() *echo.Echo {
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
 	e.Use(s.requestLog)
+	e.Use(securityHeaders())
 	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
 		AllowOrigins:  []string{"*"},
 		AllowMethods:  []string{http.MethodGet, http.MethodHead, http.MethodOptions},
@@ -151,11 +177,26 @@ func (s *Server) routes() *echo.Echo {
 	get("/api/control/:date", s.getControl)
 	get("/api/snapshot/:date", s.getSnapshot)
 	get("/api/stats", s.getSeries)
+	get("/api/stats.csv", s.getSeriesFile)
+	get("/api/stats.csvt", s.getSeriesFile)
 	get("/api/stats/:date", s.getStats)
+	get("/api/stats/:date/:to", s.getSeriesFile)
 	get("/api/territory/:date", s.getTerritory)
 	get("/api/frontlines/:date", s.getFrontlines)
 	get("/api/changes", s.getChanges)
 	get("/api/changes/summary", s.getChangesSummary)
+	get("/api/changes.csv", s.getChangesFile)
+	get("/api/changes.csvt", s.getChangesFile)
+	get("/api/changes/:date/:to", s.getChangesFile)
+	get("/ogc", s.getLanding)
+	get("/ogc/", s.getLanding)
+	get("/ogc/conformance", s.getConformance)
+	get("/ogc/api", s.getOpenAPI)
+	get("/ogc/collections", s.getCollections)
+	get("/ogc/collections/:collection", s.getCollection)
+	get("/ogc/collections/:collection/items", s.getItems)
+	get("/ogc/collections/:collection/items/*", s.getItem)
+	get("/api/references", s.getReferences)
 	get("/*", s.getAsset)
 	return e
 }
@@ -252,45 +293,4 @@ func (s *Server) logRequest(c echo.Context, start time.Time) {
 
 func (s *Server) health(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok", "dataset": s.deps.Dataset.Version, "version": s.cfg.Version})
-}
-
-// Get answers a GET of target (a path with query) in process, as a client
-// would see it: the export command writes the API's own bytes this way.
-// A non-200 answer becomes an error: the problem's detail for a 4xx (it
-// is written for the user), the status for anything else.
-func (s *Server) Get(target string) ([]byte, error) {
-	req, err := http.NewRequest(http.MethodGet, target, nil)
-	if err != nil {
-		return nil, err
-	}
-	rec := &memoryWriter{header: http.Header{}}
-	s.e.ServeHTTP(rec, req)
-	if rec.status != http.StatusOK {
-		var p problem
-		if json.Unmarshal(rec.body.Bytes(), &p) == nil && p.Detail != "" && rec.status < 500 {
-			return nil, errors.New(p.Detail)
-		}
-		return nil, fmt.Errorf("GET %s: %d %s", target, rec.status, p.Detail)
-	}
-	return rec.body.Bytes(), nil
-}
-
-// memoryWriter is the http.ResponseWriter behind Get.
-type memoryWriter struct {
-	header http.Header
-	status int
-	body   bytes.Buffer
-}
-
-func (w *memoryWriter) Header() http.Header { return w.header }
-
-func (w *memoryWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-}
-
-func (w *memoryWriter) Write(b []byte) (int, error) {
-	w.WriteHeader(http.StatusOK)
-	return w.body.Write(b)
 }

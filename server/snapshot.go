@@ -1,17 +1,10 @@
 package server
 
 import (
-	"bytes"
+	"io"
 
 	"github.com/labstack/echo/v4"
 )
-
-type snapshotProps struct {
-	ID      string  `json:"id"`
-	Name    string  `json:"name"`
-	AreaKm2 float64 `json:"area_km2"`
-	districtState
-}
 
 // getSnapshot answers every district with its geometry and its state on
 // a date: the whole map of one day for GIS tools.
@@ -20,18 +13,8 @@ func (s *Server) getSnapshot(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.cached("snapshot/"+s.dayKey(d), d, func() (*response, error) {
-		ds := s.deps.Dataset
-		body, err := featureCollection(len(ds.Districts), func(i int, buf *bytes.Buffer) error {
-			dist := ds.Districts[i]
-			return writeFeature(buf, dist.ID, s.geomJSON[i], snapshotProps{
-				ID: dist.ID, Name: dist.Name, AreaKm2: dist.AreaKm2, districtState: s.stateOf(i, d),
-			})
-		})
-		if err != nil {
-			return nil, err
-		}
-		return newResponse(ctypeGeoJSON, body), nil
+	r, err := s.cached("snapshot/"+d.String(), d, func() (*response, error) {
+		return encoded(ctypeGeoJSON, func(w io.Writer) error { return s.enc.Snapshot(w, d) })
 	})
 	return s.serveDataset(c, r, err)
 }

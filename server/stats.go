@@ -2,19 +2,13 @@ package server
 
 import (
 	"bytes"
-	"encoding/csv"
-	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/geo/encode"
 )
-
-type statsBody struct {
-	geo.Stats
-	Baseline *geo.Baseline `json:"baseline,omitempty"`
-}
 
 // getStats answers km² and share per side on a date, and with
 // ?baseline=DATE&of=SIDE who now holds the ground SIDE held then.
@@ -42,7 +36,7 @@ func (s *Server) getStats(c echo.Context) error {
 		if err != nil {
 			return nil, err
 		}
-		body := statsBody{Stats: st}
+		body := encode.Stats{Stats: st}
 		if base != "" {
 			b, err := s.deps.Dataset.Baseline(d, baseDate, of)
 			if err != nil {
@@ -55,22 +49,8 @@ func (s *Server) getStats(c echo.Context) error {
 	return s.serveDataset(c, r, err)
 }
 
-type seriesBody struct {
-	From   geo.Date      `json:"from"`
-	To     geo.Date      `json:"to"`
-	Sides  []string      `json:"sides"`
-	Pairs  []string      `json:"pairs"`
-	Series []seriesEntry `json:"series"`
-}
-
-type seriesEntry struct {
-	geo.Stats
-	// FrontlinesKm is the length of the front per side pair "a|b".
-	FrontlinesKm map[string]float64 `json:"frontlines_km"`
-}
-
 // getSeries answers the daily series as JSON, or CSV in km² with
-// ?format=csv or Accept: text/csv.
+// ?format=csv or Accept: text/csv (?shape=long for date,side,km2,share).
 func (s *Server) getSeries(c echo.Context) error {
 	rg, err := s.dateRange(c)
 	if err != nil {
@@ -86,62 +66,80 @@ func (s *Server) getSeries(c echo.Context) error {
 		return geo.Errorf(geo.KindInvalid, "format %q: use json or csv", format)
 	}
 	c.Response().Header().Add("Vary", "Accept")
-	key := "series/" + rg.First.String() + "/" + rg.Last.String() + "/" + format
-	r, err := s.cached(key, rg.Last, func() (*response, error) {
-		stats, err := s.deps.Dataset.Series(rg.First, rg.Last)
+	if format == "csv" {
+		return s.serveSeriesCSV(c, rg, ".csv")
+	}
+	r, err := s.cached("series/"+rg.First.String()+"/"+rg.Last.String()+"/json", rg.Last, func() (*response, error) {
+		series, err := s.seriesEntries(rg)
 		if err != nil {
 			return nil, err
 		}
-		series := make([]seriesEntry, len(stats))
-		for i, st := range stats {
-			km, err := s.geometry.frontlineKm(st.Date)
+		return jsonResponse(ctypeJSON, encode.NewSeries(s.deps.Dataset, rg.First, rg.Last, series))
+	})
+	return s.serveDataset(c, r, err)
+}
+
+// getSeriesFile answers the series as CSV at paths GDAL opens by URL:
+// /api/stats.csv (the whole range), /api/stats/FROM/TO.csv, and the
+// .csvt column types beside each.
+func (s *Server) getSeriesFile(c echo.Context) error {
+	rg, ext, err := s.fileRange(c, "/api/stats")
+	if err != nil {
+		return err
+	}
+	return s.serveSeriesCSV(c, rg, ext)
+}
+
+func (s *Server) serveSeriesCSV(c echo.Context, rg geo.Range, ext string) error {
+	shape := c.QueryParam("shape")
+	if shape != "" && shape != "wide" && shape != "long" {
+		return geo.Errorf(geo.KindInvalid, "shape %q: use wide (a column per side) or long (date,side,km2,share)", shape)
+	}
+	ds := s.deps.Dataset
+	if ext == ".csvt" {
+		if shape == "long" {
+			return s.serveDataset(c, newResponse(ctypeText, encode.SeriesLongCSVT()), nil)
+		}
+		return s.serveDataset(c, newResponse(ctypeText, encode.SeriesCSVT(ds)), nil)
+	}
+	key := "series/" + rg.First.String() + "/" + rg.Last.String() + "/csv/" + shape
+	r, err := s.cached(key, rg.Last, func() (*response, error) {
+		var buf bytes.Buffer
+		if shape == "long" {
+			stats, err := ds.Series(rg.First, rg.Last)
 			if err != nil {
 				return nil, err
 			}
-			series[i] = seriesEntry{Stats: st, FrontlinesKm: km}
+			err = encode.SeriesLongCSV(&buf, ds, stats)
+			return newResponse(ctypeCSV, buf.Bytes()), err
 		}
-		sides := make([]string, len(s.deps.Dataset.Sides))
-		for i, sd := range s.deps.Dataset.Sides {
-			sides[i] = sd.ID
+		series, err := s.seriesEntries(rg)
+		if err != nil {
+			return nil, err
 		}
-		if format == "csv" {
-			return newResponse(ctypeCSV, seriesCSV(sides, s.pairs, series)), nil
-		}
-		return jsonResponse(ctypeJSON, seriesBody{From: rg.First, To: rg.Last, Sides: sides, Pairs: s.pairs, Series: series})
+		err = encode.SeriesCSV(&buf, ds, series)
+		return newResponse(ctypeCSV, buf.Bytes()), err
 	})
 	if err != nil {
 		return err
 	}
-	if format == "csv" {
-		c.Response().Header().Set("Content-Disposition", `attachment; filename="stats-`+rg.First.String()+`-`+rg.Last.String()+`.csv"`)
-	}
+	c.Response().Header().Set("Content-Disposition", `attachment; filename="stats-`+rg.First.String()+`-`+rg.Last.String()+`.csv"`)
 	return r.serve(c, s.cacheControl())
 }
 
-// seriesCSV writes date,<side>…,unassigned,total in km², then the
-// frontline length in km of each side pair as front:<a>|<b>.
-func seriesCSV(sides, pairs []string, series []seriesEntry) []byte {
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	head := append(append([]string{"date"}, sides...), "unassigned", "total")
-	for _, p := range pairs {
-		head = append(head, "front:"+p)
+// seriesEntries computes the areas and front lengths of every day of rg.
+func (s *Server) seriesEntries(rg geo.Range) ([]encode.SeriesEntry, error) {
+	stats, err := s.deps.Dataset.Series(rg.First, rg.Last)
+	if err != nil {
+		return nil, err
 	}
-	_ = w.Write(head)
-	for _, st := range series {
-		rec := []string{st.Date.String()}
-		for _, sd := range sides {
-			rec = append(rec, km2(st.Sides[sd].Km2))
+	series := make([]encode.SeriesEntry, len(stats))
+	for i, st := range stats {
+		km, err := s.frontlineKm(st.Date)
+		if err != nil {
+			return nil, err
 		}
-		rec = append(rec, km2(st.UnassignedKm2), km2(st.TotalKm2))
-		for _, p := range pairs {
-			rec = append(rec, km2(st.FrontlinesKm[p]))
-		}
-		_ = w.Write(rec)
+		series[i] = encode.SeriesEntry{Stats: st, FrontlinesKm: km}
 	}
-	w.Flush()
-	return buf.Bytes()
+	return series, nil
 }
-
-// km2 keeps 6 decimals: 1 m², finer than any district boundary.
-func km2(v float64) string { return strconv.FormatFloat(v, 'f', 6, 64) }

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -34,7 +36,7 @@ func TestAssetsHasPageAndVendoredLibraries(t *testing.T) {
 func TestReferencesResolveLocally(t *testing.T) {
 	assets := Assets()
 	attr := regexp.MustCompile(`(?:src|href)="([^"#]+)"`)
-	imp := regexp.MustCompile(`(?m)^import [^'"]*['"]([^'"]+)['"]`)
+	imp := regexp.MustCompile(`(?m)^import [^'"]*['"]([^'"]+)['"]|new URL\(['"]([^'"]+)['"], import\.meta\.url\)`)
 	checked := 0
 	err := fs.WalkDir(assets, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !(strings.HasSuffix(name, ".html") || (strings.HasPrefix(name, "js/") && strings.HasSuffix(name, ".js"))) {
@@ -50,6 +52,9 @@ func TestReferencesResolveLocally(t *testing.T) {
 		}
 		for _, m := range re.FindAllStringSubmatch(string(body), -1) {
 			ref := m[1]
+			if ref == "" && len(m) > 2 {
+				ref = m[2]
+			}
 			require.False(t, strings.Contains(ref, "://") || strings.HasPrefix(ref, "//"),
 				"%s loads %s from the network: vendor it under static/vendor instead", name, ref)
 			target := path.Join(path.Dir(name), ref)
@@ -98,4 +103,29 @@ func TestVendoredVersionsMatchLockfile(t *testing.T) {
 				"%s is not the locked version: run web/vendor.sh", tt.file)
 		})
 	}
+}
+
+// The page's JS and CSS, vendored libraries included, stay within 300 KB
+// gzipped (what a phone downloads on a first visit).
+func TestPageWeightBudget(t *testing.T) {
+	const budget = 300 * 1024
+	total := 0
+	err := fs.WalkDir(Assets(), ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !(strings.HasSuffix(name, ".js") || strings.HasSuffix(name, ".css")) {
+			return err
+		}
+		body, err := fs.ReadFile(Assets(), name)
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		_, _ = zw.Write(body)
+		require.NoError(t, zw.Close())
+		total += buf.Len()
+		return nil
+	})
+	require.NoError(t, err)
+	t.Logf("JS + CSS: %d bytes gzipped (budget %d)", total, budget)
+	assert.LessOrEqual(t, total, budget)
 }

@@ -8,37 +8,61 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/frontline/frontline/geo/boundaries"
 	"github.com/frontline/frontline/geo/geodesic"
 	"github.com/frontline/frontline/geo/thiessen"
 	"github.com/paulmach/orb"
 )
 
-// runBuildDistricts is `frontline build-districts`: places CSV in, district
-// polygons (GeoJSON) out. The work is in geo/thiessen.
+// runBuildDistricts is `frontline build-districts`: a polygon layer (with
+// --polygons) or named points in, district polygons (GeoJSON) out. The work is
+// in geo/boundaries and geo/thiessen.
 func runBuildDistricts(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("build-districts", stderr)
-	placesPath := fs.String("places", "", "places CSV: id,name_en,name_ar,aliases,lon,lat,kind,coord_source (required)")
+	polygonsPath := fs.String("polygons", "", "a polygon layer (GeoJSON, crs member allowed) to clean into districts; without it, Thiessen cells of --places")
+	nameProp := fs.String("name-property", boundaries.DefaultNameProperty, "with --polygons: the feature property that names a unit")
+	maxGap := fs.Float64("max-gap", boundaries.DefaultMaxGapM, "with --polygons: the widest street gap in metres that is closed and shared out")
+	reach := fs.Float64("reach", boundaries.DefaultReachM, "with --polygons: how far in metres the ground of a place outside every unit reaches")
+	placesPath := fs.String("places", "", "places CSV: id,name_en,name_ar,aliases,lon,lat,kind,coord_source (required without --polygons)")
 	outPath := fs.String("out", "", "GeoJSON file to write, replaced whole or not at all (required; - for standard output)")
 	outlinePath := fs.String("outline", "", "GeoJSON Polygon/MultiPolygon, Feature or FeatureCollection (unioned) to divide; default: discs of --buffer around the places")
 	buffer := fs.Float64("buffer", thiessen.DefaultBufferM, "radius in metres of the disc around each place that makes the default outline")
 	minDist := fs.Float64("min-distance", thiessen.DefaultMinDistanceM, "error for places closer than this many metres (0: only identical places)")
 	thin := fs.Float64("thin", thiessen.DefaultThinM, "warn about districts whose largest inscribed circle has a smaller radius in metres (0: off)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: frontline build-districts --places FILE --out FILE [--outline FILE | --buffer M] [--min-distance M] [--thin M]")
-		fmt.Fprintln(fs.Output(), "Builds one Thiessen (Voronoi) district per place, clipped to the outline, as RFC 7946 GeoJSON sorted by id.")
+		fmt.Fprintln(fs.Output(), "Usage: frontline build-districts --polygons FILE [--name-property P] [--places FILE] [--max-gap M] [--reach M] --out FILE")
+		fmt.Fprintln(fs.Output(), "       frontline build-districts --places FILE --out FILE [--outline FILE | --buffer M] [--min-distance M] [--thin M]")
+		fmt.Fprintln(fs.Output(), "With --polygons, cleans a real boundary layer into districts that tile its outline (street gaps closed, overlaps resolved,")
+		fmt.Fprintln(fs.Output(), "places matched by name; places without a polygon split the unit they lie in or get a gap cell) and reports on standard error.")
+		fmt.Fprintln(fs.Output(), "Without it, builds one Thiessen (Voronoi) district per place, clipped to the outline. Output: RFC 7946 GeoJSON sorted by id.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q: give files with --places, --out and --outline", fs.Arg(0))
-	}
-	if *placesPath == "" || *outPath == "" {
-		return errors.New("give --places FILE and --out FILE")
+		return fmt.Errorf("unexpected argument %q: give files with --polygons, --places, --out and --outline", fs.Arg(0))
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if *polygonsPath != "" {
+		for _, f := range []string{"outline", "buffer", "min-distance", "thin"} {
+			if set[f] {
+				return fmt.Errorf("--%s is for Thiessen cells of points; with --polygons give --name-property, --places, --max-gap or --reach", f)
+			}
+		}
+		return buildFromPolygons(*polygonsPath, *placesPath, *outPath, boundaries.Options{
+			NameProperty: *nameProp, MaxGapM: *maxGap, ReachM: *reach,
+		}, stdout, stderr)
+	}
+	for _, f := range []string{"name-property", "max-gap", "reach"} {
+		if set[f] {
+			return fmt.Errorf("--%s needs --polygons FILE: it is for building districts from a polygon layer", f)
+		}
+	}
+	if *placesPath == "" || *outPath == "" {
+		return errors.New("give --polygons FILE or --places FILE, and --out FILE")
+	}
 	if set["outline"] && set["buffer"] {
 		return errors.New("give either --outline or --buffer: --buffer only makes the default outline")
 	}
@@ -82,6 +106,44 @@ func runBuildDistricts(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(summary, "wrote %s: %d districts from %d places, %.3f km² (WGS84 ellipsoid), %d warning(s)\n",
 		name, len(res.Collection.Features), len(places), m2/1e6, len(res.Warnings))
+	return nil
+}
+
+// buildFromPolygons is build-districts --polygons.
+func buildFromPolygons(polygonsPath, placesPath, outPath string, opt boundaries.Options, stdout, stderr io.Writer) error {
+	if outPath == "" {
+		return errors.New("give --out FILE (- for standard output)")
+	}
+	if opt.NameProperty == "" {
+		return errors.New("--name-property is empty: give the property that names each polygon, e.g. name")
+	}
+	if opt.MaxGapM <= 0 || opt.ReachM <= 0 {
+		return fmt.Errorf("--max-gap %g and --reach %g: give distances in metres greater than 0", opt.MaxGapM, opt.ReachM)
+	}
+	if placesPath != "" {
+		places, err := readPlacesFile(placesPath)
+		if err != nil {
+			return err
+		}
+		opt.Places = places
+	}
+	layer, err := os.ReadFile(polygonsPath)
+	if err != nil {
+		return err
+	}
+	res, err := boundaries.Build(layer, polygonsPath, opt)
+	if err != nil {
+		return err
+	}
+	if err := res.Report.WriteText(stderr, polygonsPath, opt); err != nil {
+		return err
+	}
+	if err := writeAtomically(outPath, stdout, res.Encode); err != nil {
+		return err
+	}
+	if outPath != "-" {
+		fmt.Fprintf(stdout, "wrote %s: %d districts, %.3f km² (WGS84 ellipsoid)\n", outPath, res.Report.Districts, res.Report.TotalKm2)
+	}
 	return nil
 }
 

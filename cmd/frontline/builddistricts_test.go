@@ -74,6 +74,35 @@ func TestBuildDistrictsCommand(t *testing.T) {
 	}
 }
 
+// bdLayer is a polygon layer of two blocks with a 27 m street between them.
+const bdLayer = `{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"name":"West"},"geometry":{"type":"Polygon","coordinates":[[[37.10,36.20],[37.11,36.20],[37.11,36.21],[37.10,36.21],[37.10,36.20]]]}},
+{"type":"Feature","properties":{"name":"East"},"geometry":{"type":"Polygon","coordinates":[[[37.1103,36.20],[37.12,36.20],[37.12,36.21],[37.1103,36.21],[37.1103,36.20]]]}}]}`
+
+func TestBuildDistrictsFromPolygons(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"l.geojson": bdLayer, "p.csv": bdPlaces})
+	var stdout, stderr bytes.Buffer
+	require.NoError(t, runBuildDistricts([]string{"--polygons", filepath.Join(dir, "l.geojson"), "--places", filepath.Join(dir, "p.csv"),
+		"--out", filepath.Join(dir, "d.geojson")}, &stdout, &stderr), stderr.String())
+	// The two blocks with the street between them: GeographicLib's
+	// Planimeter gives 1,995,771.6 m² for 37.10–37.12 × 36.20–36.21.
+	assert.Equal(t, "wrote "+filepath.Join(dir, "d.geojson")+": 3 districts, 1.996 km² (WGS84 ellipsoid)\n", stdout.String())
+	for _, want := range []string{"2 features, 2 names", "street gaps up to 60 m closed: 0.030 km²",
+		"split west into Thiessen cells with the places inside it: north", "3 districts, 1.996 km²"} {
+		assert.Contains(t, stderr.String(), want)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "d.geojson"))
+	require.NoError(t, err)
+	fc, err := geojson.UnmarshalFeatureCollection(data)
+	require.NoError(t, err)
+	ids := []string{}
+	for _, f := range fc.Features {
+		ids = append(ids, f.ID.(string))
+	}
+	assert.Equal(t, []string{"east", "north", "west"}, ids)
+	assert.Equal(t, "Sharq", fc.Features[0].Properties["aliases"].([]any)[0])
+}
+
 func TestBuildDistrictsCommandStdout(t *testing.T) {
 	dir := writeFiles(t, map[string]string{"p.csv": bdPlaces})
 	var stdout, stderr bytes.Buffer
@@ -91,7 +120,20 @@ func TestBuildDistrictsCommandErrors(t *testing.T) {
 		args  []string
 		want  []string
 	}{
-		{"no flags", nil, nil, []string{"give --places FILE and --out FILE"}},
+		{"no flags", nil, nil, []string{"give --polygons FILE or --places FILE, and --out FILE"}},
+		{"polygons with a Thiessen flag", map[string]string{"l.geojson": bdLayer},
+			[]string{"--polygons", "DIR/l.geojson", "--out", "DIR/d.geojson", "--buffer", "900"},
+			[]string{"--buffer is for Thiessen cells of points; with --polygons give"}},
+		{"polygon flag without polygons", map[string]string{"p.csv": bdPlaces},
+			[]string{"--places", "DIR/p.csv", "--out", "DIR/d.geojson", "--max-gap", "30"},
+			[]string{"--max-gap needs --polygons FILE"}},
+		{"polygons without out", map[string]string{"l.geojson": bdLayer}, []string{"--polygons", "DIR/l.geojson"},
+			[]string{"give --out FILE"}},
+		{"polygons: bad gap", map[string]string{"l.geojson": bdLayer}, []string{"--polygons", "DIR/l.geojson", "--out", "DIR/d.geojson", "--max-gap", "0"},
+			[]string{"--max-gap 0 and --reach 1500: give distances in metres greater than 0"}},
+		{"polygons: feature without name", map[string]string{"l.geojson": bdLayer},
+			[]string{"--polygons", "DIR/l.geojson", "--name-property", "NAME", "--out", "DIR/d.geojson"},
+			[]string{`DIR/l.geojson: feature #0: error: has no district id: give it the property "NAME"`}},
 		{"argument", nil, []string{"--places", "DIR/p.csv", "--out", "DIR/d.geojson", "extra"}, []string{`unexpected argument "extra"`}},
 		{"outline and buffer", map[string]string{"p.csv": bdPlaces},
 			[]string{"--places", "DIR/p.csv", "--out", "DIR/d.geojson", "--outline", "DIR/o.geojson", "--buffer", "900"},

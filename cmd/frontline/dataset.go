@@ -15,6 +15,8 @@ import (
 type datasetFlags struct {
 	dir    string
 	repair bool
+	// checkGaps looks for street gaps between districts (validate).
+	checkGaps bool
 }
 
 func (f *datasetFlags) register(fs *flag.FlagSet) {
@@ -24,7 +26,7 @@ func (f *datasetFlags) register(fs *flag.FlagSet) {
 
 // load reads the dataset and prints its warnings to stderr.
 func (f *datasetFlags) load(stderr io.Writer) (*geo.Dataset, error) {
-	opt := geo.LoadOptions{Repair: f.repair}
+	opt := geo.LoadOptions{Repair: f.repair, CheckGaps: f.checkGaps}
 	var ds *geo.Dataset
 	var err error
 	if f.dir == "" {

@@ -1,24 +1,25 @@
 package main
 
 import (
-	"bytes"
-	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/frontline/frontline/geo"
-	"github.com/frontline/frontline/server"
+	"github.com/frontline/frontline/geo/encode"
+	"github.com/frontline/frontline/geo/gpkg"
 )
+
+// exportMarker is the file every export holds: a folder with it may be
+// replaced by a new export.
+const exportMarker = "ATTRIBUTION.txt"
 
 func runExport(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("export", stderr)
 	var df datasetFlags
 	df.register(fs)
-	out := fs.String("out", "", "output directory (required); created if missing")
+	out := fs.String("out", "", "output directory (required); written as DIR.partial, then put in place of DIR")
 	fromS := fs.String("from", "", "first day (default: the dataset's first date)")
 	toS := fs.String("to", "", "last day (default: the dataset's last date)")
 	if err := fs.Parse(args); err != nil {
@@ -50,62 +51,95 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 	if r.Last < r.First {
 		return fmt.Errorf("--from %s is after --to %s", r.First, r.Last)
 	}
-	srv, err := server.New(server.Deps{Dataset: ds}, server.Config{Version: version})
+	if r.Days() > geo.MaxSeriesDays {
+		return fmt.Errorf("%d days asked, at most %d per export: split the range with --from and --to", r.Days(), geo.MaxSeriesDays)
+	}
+	dir, err := newOutDir(*out, exportMarker)
 	if err != nil {
 		return err
 	}
-	bar := newProgress(stderr, r.Days()+2)
-	w := exportWriter{dir: *out}
-	for day := r.First; day <= r.Last; day++ {
-		for _, kind := range []string{"snapshot", "territory", "frontlines"} {
-			b, err := srv.Get("/api/" + kind + "/" + day.String())
-			if err != nil {
-				return err
-			}
-			if err := w.write(filepath.Join(kind, day.String()+".geojson"), b); err != nil {
-				return err
-			}
-		}
-		bar.step(day.String())
-	}
-	stats, err := srv.Get("/api/stats?format=csv&from=" + r.First.String() + "&to=" + r.Last.String())
-	if err != nil {
+	if err := export(dir, ds, r, newProgress(stderr, r.Days()+4)); err != nil {
+		dir.abort()
 		return err
 	}
-	if err := w.write("stats.csv", stats); err != nil {
+	if err := dir.commit(); err != nil {
 		return err
 	}
-	bar.step("stats.csv")
-	if err := w.write("changes.csv", changesCSV(ds, r)); err != nil {
-		return err
-	}
-	bar.step("changes.csv")
-	if err := w.write("ATTRIBUTION.txt", attribution(ds, r)); err != nil {
-		return err
-	}
-	bar.done()
-	fmt.Fprintf(stdout, "wrote %d files to %s: snapshot/, territory/ and frontlines/ per day (%s), stats.csv, changes.csv\n", w.files, *out, r)
+	fmt.Fprintf(stdout, "wrote %d files to %s: frontline.gpkg, districts.geojson, snapshot/, territory/ and frontlines/ per day (%s), stats.csv, changes.csv\n", dir.files, *out, r)
 	return nil
 }
 
-// changesCSV lists every district whose state changed from one day to the
-// next within r.
-func changesCSV(ds *geo.Dataset, r geo.Range) []byte {
-	var buf bytes.Buffer
-	cw := csv.NewWriter(&buf)
-	_ = cw.Write([]string{"date", "district", "name", "from", "to", "moved_km2", "sources", "note"})
-	for day := r.First + 1; day <= r.Last; day++ {
-		for _, ch := range ds.Changes(day-1, day) {
-			d := ds.Districts[ch.District]
-			now := ds.StateOn(ch.District, day)
-			_ = cw.Write([]string{
-				day.String(), d.ID, d.Name, ds.Controller(ds.StateOn(ch.District, day-1)), ds.Controller(now),
-				strconv.FormatFloat(ch.MovedKm2, 'f', 6, 64), strings.Join(now.Change.Sources, ""), now.Change.Note,
-			})
-		}
+// export writes every file into dir, each day and layer as it is produced:
+// nothing of the range is held but the series rows.
+func export(dir *outDir, ds *geo.Dataset, r geo.Range, bar *progress) error {
+	enc, err := encode.New(ds)
+	if err != nil {
+		return err
 	}
-	cw.Flush()
-	return buf.Bytes()
+	shapes, err := geo.NewShapes(ds)
+	if err != nil {
+		return err
+	}
+	if err := dir.write("districts.geojson", enc.Districts); err != nil {
+		return err
+	}
+	pairs := ds.SidePairs()
+	series := make([]encode.SeriesEntry, 0, r.Days())
+	var day *geo.DayShapes
+	for d := r.First; d <= r.Last; d++ {
+		if day == nil || ds.EffectiveDate(d) != day.Date {
+			if day, err = shapes.On(d); err != nil {
+				return err
+			}
+		}
+		layers := []struct {
+			name  string
+			write func(w io.Writer) error
+		}{
+			{encode.SnapshotName(d), func(w io.Writer) error { return enc.Snapshot(w, d) }},
+			{encode.TerritoryName(d), func(w io.Writer) error { return enc.Territory(w, encode.TerritoryName(d), day.Territories) }},
+			{encode.FrontlinesName(d), func(w io.Writer) error { return enc.Frontlines(w, encode.FrontlinesName(d), day.Frontlines) }},
+		}
+		for _, l := range layers {
+			kind, _, _ := strings.Cut(l.name, "_")
+			if err := dir.write(filepath.Join(kind, l.name+".geojson"), l.write); err != nil {
+				return err
+			}
+		}
+		st, err := ds.Stats(d)
+		if err != nil {
+			return err
+		}
+		series = append(series, encode.SeriesEntry{Stats: st, FrontlinesKm: day.FrontlineKm(pairs)})
+		bar.step(d.String())
+	}
+	if err := dir.write("stats.csv", func(w io.Writer) error { return encode.SeriesCSV(w, ds, series) }); err != nil {
+		return err
+	}
+	if err := dir.writeBytes("stats.csvt", encode.SeriesCSVT(ds)); err != nil {
+		return err
+	}
+	bar.step("stats.csv")
+	if err := dir.write("changes.csv", func(w io.Writer) error { return encode.ChangesCSV(w, ds, r) }); err != nil {
+		return err
+	}
+	if err := dir.writeBytes("changes.csvt", encode.ChangesCSVT()); err != nil {
+		return err
+	}
+	bar.step("changes.csv")
+	path, err := dir.path("frontline.gpkg")
+	if err != nil {
+		return err
+	}
+	if err := gpkg.WriteDataset(path, enc, shapes, r); err != nil {
+		return fmt.Errorf("writing frontline.gpkg: %w", err)
+	}
+	bar.step("frontline.gpkg")
+	if err := dir.writeBytes(exportMarker, attribution(ds, r)); err != nil {
+		return err
+	}
+	bar.done()
+	return nil
 }
 
 func attribution(ds *geo.Dataset, r geo.Range) []byte {
@@ -117,81 +151,16 @@ func attribution(ds *geo.Dataset, r geo.Range) []byte {
 	if ds.Meta.License != "" {
 		fmt.Fprintf(&b, "Licence: %s\n\n", ds.Meta.License)
 	}
-	b.WriteString("snapshot/DATE.geojson: every district with its controller and shares on that day.\n" +
-		"territory/DATE.geojson: the dissolved ground of each side.\n" +
-		"frontlines/DATE.geojson: where two sides meet, with length_km.\n" +
-		"stats.csv: km² per side per day, and front length in km per side pair.\n" +
-		"changes.csv: the districts that changed hands from one day to the next.\n" +
+	b.WriteString("frontline.gpkg: one GeoPackage with the layers districts, control (one feature per district per period of\n" +
+		"  unchanged state, valid_from included, valid_to excluded), territory and frontlines (per period between the\n" +
+		"  change dates that alter them), each with a default QGIS style; QGIS's Temporal Controller plays the three\n" +
+		"  period layers as soon as the file is opened.\n" +
+		"districts.geojson: the districts with their area.\n" +
+		"snapshot/snapshot_DATE.geojson: every district with its controller and shares (share_<side>) on that day.\n" +
+		"territory/territory_DATE.geojson: the dissolved ground of each side.\n" +
+		"frontlines/frontlines_DATE.geojson: where two sides meet, with length_km.\n" +
+		"stats.csv (+ stats.csvt, column types for GDAL): km² per side per day, and front length in km per side pair.\n" +
+		"changes.csv (+ changes.csvt): the districts that changed hands from one day to the next.\n" +
 		"All GeoJSON is RFC 7946 (WGS84 lon/lat); areas and lengths are ellipsoidal (WGS84).\n")
 	return []byte(b.String())
-}
-
-// exportWriter writes each file to a temporary name and renames it, so an
-// existing file is never left half-written.
-type exportWriter struct {
-	dir   string
-	files int
-}
-
-func (w *exportWriter) write(rel string, b []byte) error {
-	path := filepath.Join(w.dir, rel)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	w.files++
-	return nil
-}
-
-// progress draws a bar on a terminal and stays quiet otherwise.
-type progress struct {
-	w     io.Writer
-	on    bool
-	n, of int
-}
-
-func newProgress(w io.Writer, of int) *progress {
-	on := false
-	if f, ok := w.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			on = true
-		}
-	}
-	return &progress{w: w, on: on, of: of}
-}
-
-func (p *progress) step(what string) {
-	p.n++
-	if !p.on {
-		return
-	}
-	const width = 30
-	fill := width * p.n / p.of
-	fmt.Fprintf(p.w, "\r[%s%s] %d/%d %-12s", strings.Repeat("=", fill), strings.Repeat(" ", width-fill), p.n, p.of, what)
-}
-
-func (p *progress) done() {
-	if p.on {
-		fmt.Fprintln(p.w)
-	}
 }

@@ -14,7 +14,7 @@ import (
 // version is stamped at build time: -ldflags "-X main.version=…".
 var version = "dev"
 
-// command is one sub-command: wiring only, the work is in geo and server.
+// command is one sub-command: wiring only, the work is in geo and its encoders (and server for serve).
 type command struct {
 	name, usage string
 	run         func(args []string, stdout, stderr io.Writer) error
@@ -25,7 +25,7 @@ func commands() []command {
 		{"serve", "serve the API and the map (default dataset: embedded Aleppo 2016)", runServe},
 		{"stats", "km² and share held by each side on a date, or a daily series", runStats},
 		{"changes", "what changed hands between two dates", runChanges},
-		{"export", "write every day's snapshot, territory and frontlines GeoJSON plus stats.csv and changes.csv", runExport},
+		{"export", "write frontline.gpkg (styled, temporal), the districts, every day's snapshot, territory and frontlines GeoJSON, stats.csv and changes.csv", runExport},
 		{"validate", "check a dataset directory and list every problem", runValidate},
 		{"build-districts", "build Thiessen district polygons from named points", runBuildDistricts},
 		{"synth", "write a synthetic dataset (grid with a moving front) for load tests", runSynth},

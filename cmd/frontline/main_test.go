@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +13,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/server"
 )
 
 const small = "../../geo/testdata/small"
@@ -38,7 +43,7 @@ func TestCLI(t *testing.T) {
 		{"stats table", []string{"stats", "--data", small, "--date", "2016-11-20"}, 0,
 			[]string{"Small test dataset — 2016-11-20", "Government  2.744  55.0%", "total  4.989  100.0%"}, nil, ""},
 		{"stats csv", []string{"stats", "--data", small, "--date", "2016-11-20", "--format", "csv"}, 0,
-			[]string{"date,government,opposition,sdf,unassigned,total,front:government|opposition,front:government|sdf,front:opposition|sdf\n" +
+			[]string{"date,government_km2,opposition_km2,sdf_km2,unassigned_km2,total_km2,front_government_opposition_km,front_government_sdf_km,front_opposition_sdf_km\n" +
 				"2016-11-20,2.743967,1.207411,1.037801,0.000000,4.989179,2.008868,0.000000,1.913198\n"}, nil, ""},
 		{"stats json is the API's", []string{"stats", "--data", small, "--date", "2016-11-28", "--baseline", "2016-11-15", "--of", "opposition", "--format", "json"}, 0,
 			[]string{`"date": "2016-11-28"`, `"baseline": {`, `"of": "opposition"`}, nil, ""},
@@ -63,6 +68,8 @@ func TestCLI(t *testing.T) {
 		{"serve bad log level", []string{"serve", "--log-level", "loud"}, 1, nil, []string{`--log-level "loud": use debug, info, warn or error`}, ""},
 		{"serve bad log sample", []string{"serve", "--log-sample", "0"}, 1, nil, []string{"--log-sample must be at least 1"}, ""},
 		{"serve bad cache size", []string{"serve", "--cache-mb", "0"}, 1, nil, []string{"--cache-mb must be 1 to"}, ""},
+		{"serve bad tiles", []string{"serve", "--tiles", "javascript:alert(1)/{z}/{x}/{y}"}, 1, nil, []string{`--tiles "javascript:alert(1)/{z}/{x}/{y}": give an http(s) URL template`}, ""},
+		{"serve tiles without {z}", []string{"serve", "--tiles", "https://tiles.example.org/a.png"}, 1, nil, []string{"with {z}, {x} and {y}"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,43 +109,91 @@ func TestValidateListsEveryProblem(t *testing.T) {
 	assert.Contains(t, out, "2 error(s), 1 warning(s)")
 }
 
-func TestExport(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "export")
-	for i := 0; i < 2; i++ { // the second run overwrites in place
-		code, stdout, stderr := runCLI(t, "export", "--data", small, "--out", out, "--from", "2016-11-19", "--to", "2016-11-21")
-		require.Equal(t, 0, code, stderr)
-		assert.Contains(t, stdout, "wrote 12 files")
-		assert.Empty(t, stderr, "quiet when stderr is not a terminal")
-	}
+// files lists the files under dir, relative to it.
+func files(t *testing.T, dir string) []string {
+	t.Helper()
 	var names []string
-	require.NoError(t, filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
+	require.NoError(t, filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
-			rel, _ := filepath.Rel(out, p)
+			rel, _ := filepath.Rel(dir, p)
 			names = append(names, rel)
 		}
 		return err
 	}))
+	return names
+}
+
+func TestExport(t *testing.T) {
+	parent := t.TempDir()
+	out := filepath.Join(parent, "export")
+	// A run interrupted earlier left a partial folder: it is cleared.
+	require.NoError(t, os.MkdirAll(filepath.Join(out+".partial", "snapshot"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(out+".partial", "snapshot", "stale.geojson"), []byte("{"), 0o644))
+	code, stdout, stderr := runCLI(t, "export", "--data", small, "--out", out, "--from", "2016-11-19", "--to", "2016-11-21")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "wrote 16 files")
+	assert.Empty(t, stderr, "quiet when stderr is not a terminal")
 	assert.ElementsMatch(t, []string{
-		"ATTRIBUTION.txt", "changes.csv", "stats.csv",
-		"snapshot/2016-11-19.geojson", "snapshot/2016-11-20.geojson", "snapshot/2016-11-21.geojson",
-		"territory/2016-11-19.geojson", "territory/2016-11-20.geojson", "territory/2016-11-21.geojson",
-		"frontlines/2016-11-19.geojson", "frontlines/2016-11-20.geojson", "frontlines/2016-11-21.geojson",
-	}, names, "no temporary files are left behind")
+		"ATTRIBUTION.txt", "changes.csv", "changes.csvt", "stats.csv", "stats.csvt", "districts.geojson", "frontline.gpkg",
+		"snapshot/snapshot_2016-11-19.geojson", "snapshot/snapshot_2016-11-20.geojson", "snapshot/snapshot_2016-11-21.geojson",
+		"territory/territory_2016-11-19.geojson", "territory/territory_2016-11-20.geojson", "territory/territory_2016-11-21.geojson",
+		"frontlines/frontlines_2016-11-19.geojson", "frontlines/frontlines_2016-11-20.geojson", "frontlines/frontlines_2016-11-21.geojson",
+	}, files(t, out))
+	entries, err := os.ReadDir(parent)
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "no DIR.partial or DIR.old is left behind")
+
 	changes, err := os.ReadFile(filepath.Join(out, "changes.csv"))
 	require.NoError(t, err)
 	assert.Equal(t, "date,district,name,from,to,moved_km2,sources,note\n"+
 		`2016-11-20,north-east,North East,opposition,government,0.748320,[2][3],"""75 percent of the area"""`+"\n", string(changes))
 	stats, err := os.ReadFile(filepath.Join(out, "stats.csv"))
 	require.NoError(t, err)
-	assert.True(t, strings.HasPrefix(string(stats), "date,government,opposition,sdf,unassigned,total,front:government|opposition"))
+	assert.True(t, strings.HasPrefix(string(stats), "date,government_km2,opposition_km2,sdf_km2,unassigned_km2,total_km2,front_government_opposition_km"))
 
-	// A file where the directory should be: a clear error, nothing half-written.
+	// The files are the API's bytes: one encoder for both.
+	ds, err := geo.LoadDir(os.DirFS(small), "small")
+	require.NoError(t, err)
+	srv, err := server.New(server.Deps{Dataset: ds}, server.Config{})
+	require.NoError(t, err)
+	for file, target := range map[string]string{
+		"districts.geojson":                        "/api/districts",
+		"snapshot/snapshot_2016-11-20.geojson":     "/api/snapshot/2016-11-20",
+		"territory/territory_2016-11-21.geojson":   "/api/territory/2016-11-21",
+		"frontlines/frontlines_2016-11-19.geojson": "/api/frontlines/2016-11-19",
+		"stats.csv":   "/api/stats/2016-11-19/2016-11-21.csv",
+		"stats.csvt":  "/api/stats.csvt",
+		"changes.csv": "/api/changes/2016-11-19/2016-11-21.csv",
+	} {
+		rec := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
+		require.Equal(t, http.StatusOK, rec.Code, target)
+		b, err := os.ReadFile(filepath.Join(out, file))
+		require.NoError(t, err)
+		assert.Equal(t, rec.Body.String(), string(b), "%s differs from %s", file, target)
+	}
+
+	// A re-export of a shorter range leaves no file of the old run.
+	code, _, stderr = runCLI(t, "export", "--data", small, "--out", out, "--from", "2016-11-21", "--to", "2016-11-21")
+	require.Equal(t, 0, code, stderr)
+	assert.NotContains(t, files(t, out), "snapshot/snapshot_2016-11-19.geojson")
+	assert.Contains(t, files(t, out), "snapshot/snapshot_2016-11-21.geojson")
+
+	// A file where the directory should be: a clear error.
 	blocked := filepath.Join(t.TempDir(), "file")
 	require.NoError(t, os.WriteFile(blocked, []byte("x"), 0o644))
-	code, _, stderr := runCLI(t, "export", "--data", small, "--out", blocked)
+	code, _, stderr = runCLI(t, "export", "--data", small, "--out", blocked)
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stderr, "frontline export:")
 	assert.Contains(t, stderr, "not a directory")
+
+	// A folder of other files is never replaced.
+	mine := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(mine, "thesis.tex"), []byte("x"), 0o644))
+	code, _, stderr = runCLI(t, "export", "--data", small, "--out", mine)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "not an earlier output of this command")
+	assert.Equal(t, []string{"thesis.tex"}, files(t, mine))
 }
 
 func TestLogWriterFlushes(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -26,6 +27,8 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	logSample := fs.Int("log-sample", 100, "log one in N requests (1: every request); slow requests and 5xx are always logged")
 	timeout := fs.Duration("request-timeout", 30*time.Second, "longest a request waits for an answer to be computed; then 503 with Retry-After while it completes")
 	cacheMB := fs.Int("cache-mb", 128, "memory for cached answers, MiB: past it the least recently used are dropped and computed again when asked for")
+	tiles := fs.String("tiles", server.DefaultTileURL, "basemap tile URL template for the map page ({z}/{x}/{y}, optional {s}), or off")
+	tilesCredit := fs.String("tiles-attribution", "", "credit line of --tiles (default: OpenStreetMap's, with the default tiles)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -48,6 +51,9 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if *timeout <= 0 {
 		return fmt.Errorf("--request-timeout must be positive, got %s", *timeout)
 	}
+	if err := checkTileURL(*tiles); err != nil {
+		return err
+	}
 	// The cache holds most of the heap of a busy server; with the default
 	// GOGC of 100 the heap would grow to twice what is live before a
 	// collection. 50 keeps peak memory near 1.5× for a few % more CPU.
@@ -67,7 +73,8 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	srv, err := server.New(server.Deps{Dataset: ds, Assets: web.Assets(), Logger: log},
-		server.Config{RequestTimeout: *timeout, Version: version, CacheBytes: int64(*cacheMB) << 20, LogSample: *logSample})
+		server.Config{RequestTimeout: *timeout, Version: version, TileURL: *tiles, TileAttribution: *tilesCredit,
+			CacheBytes: int64(*cacheMB) << 20, LogSample: *logSample})
 	if err != nil {
 		return err
 	}
@@ -85,4 +92,17 @@ func displayURL(addr string) string {
 		return "http://localhost" + addr
 	}
 	return "http://" + addr
+}
+
+// checkTileURL accepts "off" or an http(s) URL template with {z}, {x} and {y}.
+func checkTileURL(t string) error {
+	if t == "off" {
+		return nil
+	}
+	u, err := url.Parse(strings.ReplaceAll(t, "{s}", "a"))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" ||
+		!strings.Contains(t, "{z}") || !strings.Contains(t, "{x}") || !strings.Contains(t, "{y}") {
+		return fmt.Errorf("--tiles %q: give an http(s) URL template with {z}, {x} and {y}, e.g. %s, or off", t, server.DefaultTileURL)
+	}
+	return nil
 }

@@ -1,15 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/url"
 	"text/tabwriter"
 
 	"github.com/frontline/frontline/geo"
-	"github.com/frontline/frontline/server"
+	"github.com/frontline/frontline/geo/encode"
 )
 
 func runStats(args []string, stdout, stderr io.Writer) error {
@@ -91,66 +89,95 @@ func runStats(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// apiStats prints the API's own JSON or CSV for the same question, so the
-// command line and the server never disagree on a number or a column.
+// apiStats prints the API's own JSON or CSV for the same question, written
+// by the same encoders, so the command line and the server never disagree
+// on a number or a column.
 func apiStats(ds *geo.Dataset, date, from, to, base, of, format string, stdout io.Writer) error {
-	q := url.Values{}
-	path := "/api/stats"
-	switch {
-	case date != "" && format == "json":
-		path += "/" + url.PathEscape(date)
-		if base != "" {
-			q.Set("baseline", base)
-			q.Set("of", of)
+	if date != "" && format == "json" {
+		d, err := geo.ParseDate(date)
+		if err != nil {
+			return fmt.Errorf("--date: %w", err)
 		}
-	case date != "":
-		q.Set("from", date)
-		q.Set("to", date)
-	default:
-		if from != "" {
-			q.Set("from", from)
-		}
-		if to != "" {
-			q.Set("to", to)
-		}
-	}
-	if format == "csv" {
-		q.Set("format", "csv")
-	}
-	srv, err := server.New(server.Deps{Dataset: ds}, server.Config{Version: version})
-	if err != nil {
-		return err
-	}
-	if len(q) > 0 {
-		path += "?" + q.Encode()
-	}
-	b, err := srv.Get(path)
-	if err != nil {
-		return err
-	}
-	if format == "json" {
-		var out bytes.Buffer
-		if err := json.Indent(&out, b, "", "  "); err != nil {
+		st, err := ds.Stats(d)
+		if err != nil {
 			return err
 		}
-		b = append(out.Bytes(), '\n')
+		body := encode.Stats{Stats: st}
+		if base != "" {
+			bd, err := geo.ParseDate(base)
+			if err != nil {
+				return fmt.Errorf("--baseline: %w", err)
+			}
+			b, err := ds.Baseline(d, bd, of)
+			if err != nil {
+				return err
+			}
+			body.Baseline = &b
+		}
+		return printJSON(stdout, body)
 	}
-	_, err = stdout.Write(b)
+	if date != "" {
+		from, to = date, date
+	}
+	r, err := flagRange(ds, from, to)
+	if err != nil {
+		return err
+	}
+	stats, err := ds.Series(r.First, r.Last)
+	if err != nil {
+		return err
+	}
+	shapes, err := geo.NewShapes(ds)
+	if err != nil {
+		return err
+	}
+	pairs := ds.SidePairs()
+	series := make([]encode.SeriesEntry, len(stats))
+	var day *geo.DayShapes
+	for i, st := range stats {
+		if day == nil || ds.EffectiveDate(st.Date) != day.Date {
+			if day, err = shapes.On(st.Date); err != nil {
+				return err
+			}
+		}
+		series[i] = encode.SeriesEntry{Stats: st, FrontlinesKm: day.FrontlineKm(pairs)}
+	}
+	if format == "csv" {
+		return encode.SeriesCSV(stdout, ds, series)
+	}
+	return printJSON(stdout, encode.NewSeries(ds, r.First, r.Last, series))
+}
+
+// flagRange reads --from and --to, defaulting to the dataset's range.
+func flagRange(ds *geo.Dataset, from, to string) (geo.Range, error) {
+	r := ds.Range()
+	var err error
+	if from != "" {
+		if r.First, err = geo.ParseDate(from); err != nil {
+			return r, fmt.Errorf("--from: %w", err)
+		}
+	}
+	if to != "" {
+		if r.Last, err = geo.ParseDate(to); err != nil {
+			return r, fmt.Errorf("--to: %w", err)
+		}
+	}
+	return r, nil
+}
+
+func printJSON(w io.Writer, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
 	return err
 }
 
 func seriesTable(ds *geo.Dataset, fromS, toS string, stdout io.Writer) error {
-	r := ds.Range()
-	var err error
-	if fromS != "" {
-		if r.First, err = geo.ParseDate(fromS); err != nil {
-			return fmt.Errorf("--from: %w", err)
-		}
-	}
-	if toS != "" {
-		if r.Last, err = geo.ParseDate(toS); err != nil {
-			return fmt.Errorf("--to: %w", err)
-		}
+	r, err := flagRange(ds, fromS, toS)
+	if err != nil {
+		return err
 	}
 	series, err := ds.Series(r.First, r.Last)
 	if err != nil {

@@ -31,11 +31,18 @@ func runSynth(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	w := exportWriter{dir: *out}
+	dir, err := newOutDir(*out, geo.ControlFile)
+	if err != nil {
+		return err
+	}
 	for _, name := range []string{geo.MetaFile, geo.SidesFile, geo.DistrictsFile, geo.ControlFile} {
-		if err := w.write(name, files[name]); err != nil {
+		if err := dir.writeBytes(name, files[name]); err != nil {
+			dir.abort()
 			return err
 		}
+	}
+	if err := dir.commit(); err != nil {
+		return err
 	}
 	fmt.Fprintf(stdout, "wrote a synthetic dataset of %d districts and %d days to %s\n", *nx**ny, *dates, *out)
 	return nil

@@ -17,7 +17,7 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() != 1 {
 		return fmt.Errorf("give one dataset directory: frontline validate DIR")
 	}
-	df := datasetFlags{dir: fs.Arg(0), repair: *repair}
+	df := datasetFlags{dir: fs.Arg(0), repair: *repair, checkGaps: true}
 	ds, err := df.load(stdout)
 	var ve *geo.ValidationError
 	if errors.As(err, &ve) {

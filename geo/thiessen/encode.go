@@ -17,19 +17,23 @@ import (
 // propertyOrder returns the order of the district properties in the output;
 // other properties follow sorted by name.
 func propertyOrder() []string {
-	return []string{"id", "name", "name_ar", "aliases", "kind", "coord_source"}
+	return []string{"id", "name", "name_ar", "aliases", "kind", "coord_source", "geometry_source", "source_names"}
 }
 
-// Encode writes r.Collection as GeoJSON: one feature per line, the properties
-// in the order id, name, name_ar, aliases, kind, coord_source (then any others
-// by name), coordinates in the shortest decimal form, no HTML escaping. The
-// same collection always gives the same bytes.
-func (r *Result) Encode(w io.Writer) error {
+// Encode writes r.Collection with EncodeCollection.
+func (r *Result) Encode(w io.Writer) error { return EncodeCollection(w, r.Collection) }
+
+// EncodeCollection writes a district file as GeoJSON: one feature per line,
+// the properties in the order id, name, name_ar, aliases, kind, coord_source,
+// geometry_source, source_names (then any others by name), coordinates in the
+// shortest decimal form, no HTML escaping. The same collection always gives
+// the same bytes; both district builders write through it.
+func EncodeCollection(w io.Writer, fc *geojson.FeatureCollection) error {
 	bw := bufio.NewWriter(w)
 	if _, err := bw.WriteString(`{"type":"FeatureCollection","features":[`); err != nil {
 		return err
 	}
-	for i, f := range r.Collection.Features {
+	for i, f := range fc.Features {
 		sep := ",\n"
 		if i == 0 {
 			sep = "\n"

@@ -4,6 +4,7 @@
 package geosx
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/paulmach/orb"
@@ -24,4 +25,41 @@ func ToGEOS(ctx *geos.Context, g orb.Geometry) (*geos.Geom, error) {
 // as it is: callers pick the parts they need.
 func FromGEOS(g *geos.Geom) (orb.Geometry, error) {
 	return wkb.Unmarshal(g.ToWKB())
+}
+
+// Polygons returns the polygonal part of a GEOS geometry (the polygons of a
+// Polygon, MultiPolygon or GeometryCollection, which overlays return beside
+// stray lines, points and empty polygons) as one MultiPolygon; an error when
+// there is none.
+func Polygons(g *geos.Geom) (orb.MultiPolygon, error) {
+	if g == nil {
+		return nil, errors.New("GEOS returned no geometry")
+	}
+	og, err := FromGEOS(g)
+	if err != nil {
+		return nil, err
+	}
+	var mp orb.MultiPolygon
+	var collect func(orb.Geometry)
+	collect = func(g orb.Geometry) {
+		switch g := g.(type) {
+		case orb.Polygon:
+			if len(g) > 0 && len(g[0]) > 0 {
+				mp = append(mp, g)
+			}
+		case orb.MultiPolygon:
+			for _, p := range g {
+				collect(p)
+			}
+		case orb.Collection:
+			for _, c := range g {
+				collect(c)
+			}
+		}
+	}
+	collect(og)
+	if len(mp) == 0 {
+		return nil, errors.New("no polygonal part")
+	}
+	return mp, nil
 }

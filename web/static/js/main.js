@@ -1,32 +1,43 @@
-// Entry point: loads meta, geometry and the stats series once, then shows one
-// date at a time. Reading order: App.start, App.showDate, then the helpers.
+// Entry point: loads meta and geometry, shows the first date, then the
+// statistics and the chart. Reading order: App.start, App.showDate, then the
+// helpers. Every string from the dataset reaches the page as text.
 
-import { Api } from './api.js';
-import { addDays, clampDate, parseDate } from './dates.js';
-import { h, linkify } from './format.js';
+import { Api, fetchJSON } from './api.js';
+import { changesBetween, summaryTable } from './compare.js';
+import { addDays, clampDate, longDate, parseDate } from './dates.js';
+import { Downloads } from './downloads.js';
+import { h, linkify, patchChildren } from './format.js';
+import { Labels } from './labels.js';
 import { DistrictMap } from './mapview.js';
 import { Palette, UNASSIGNED_COLOR, svg } from './palette.js';
 import { formatHash, parseHash } from './permalink.js';
 import { districtPopup } from './popup.js';
+import { SearchBox } from './search.js';
 import { StatsPanel } from './stats.js';
 import { Timeline } from './timeline.js';
 
 /* global L */
 
-/** App owns the page's state: the shown date, the caches (in Api) and the widgets. */
+const embed = document.documentElement.classList.contains('embed');
+
+/** App owns the page's state: the shown and comparison dates, the caches (in Api) and the widgets. */
 class App {
   constructor() {
     this.api = new Api();
     this.date = null;
+    this.compare = null; // the comparison date, or null
     this.seq = 0; // bumps per showDate so a slow answer for an old date is dropped
     this.selected = null; // {id, latlng} of the district whose popup is open
     this.features = new Map(); // id -> GeoJSON feature
+    this.summaries = new Map(); // "from/to" -> /api/changes/summary promise
     this.errorKind = null;
+    this.legendKey = null;
+    this.refs = null;
+    this.arabic = false; // labels in Arabic
   }
 
   async start() {
     const wanted = parseHash(location.hash);
-    const tiles = new URLSearchParams(location.search).get('tiles') !== 'off';
     // Geometry is the largest download: start it before meta arrives.
     const districtsP = this.api.districts();
     districtsP.catch(() => {}); // reported where it is awaited
@@ -35,41 +46,45 @@ class App {
       throw new Error(`api/meta gave no usable date range (first_date ${meta.first_date}, last_date ${meta.last_date}).`);
     }
     this.meta = meta;
-    const date = wanted.date ? clampDate(wanted.date, meta.first_date, meta.last_date) : meta.first_date;
+    const clamp = (d) => clampDate(d, meta.first_date, meta.last_date);
+    // A permalink wins; otherwise the view the dataset names, or its last date.
+    const date = clamp(wanted.date ?? meta.view_date ?? meta.last_date);
+    const compare = wanted.date ? (wanted.compare ? clamp(wanted.compare) : null)
+      : (meta.view_date && meta.view_compare ? clamp(meta.view_compare) : null);
     this.api.control(date).catch(() => {}); // prefetch; reported in showDate
-    const seriesP = this.api.series(meta.first_date, meta.last_date);
-    seriesP.catch(() => {});
+    if (compare) this.api.control(compare).catch(() => {});
+    const seriesP = embed ? null : this.api.series(meta.first_date, meta.last_date);
+    seriesP?.catch(() => {});
 
     this.palette = new Palette(meta.sides ?? [], document.getElementById('patterns'));
     renderMeta(meta);
-    renderLegend(document.getElementById('legend'), this.palette);
+    this.refs = meta.references > 0 ? this.referenceState() : null;
 
+    const tiles = tileSettings();
     this.map = new DistrictMap(document.getElementById('map'), {
       palette: this.palette, tiles, onSelect: (id, latlng) => this.select(id, latlng),
     });
-    this.map.map.attributionControl.addAttribution('Data: <a href="#about">sources</a>');
+    this.map.map.attributionControl.addAttribution(embed ? '<a href="./" target="_blank" rel="noopener">Data: sources</a>' : 'Data: <a href="#about">sources</a>');
     this.map.map.on('popupclose', () => { this.selected = null; });
 
     const districts = await districtsP;
     for (const f of districts.features ?? []) this.features.set(String(f.id ?? f.properties?.id), f);
-    this.map.setDistricts(districts);
-    if (wanted.zoom !== undefined) this.map.map.setView([wanted.lat, wanted.lng], wanted.zoom, { animate: false });
-    else this.map.fitAll();
+    await this.map.setDistricts(districts, () => {
+      if (wanted.zoom !== undefined) this.map.map.setView([wanted.lat, wanted.lng], wanted.zoom, { animate: false });
+      else this.map.fitAll();
+    });
+    this.addArabicSwitch();
 
     this.timeline = new Timeline(document.getElementById('timeline'), {
       first: meta.first_date, last: meta.last_date, changeDates: meta.change_dates ?? [],
       onPick: (d, how) => this.showDate(d, how),
     });
-
-    try {
-      this.stats = new StatsPanel(document.getElementById('stats'), document.getElementById('chart'), {
-        series: await seriesP, palette: this.palette, onPick: (d) => { this.timeline.pause(); this.showDate(d, 'commit'); },
+    this.wireCompare();
+    if (!embed) {
+      this.search = new SearchBox(document.getElementById('search'), document.getElementById('search-list'), {
+        features: districts.features ?? [], onPick: (id) => this.find(id),
       });
-      this.stats.drawChart();
-    } catch (err) {
-      // The map is still useful without the statistics: say so and go on.
-      this.showError(err, 'stats');
-      document.getElementById('stats').replaceChildren(h('p', { class: 'error-text' }, `Statistics unavailable: ${err.message}`));
+      this.downloads = new Downloads(document.getElementById('downloads'));
     }
 
     this.map.map.on('moveend', () => this.writeHash('replace'));
@@ -77,9 +92,38 @@ class App {
     window.addEventListener('popstate', () => this.applyHash());
     document.addEventListener('keydown', (e) => this.onKey(e), true);
 
+    this.compare = compare;
+    this.showCompareControls();
     await this.showDate(date, 'replace');
     document.documentElement.dataset.ready = 'true';
     document.documentElement.dataset.readyMs = String(Math.round(performance.now()));
+    // Names on the map come after the first paint: they are context, not the picture.
+    afterPaint().then(() => {
+      this.labels = new Labels(this.map.map, districts.features ?? []);
+      this.labels.setArabic(this.arabic);
+      this.labels.update();
+    });
+    if (seriesP) this.startStats(seriesP);
+  }
+
+  /** The table as soon as the series is there, the chart once the map has been painted. */
+  async startStats(seriesP) {
+    try {
+      this.stats = new StatsPanel(document.getElementById('stats'), document.getElementById('chart'), {
+        series: await seriesP, palette: this.palette, onPick: (d) => { this.timeline.pause(); this.showDate(d, 'commit'); },
+      });
+      this.stats.show(this.date);
+      // The chart (and uPlot with it) waits until its box is about to be seen: on a
+      // phone it is below the map, and most visits never scroll there.
+      await afterPaint();
+      await nearViewport(document.getElementById('chart'));
+      await this.stats.drawChart();
+      document.documentElement.dataset.chart = 'ready';
+    } catch (err) {
+      // The map is still useful without the statistics: say so and go on.
+      this.showError(err, 'stats');
+      document.getElementById('stats').replaceChildren(h('p', { class: 'error-text' }, `Statistics unavailable: ${err.message}`));
+    }
   }
 
   /**
@@ -91,16 +135,23 @@ class App {
     this.date = date;
     this.timeline.set(date);
     this.stats?.show(date);
+    this.downloads?.update(this.view());
     if (how === 'commit') this.writeHash('push');
     else if (how === 'replace') this.writeHash('replace');
     const seq = ++this.seq;
+    const compare = this.compare;
     this.loadFrontlines(date, seq);
+    if (compare) this.loadSummary(compare, date, seq);
+    else document.getElementById('compare-summary').replaceChildren();
     try {
-      const control = await this.api.control(date);
+      const [control, before] = await Promise.all([this.api.control(date), compare ? this.api.control(compare) : null]);
       if (seq !== this.seq) return;
-      this.map.showControl(control, date === this.meta.first_date);
+      const changes = before ? changesBetween(before, control) : null;
+      this.map.showControl(control, date === this.meta.first_date, changes);
+      this.renderLegend(changes);
       this.refreshPopup();
       document.documentElement.dataset.shownDate = date;
+      document.documentElement.dataset.shownCompare = compare ?? '';
       if (this.errorKind === 'date') this.hideError();
     } catch (err) {
       if (seq === this.seq) this.showError(err, 'date');
@@ -120,9 +171,64 @@ class App {
     }
   }
 
+  /** The change summary between the comparison date and date, as the API computes it. */
+  async loadSummary(compare, date, seq) {
+    const key = `${compare}/${date}`;
+    let p = this.summaries.get(key);
+    if (!p) {
+      p = fetchJSON(`api/changes/summary?from=${compare}&to=${date}`);
+      this.summaries.set(key, p);
+      p.catch(() => this.summaries.delete(key));
+    }
+    try {
+      const summary = await p;
+      if (seq !== this.seq) return;
+      patchChildren(document.getElementById('compare-summary'), [summaryTable(summary, this.palette)]);
+      document.documentElement.dataset.summary = key;
+    } catch (err) {
+      if (seq === this.seq) this.showError(err, 'date');
+    }
+  }
+
+  /** The comparison date input and its clear button. */
+  wireCompare() {
+    const input = document.getElementById('compare');
+    input.min = this.meta.first_date;
+    input.max = this.meta.last_date;
+    input.disabled = false;
+    input.addEventListener('change', () => {
+      const d = parseDate(input.value) === null ? null : clampDate(input.value, this.meta.first_date, this.meta.last_date);
+      this.setCompare(d, 'commit');
+    });
+    document.getElementById('compare-clear').addEventListener('click', () => this.setCompare(null, 'commit'));
+  }
+
+  /** Starts, moves or ends the comparison. */
+  setCompare(date, how) {
+    this.compare = date;
+    this.showCompareControls();
+    this.timeline.pause();
+    return this.showDate(this.date, how);
+  }
+
+  showCompareControls() {
+    const input = document.getElementById('compare');
+    if (input.value !== (this.compare ?? '')) input.value = this.compare ?? '';
+    document.getElementById('compare-clear').hidden = !this.compare;
+    document.documentElement.classList.toggle('comparing', !!this.compare);
+    this.timeline.markCompare(this.compare);
+    document.getElementById('stats-h').textContent = this.compare ? 'Ground held and changed' : 'Ground held';
+  }
+
+  view() {
+    const m = this.meta;
+    return { name: m.name || 'dataset', first: m.first_date, last: m.last_date, date: this.date, compare: this.compare };
+  }
+
   writeHash(mode) {
     if (!this.date || !this.map) return;
-    const hash = formatHash(this.date, this.map.map.getCenter(), this.map.map.getZoom());
+    const hash = formatHash(this.date, this.compare, this.map.map.getCenter(), this.map.map.getZoom());
+    if (embed) document.getElementById('open-full').href = `./${hash}`;
     if (hash === location.hash) return;
     if (mode === 'push') history.pushState(null, '', hash);
     else history.replaceState(null, '', hash);
@@ -133,13 +239,17 @@ class App {
     const want = parseHash(location.hash);
     if (want.zoom !== undefined) {
       const c = this.map.map.getCenter();
-      const same = formatHash('', c, this.map.map.getZoom()) === formatHash('', { lat: want.lat, lng: want.lng }, want.zoom);
+      const same = formatHash('', null, c, this.map.map.getZoom()) === formatHash('', null, { lat: want.lat, lng: want.lng }, want.zoom);
       if (!same) this.map.map.setView([want.lat, want.lng], want.zoom, { animate: false });
     }
     if (want.date) {
-      const date = clampDate(want.date, this.meta.first_date, this.meta.last_date);
-      if (date !== this.date) {
+      const clamp = (d) => clampDate(d, this.meta.first_date, this.meta.last_date);
+      const date = clamp(want.date);
+      const compare = want.compare ? clamp(want.compare) : null;
+      if (date !== this.date || compare !== this.compare) {
         this.timeline.pause();
+        this.compare = compare;
+        this.showCompareControls();
         this.showDate(date, 'none');
       }
     }
@@ -161,6 +271,16 @@ class App {
     }
   }
 
+  /** A search result: show the whole district and open its popup. */
+  find(id) {
+    const layer = this.map.layer(id);
+    if (!layer) return;
+    const bounds = layer.getBounds();
+    this.map.map.fitBounds(bounds, { maxZoom: Math.max(this.map.map.getZoom(), 15), padding: [40, 40], animate: false });
+    const pt = this.labels?.pointOf(id);
+    this.select(id, pt ? L.latLng(pt[0], pt[1]) : bounds.getCenter());
+  }
+
   select(id, latlng) {
     this.selected = { id, latlng };
     this.renderPopup();
@@ -180,14 +300,69 @@ class App {
     );
   }
 
-  renderPopup(info = null) {
+  renderPopup(info = this.selected?.info ?? null) {
+    if (!this.selected) return;
+    this.selected.info = info;
     const { id, latlng } = this.selected;
     const content = districtPopup({
       feature: this.features.get(id), state: this.map.control?.districts[id], date: this.date, info, palette: this.palette,
+      refs: this.refs,
     });
     if (!this.popup) this.popup = L.popup({ maxWidth: 340, minWidth: 220, maxHeight: 320, autoPanPadding: [16, 16] });
     this.popup.setLatLng(latlng).setContent(content);
     if (!this.map.map.hasLayer(this.popup)) this.popup.openOn(this.map.map);
+  }
+
+  /** What the popups need to open citations: loaded on the first click. */
+  referenceState() {
+    let texts = null; // Map "[N]" -> text once loaded
+    const state = {
+      open: new Set(),
+      text: (cite) => (texts ? texts.get(cite) ?? null : undefined),
+      toggle: (cite) => {
+        if (state.open.has(cite)) state.open.delete(cite);
+        else state.open.add(cite);
+        this.renderPopup();
+        if (!texts) {
+          fetchJSON('api/references').then((r) => {
+            texts = new Map((r.references ?? []).map((x) => [`[${x.number}]`, String(x.text)]));
+            this.renderPopup();
+          }, (err) => this.showError(err, 'refs'));
+        }
+        // Keep the keyboard where it was: the popup was rebuilt.
+        document.querySelector(`.leaflet-popup-content button.cite[data-cite="${cite}"]`)?.focus();
+      },
+    };
+    return state;
+  }
+
+  /** A map button that switches the labels between English and Arabic names. */
+  addArabicSwitch() {
+    const Switch = L.Control.extend({
+      onAdd: () => {
+        const b = h('button', {
+          type: 'button', class: 'arabic-switch', lang: 'ar', 'aria-pressed': 'false', title: 'Arabic names on the map',
+        }, 'عربي');
+        L.DomEvent.disableClickPropagation(b);
+        b.addEventListener('click', () => {
+          const on = b.getAttribute('aria-pressed') !== 'true';
+          b.setAttribute('aria-pressed', String(on));
+          this.arabic = on;
+          this.labels?.setArabic(on);
+        });
+        return b;
+      },
+    });
+    new Switch({ position: 'topright' }).addTo(this.map.map);
+  }
+
+  /** The legend of the plain view, or of the comparison with the pairs of sides that occur. */
+  renderLegend(changes) {
+    const pairs = changes ? [...new Set([...changes.values()].map((c) => `${c.gainer}>${c.loser}`))].sort() : null;
+    const key = pairs ? pairs.join(',') : 'plain';
+    if (key === this.legendKey) return;
+    this.legendKey = key;
+    renderLegend(document.getElementById('legend'), this.palette, pairs, this.compare, this.date);
   }
 
   showError(err, kind) {
@@ -201,6 +376,34 @@ class App {
     document.getElementById('error').hidden = true;
     delete document.documentElement.dataset.error;
   }
+}
+
+/** The basemap: the server's tile URL and credit, unless ?tiles=off. */
+function tileSettings() {
+  const metaContent = (name) => document.querySelector(`meta[name="${name}"]`)?.content ?? '';
+  return {
+    url: metaContent('frontline-tiles'),
+    attribution: metaContent('frontline-tiles-attribution'),
+    on: new URLSearchParams(location.search).get('tiles') !== 'off',
+  };
+}
+
+/** Resolves once el is within 300 px of the viewport. */
+function nearViewport(el) {
+  return new Promise((resolve) => {
+    const io = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) {
+        io.disconnect();
+        resolve();
+      }
+    }, { rootMargin: '300px' });
+    io.observe(el);
+  });
+}
+
+/** Resolves after the browser has painted the current state. */
+function afterPaint() {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 }
 
 function showErrorBanner(message) {
@@ -222,8 +425,9 @@ function renderMeta(meta) {
     `${meta.districts ?? '?'} districts, ${meta.first_date} to ${meta.last_date}, ${(meta.change_dates ?? []).length} dates with changes.`));
   if (meta.attribution) items.push(h('p', {}, h('strong', {}, 'Sources: '), attributionNodes(meta.attribution)));
   if (meta.license) items.push(h('p', {}, h('strong', {}, 'Licence: '), linkify(meta.license)));
-  items.push(h('p', { class: 'muted' },
-    'Numbers in brackets in a district\'s popup are the citation numbers of the source article. Basemap © OpenStreetMap contributors.'));
+  items.push(h('p', { class: 'muted' }, meta.references > 0
+    ? 'Numbers in brackets in a district\'s popup are the citation numbers of the source article: click one to read the reference.'
+    : 'Numbers in brackets in a district\'s popup are the citation numbers of the source article.'));
   about.replaceChildren(...items);
 }
 
@@ -233,26 +437,40 @@ function attributionNodes(a) {
   return h('ul', {}, Object.entries(a).map(([k, v]) => h('li', {}, `${k}: `, linkify(typeof v === 'string' ? v : JSON.stringify(v)))));
 }
 
-function renderLegend(box, palette) {
-  const square = (fill, extra = {}) => {
-    const s = svg('svg', { width: 22, height: 16, 'aria-hidden': 'true', class: 'legend-swatch' });
-    s.append(svg('rect', { x: 1, y: 1, width: 20, height: 14, fill, stroke: '#3b3b3b', 'stroke-width': 0.8, ...extra }));
-    return s;
-  };
-  const items = palette.sides.map((s) => [square(s.color, { 'fill-opacity': 0.65 }), s.name]);
-  const [a, b] = palette.sides;
-  if (a && b) {
-    items.push([square(palette.fill({ controller: a.id, shares: { [a.id]: 0.6, [b.id]: 0.4 } }).fillColor), 'Split control (stripes ∝ shares)']);
-    items.push([square(palette.fill({ controller: 'contested', shares: { [a.id]: 0.5, [b.id]: 0.5 } }).fillColor), 'Contested (tied)']);
+function square(fill, extra = {}) {
+  const s = svg('svg', { width: 22, height: 16, 'aria-hidden': 'true', class: 'legend-swatch' });
+  s.append(svg('rect', { x: 1, y: 1, width: 20, height: 14, fill, stroke: '#3b3b3b', 'stroke-width': 0.8, ...extra }));
+  return s;
+}
+
+function renderLegend(box, palette, pairs, compare, date) {
+  const items = [];
+  if (pairs) {
+    for (const pair of pairs) {
+      const [gainer, loser] = pair.split('>');
+      const f = palette.gained(gainer, loser);
+      items.push([square(f.fillColor, { 'stroke-width': 1.6, stroke: '#111' }),
+        `${palette.shortName(gainer)} gained from ${palette.shortName(loser)}`, pair]);
+    }
+    if (pairs.length === 0) items.push([square('none'), `No district changed hands between ${longDate(compare)} and ${longDate(date)}`]);
+    items.push([square(palette.sides[0]?.color ?? UNASSIGNED_COLOR, { 'fill-opacity': 0.2 }), 'Unchanged (faint: held as on the shown date)']);
+  } else {
+    for (const s of palette.sides) items.push([square(s.color, { 'fill-opacity': 0.65 }), s.name]);
+    const [a, b] = palette.sides;
+    if (a && b) {
+      items.push([square(palette.fill({ controller: a.id, shares: { [a.id]: 0.6, [b.id]: 0.4 } }).fillColor), 'Split control (stripes ∝ shares)']);
+      items.push([square(palette.fill({ controller: 'contested', shares: { [a.id]: 0.5, [b.id]: 0.5 } }).fillColor), 'Contested (tied)']);
+    }
+    items.push([square(UNASSIGNED_COLOR, { 'fill-opacity': 0.35 }), 'Unassigned / no data']);
+    items.push([square('none', { stroke: '#111', 'stroke-width': 2, 'stroke-dasharray': '4 3' }), 'Changed on the shown date']);
   }
-  items.push([square(UNASSIGNED_COLOR, { 'fill-opacity': 0.35 }), 'Unassigned / no data']);
-  items.push([square('none', { stroke: '#111', 'stroke-width': 2, 'stroke-dasharray': '4 3' }), 'Changed on the shown date']);
   // Drawn as on the map: a dark line on a white casing.
   const line = svg('svg', { width: 22, height: 16, 'aria-hidden': 'true', class: 'legend-swatch' });
   line.append(svg('line', { x1: 4, y1: 8, x2: 18, y2: 8, stroke: '#ffffff', 'stroke-width': 7, 'stroke-linecap': 'round' }));
   line.append(svg('line', { x1: 4, y1: 8, x2: 18, y2: 8, stroke: '#111', 'stroke-width': 3.5, 'stroke-linecap': 'round' }));
-  items.push([line, 'Frontline: where ground held by two sides meets, on the shown date (lengths above)']);
-  box.replaceChildren(h('ul', { class: 'legend' }, items.map(([sw, label]) => h('li', {}, sw, label))));
+  items.push([line, 'Frontline on the shown date']);
+  box.replaceChildren(h('ul', { class: pairs ? 'legend compare' : 'legend' },
+    items.map(([sw, label, pair]) => h('li', { dataset: pair ? { pair } : {} }, sw, label))));
 }
 
 document.getElementById('error-retry').addEventListener('click', () => location.reload());

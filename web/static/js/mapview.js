@@ -7,22 +7,26 @@ const BORDER = { color: '#3b3b3b', weight: 0.7, opacity: 0.9, dashArray: null };
 // Districts whose state changed on the shown date: thick dashed outline.
 const CHANGED = { color: '#111111', weight: 2.6, opacity: 1, dashArray: '5 4' };
 const HOVER = { color: '#000000', weight: 3.5, opacity: 1, dashArray: null };
+// Districts that changed hands between the comparison date and the shown date.
+const GAINED = { color: '#111111', weight: 1.6, opacity: 1, dashArray: null };
+// Districts made per task while loading (see setDistricts).
+const DISTRICTS_PER_TASK = 40;
 // Fit padding in px: the scale bar and attribution take the bottom strip.
 const FIT_PADDING = { paddingTopLeft: [16, 16], paddingBottomRight: [16, 30] };
-const TILE_URL = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
-const TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
 
 /** DistrictMap draws the districts and frontlines and reports clicks. */
 export class DistrictMap {
   /**
-   * el: the map container; palette: a Palette; tiles: whether to load the OSM basemap;
-   * onSelect(id, latlng): called when a district is clicked.
+   * el: the map container; palette: a Palette; tiles: {url, attribution, on}
+   * of the basemap (no url: none; on: shown at start); onSelect(id, latlng):
+   * a district was clicked.
    */
   constructor(el, { palette, tiles, onSelect }) {
     this.palette = palette;
     this.onSelect = onSelect;
     this.layers = new Map(); // district id -> L.Path
     this.control = null; // the shown /api/control answer
+    this.changes = null; // id -> {gainer, loser} while comparing two dates
     this.hovered = null;
     this.bounds = null; // of all districts
     this.autoFit = false; // keep the view fitted to the districts until the user moves it
@@ -31,8 +35,9 @@ export class DistrictMap {
     this.map = L.map(el, { zoomSnap: 0.25, zoomDelta: 0.5, wheelPxPerZoomLevel: 90, worldCopyJump: false, preferCanvas: false });
     this.map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     this.map.createPane('frontlines').style.zIndex = 450;
-    this.tiles = L.tileLayer(TILE_URL, { maxZoom: 19, attribution: TILE_ATTRIBUTION });
-    if (tiles) this.tiles.addTo(this.map);
+    // Leaflet writes attributions as HTML: the configured text goes in escaped.
+    this.tiles = tiles.url ? L.tileLayer(tiles.url, { maxZoom: 19, attribution: escapeHTML(tiles.attribution) }) : null;
+    if (tiles.on) this.tiles?.addTo(this.map);
     // className must be a layer option, not a style: Leaflet sets it once, when the path is made.
     this.frontCasing = L.geoJSON(null, {
       pane: 'frontlines', interactive: false, className: 'frontline-casing',
@@ -52,19 +57,30 @@ export class DistrictMap {
     // Leaflet measures its container only on window resizes; the page's layout
     // can change it too (the time bar filling in, the error banner).
     new ResizeObserver(() => this.resized()).observe(el);
-    L.control.layers(null, { 'OpenStreetMap basemap': this.tiles, Frontlines: this.fronts }, { collapsed: true })
-      .addTo(this.map);
+    const overlays = this.tiles ? { Basemap: this.tiles, Frontlines: this.fronts } : { Frontlines: this.fronts };
+    L.control.layers(null, overlays, { collapsed: true }).addTo(this.map);
   }
 
-  /** Adds the district FeatureCollection; called once. Returns its bounds. */
-  setDistricts(fc) {
-    const group = L.geoJSON(fc, {
+  /**
+   * Adds the district FeatureCollection; called once. The paths are made a
+   * slice at a time, yielding between slices, so a slow phone never sees one
+   * long task (the page stays responsive while thousands of districts load).
+   * setView(), if given, places the map once the bounds are known and before
+   * any path is drawn, so no path is drawn twice.
+   */
+  async setDistricts(fc, setView) {
+    const features = fc.features ?? [];
+    this.bounds = boundsOf(features);
+    setView?.();
+    const group = L.geoJSON(null, {
       className: 'district',
       style: () => ({ ...BORDER, fillColor: '#ffffff', fillOpacity: 0 }),
       onEachFeature: (feature, layer) => this.wire(feature, layer),
     }).addTo(this.map);
-    this.bounds = group.getBounds();
-    return this.bounds;
+    for (let i = 0; i < features.length; i += DISTRICTS_PER_TASK) {
+      if (i > 0) await yieldToMain();
+      group.addData({ type: 'FeatureCollection', features: features.slice(i, i + DISTRICTS_PER_TASK) });
+    }
   }
 
   /** Shows every district, and keeps doing so through layout changes until the user pans or zooms. */
@@ -94,8 +110,9 @@ export class DistrictMap {
     this.layers.set(id, layer);
     // The SVG path exists only once the map has a view: tag it then, for tests and styling.
     layer.on('add', () => { layer.getElement().dataset.id = id; });
-    const name = feature.properties?.name ?? id;
-    layer.bindTooltip(name, { sticky: true, direction: 'top', offset: [0, -6], className: 'district-tip' });
+    const name = String(feature.properties?.name ?? id);
+    // Leaflet inserts string content as HTML: dataset names go in as a text node.
+    layer.bindTooltip(() => document.createTextNode(name), { sticky: true, direction: 'top', offset: [0, -6], className: 'district-tip' });
     layer.on('mouseover', () => {
       this.hovered = id;
       layer.setStyle(HOVER);
@@ -113,13 +130,21 @@ export class DistrictMap {
    * initial: the dataset's first date, where every district "changed" (its
    * record starts): no outline then, it would only say that.
    */
-  showControl(control, initial = false) {
+  showControl(control, initial = false, changes = null) {
     this.control = control;
     this.initial = initial;
+    this.changes = changes;
     const changed = [];
     for (const [id, layer] of this.layers) {
       layer.setStyle(this.styleOf(id));
-      if (!initial && control.districts[id]?.changed) changed.push(layer);
+      const ch = changes?.get(id);
+      const el = layer.getElement();
+      // The change on the path, for tests and styling: "gainer>loser", or absent.
+      if (el) {
+        if (ch) el.dataset.change = `${ch.gainer}>${ch.loser}`;
+        else delete el.dataset.change;
+      }
+      if (changes ? ch : (!initial && control.districts[id]?.changed)) changed.push(layer);
     }
     // Dashed outlines must not be hidden under the neighbours' borders.
     for (const layer of changed) layer.bringToFront();
@@ -128,6 +153,10 @@ export class DistrictMap {
 
   styleOf(id) {
     const state = this.control?.districts[id];
+    if (this.changes) {
+      const ch = this.changes.get(id);
+      return ch ? { ...GAINED, ...this.palette.gained(ch.gainer, ch.loser) } : { ...BORDER, ...this.palette.faded(state) };
+    }
     return { ...(state?.changed && !this.initial ? CHANGED : BORDER), ...this.palette.fill(state) };
   }
 
@@ -144,4 +173,35 @@ export class DistrictMap {
   layer(id) {
     return this.layers.get(id);
   }
+}
+
+/** The bounds of GeoJSON features, without making layers. */
+function boundsOf(features) {
+  let w = Infinity;
+  let south = Infinity;
+  let e = -Infinity;
+  let n = -Infinity;
+  const visit = (c) => {
+    if (typeof c[0] === 'number') {
+      if (c[0] < w) w = c[0];
+      if (c[0] > e) e = c[0];
+      if (c[1] < south) south = c[1];
+      if (c[1] > n) n = c[1];
+      return;
+    }
+    for (let i = 0; i < c.length; i++) visit(c[i]);
+  };
+  for (const f of features) if (f.geometry?.coordinates) visit(f.geometry.coordinates);
+  return w <= e ? L.latLngBounds([south, w], [n, e]) : L.latLngBounds([]);
+}
+
+/** Lets the browser handle input and paint before the next slice of work. */
+export function yieldToMain() {
+  if (globalThis.scheduler?.yield) return globalThis.scheduler.yield();
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** Escapes text for the few Leaflet APIs that take HTML. */
+export function escapeHTML(s) {
+  return String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -11,6 +11,7 @@ export const UNASSIGNED_COLOR = '#9e9e9e';
 const UNKNOWN_COLOR = '#555555';
 const STRIPE = 12; // px, one period of the split pattern
 const HATCH = 7; // px, one period of the contested pattern
+const GAIN = 8; // px, one period of the gained-from pattern
 
 /** Palette maps sides to colours and builds the SVG patterns on demand. */
 export class Palette {
@@ -23,6 +24,7 @@ export class Palette {
   }
 
   color(side) {
+    if (side === 'unassigned') return UNASSIGNED_COLOR;
     const i = this.index.get(side);
     return i === undefined ? UNKNOWN_COLOR : this.sides[i].color;
   }
@@ -54,6 +56,27 @@ export class Palette {
       return { fillColor: this.color(parts[0][0]), fillOpacity: 0.2 + 0.45 * Math.min(1, parts[0][1]) };
     }
     return { fillColor: this.stripes(parts), fillOpacity: 0.8 };
+  }
+
+  /** A district state drawn behind a comparison: the same fill, faint, so the changes stand out. */
+  faded(state) {
+    const f = this.fill(state);
+    return { fillColor: f.fillColor, fillOpacity: f.fillOpacity * 0.3 };
+  }
+
+  /**
+   * Ground gained by one side from another between two dates: the gainer's
+   * colour with thin stripes of the loser's, at the other diagonal than a
+   * split district's stripes.
+   */
+  gained(gainer, loser) {
+    const id = this.patternId('gain', [[gainer, 0], [loser, 0]]);
+    if (!this.made.has(id)) {
+      const p = this.pattern(id, GAIN, -45);
+      p.append(svg('rect', { x: 0, y: 0, width: GAIN, height: GAIN, fill: this.color(gainer) }));
+      p.append(svg('rect', { x: 0, y: 0, width: 2.2, height: GAIN, fill: this.color(loser) }));
+    }
+    return { fillColor: `url(#${id})`, fillOpacity: 0.95 };
   }
 
   /** Parallel diagonal stripes whose widths are proportional to the shares. */
@@ -90,12 +113,12 @@ export class Palette {
 
   patternId(kind, parts) {
     // Side ids may hold any character; their index in meta is a safe stand-in.
-    return `fl-${kind}-${parts.map(([s, v]) => `${this.index.get(s) ?? 'x'}_${v}`).join('-')}`;
+    return `fl-${kind}-${parts.map(([s, v]) => `${this.index.get(s) ?? (s === 'unassigned' ? 'u' : 'x')}_${v}`).join('-')}`;
   }
 
-  pattern(id, size) {
+  pattern(id, size, angle = 45) {
     const p = svg('pattern', {
-      id, width: size, height: size, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)',
+      id, width: size, height: size, patternUnits: 'userSpaceOnUse', patternTransform: `rotate(${angle})`,
     });
     this.defs.append(p);
     this.made.add(id);

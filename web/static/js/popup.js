@@ -1,5 +1,7 @@
 // Popup content for one district: its state on the shown date, its sources
 // and its whole history (fetched once per district from /api/districts/{id}).
+// Citation numbers such as [37] are buttons that show the reference they
+// stand for (from /api/references) under the line that cites them.
 
 import { longDate } from './dates.js';
 import { h, km2, percent } from './format.js';
@@ -8,22 +10,25 @@ import { sharesOf } from './palette.js';
 /**
  * Builds the popup element. feature: the district's GeoJSON feature; state: its
  * /api/control entry on date (may be undefined while loading); info: the
- * /api/districts/{id} answer, null while loading, or an Error.
+ * /api/districts/{id} answer, null while loading, or an Error; refs: null when
+ * the dataset has no references, else {open: Set of opened citations,
+ * text(cite): the reference text, undefined while loading, null if unknown,
+ * toggle(cite)}.
  */
-export function districtPopup({ feature, state, date, info, palette }) {
+export function districtPopup({ feature, state, date, info, palette, refs = null }) {
   const p = feature.properties ?? {};
   return h('div', { class: 'popup', dataset: { id: String(feature.id ?? p.id) } },
     h('h2', { class: 'popup-name' }, p.name ?? String(feature.id)),
     p.name_ar ? h('p', { class: 'popup-name-ar', lang: 'ar', dir: 'rtl' }, p.name_ar) : null,
     p.area_km2 !== undefined ? h('p', { class: 'muted' }, `${km2(p.area_km2)} km²`) : null,
     h('h3', {}, `On ${longDate(date)}`),
-    state ? stateBlock(state, palette) : h('p', { class: 'muted' }, 'Loading…'),
+    state ? stateBlock(state, palette, refs) : h('p', { class: 'muted' }, 'Loading…'),
     h('h3', {}, 'History'),
-    historyBlock(info, state, palette),
+    historyBlock(info, state, palette, refs),
   );
 }
 
-function stateBlock(state, palette) {
+function stateBlock(state, palette, refs) {
   const parts = sharesOf(state);
   return h('div', { class: 'popup-state' },
     h('p', {}, h('strong', {}, palette.name(state.controller))),
@@ -32,18 +37,57 @@ function stateBlock(state, palette) {
         swatch(palette.color(side)), `${palette.name(side)}: `, h('span', { class: 'num' }, percent(v)))))
       : h('p', { class: 'muted' }, 'No side holds it.'),
     h('p', {}, 'Since: ', state.since ? longDate(state.since) : 'the start of the record'),
-    sourcesLine(state.sources, state.note),
+    sourcesLine(state.sources, state.note, refs),
+    openedRefs(state.sources, refs),
   );
 }
 
-function sourcesLine(sources, note) {
-  const list = sources && sources.length > 0 ? sources.join(' ') : 'none given';
+function sourcesLine(sources, note, refs) {
+  const list = sources && sources.length > 0 ? cites(sources, refs) : ['none given'];
   return h('p', { class: 'sources' },
     h('span', { class: 'label' }, 'Sources: '), h('span', { class: 'cites' }, list),
     note ? h('span', { class: 'note' }, ` — ${note}`) : null);
 }
 
-function historyBlock(info, state, palette) {
+/** Citations as text, with each [N] a button when the dataset has references. */
+function cites(sources, refs) {
+  const out = [];
+  sources.forEach((src, i) => {
+    if (i > 0) out.push(' ');
+    if (!refs || !/^\[\d+\]$/.test(src)) {
+      out.push(String(src));
+      return;
+    }
+    const open = refs.open.has(src);
+    const b = h('button', {
+      type: 'button', class: 'cite', 'aria-expanded': open ? 'true' : 'false', dataset: { cite: src },
+      title: open ? 'Hide this reference' : 'Show this reference',
+    }, src);
+    // The popup is rebuilt at once: had the click gone on, Leaflet would no longer
+    // see that it came from inside the popup and would close it.
+    b.addEventListener('click', (e) => {
+      e.stopPropagation();
+      refs.toggle(src);
+    });
+    out.push(b);
+  });
+  return out;
+}
+
+/** The texts of the opened citations among sources. */
+function openedRefs(sources, refs) {
+  const open = (sources ?? []).filter((s) => refs?.open.has(s));
+  if (open.length === 0) return null;
+  return h('ul', { class: 'refs' }, open.map((src) => {
+    const text = refs.text(src);
+    return h('li', { dataset: { cite: src } }, h('strong', {}, src), ' ',
+      text === undefined ? h('span', { class: 'muted' }, 'Loading…')
+        : text === null ? h('span', { class: 'muted' }, 'The dataset has no text for this reference number.')
+          : text);
+  }));
+}
+
+function historyBlock(info, state, palette, refs) {
   if (info === null) return h('p', { class: 'muted' }, 'Loading history…');
   if (info instanceof Error) return h('p', { class: 'error-text' }, `History unavailable: ${info.message}`);
   const rows = (info.history ?? []).map((e) => h('tr', { class: state && e.date === state.since ? 'current' : null },
@@ -51,7 +95,8 @@ function historyBlock(info, state, palette) {
     h('td', {}, sharesOf(e).length > 0
       ? sharesOf(e).map(([side, v]) => h('span', { class: 'share' }, swatch(palette.color(side)), `${Math.round(v * 100)}%`))
       : palette.name(e.controller)),
-    h('td', { class: 'cites' }, (e.sources ?? []).join(' '), e.note ? h('div', { class: 'note' }, e.note) : null)));
+    h('td', { class: 'cites' }, cites(e.sources ?? [], refs), e.note ? h('div', { class: 'note' }, e.note) : null,
+      openedRefs(e.sources, refs))));
   if (rows.length === 0) return h('p', { class: 'muted' }, 'No recorded changes.');
   return h('div', { class: 'history' }, h('table', {},
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Date'), h('th', { scope: 'col' }, 'Held by'), h('th', { scope: 'col' }, 'Sources'))),

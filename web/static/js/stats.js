@@ -5,9 +5,31 @@
 
 /* global uPlot */
 
+// uPlot is loaded only when the chart is drawn, after the map's first paint.
+const UPLOT_JS = new URL('../vendor/uplot.js', import.meta.url).href;
+const UPLOT_CSS = new URL('../vendor/uplot.css', import.meta.url).href;
+let uplotLoaded = null;
+
+/** Loads uPlot's script and stylesheet once. */
+function loadUPlot() {
+  uplotLoaded ??= Promise.all([
+    load(h('link', { rel: 'stylesheet', href: UPLOT_CSS })),
+    load(h('script', { src: UPLOT_JS })),
+  ]);
+  return uplotLoaded;
+}
+
+function load(el) {
+  return new Promise((resolve, reject) => {
+    el.addEventListener('load', resolve);
+    el.addEventListener('error', () => reject(new Error(`could not load ${el.src ?? el.href}`)));
+    document.head.append(el);
+  });
+}
+
 import { addDays, formatDate, longDate, parseDate, shortDate } from './dates.js';
 import { UNASSIGNED_COLOR } from './palette.js';
-import { delta, h, km2, percent } from './format.js';
+import { delta, h, km2, patchChildren, percent } from './format.js';
 import { swatch } from './popup.js';
 
 /** StatsPanel renders the table into tableBox and the chart into chartBox. */
@@ -68,7 +90,7 @@ export class StatsPanel {
         before ? now.unassigned_km2 - before.unassigned_km2 : null));
     }
     const fronts = this.frontsTable(now, before);
-    this.tableBox.replaceChildren(h('table', { class: 'stats', dataset: { date: now.date, shown: date } },
+    patchChildren(this.tableBox, [h('table', { class: 'stats', dataset: { date: now.date, shown: date } },
       h('caption', {}, `On ${longDate(date)}; Δ day: change since the day before`),
       h('thead', {}, h('tr', {},
         h('th', { scope: 'col' }, 'Side'), h('th', { scope: 'col', class: 'num' }, 'km²'),
@@ -79,7 +101,7 @@ export class StatsPanel {
         h('th', { scope: 'row' }, 'Total'),
         h('td', { class: 'num km2', dataset: { value: String(now.total_km2) } }, km2(now.total_km2)),
         h('td', { class: 'num' }, ''), h('td', { class: 'num' }, '')))),
-    ...(fronts ? [fronts] : []));
+    fronts]);
   }
 
   /** Short side name; the full one is its tooltip. */
@@ -111,8 +133,9 @@ export class StatsPanel {
       h('tbody', {}, rows));
   }
 
-  /** Builds the chart; call once the box has its size. */
-  drawChart() {
+  /** Loads uPlot and builds the chart; call once the box has its size. */
+  async drawChart() {
+    await loadUPlot();
     const xs = this.entries.map((e) => parseDate(e.date) / 1000);
     // Stack bottom-up in meta order, unassigned on top, each series holding its running total.
     const layers = this.sides.map((side) => ({

@@ -2,7 +2,8 @@
 // play/pause and the large date label. It only reports wanted dates; main.js
 // decides what showing a date means.
 
-import { addDays, daysBetween, longDate, weekday } from './dates.js';
+import { addDays, daysBetween, longDate, mediumDate, weekday, weekdayShort } from './dates.js';
+import { h, patchChildren } from './format.js';
 
 const PLAY_STEP_MS = 800;
 
@@ -26,6 +27,7 @@ export class Timeline {
     this.slider.min = '0';
     this.slider.max = String(daysBetween(first, last));
     this.slider.step = '1';
+    this.compareTick = root.querySelector('#compare-tick');
     this.drawTicks(root.querySelector('#ticks'), changeDates);
     // The controls stay disabled in the HTML until there is a date range to move in.
     for (const el of root.querySelectorAll('button, input')) el.disabled = false;
@@ -39,15 +41,28 @@ export class Timeline {
   }
 
   drawTicks(box, changeDates) {
-    const span = Math.max(1, daysBetween(this.first, this.last));
     for (const d of changeDates) {
       if (d < this.first || d > this.last) continue;
       const tick = document.createElement('span');
       tick.className = 'tick';
-      // The thumb's centre runs from thumb/2 to 100% - thumb/2: ticks must follow it.
-      tick.style.left = `calc(var(--thumb) / 2 + (100% - var(--thumb)) * ${daysBetween(this.first, d) / span})`;
+      tick.style.left = this.position(d);
       tick.title = d;
       box.append(tick);
+    }
+  }
+
+  /** The CSS left of date's tick: the thumb's centre runs from thumb/2 to 100% - thumb/2. */
+  position(d) {
+    const span = Math.max(1, daysBetween(this.first, this.last));
+    return `calc(var(--thumb) / 2 + (100% - var(--thumb)) * ${daysBetween(this.first, d) / span})`;
+  }
+
+  /** Marks the comparison date on the slider (null: none). */
+  markCompare(date) {
+    this.compareTick.hidden = !date;
+    if (date) {
+      this.compareTick.style.left = this.position(date);
+      this.compareTick.title = `Compared with ${date}`;
     }
   }
 
@@ -56,9 +71,12 @@ export class Timeline {
     this.date = date;
     this.slider.value = String(daysBetween(this.first, date));
     this.slider.setAttribute('aria-valuetext', longDate(date));
-    this.label.textContent = longDate(date);
+    // Narrow screens show the short forms (CSS), so the date stays on one line.
+    patchChildren(this.label, [h('span', { class: 'long' }, longDate(date)), h('span', { class: 'short' }, mediumDate(date))]);
     this.label.dataset.date = date;
-    this.sub.textContent = `${weekday(date)} · ${date} · day ${daysBetween(this.first, date) + 1} of ${daysBetween(this.first, this.last) + 1}`;
+    patchChildren(this.sub, [h('span', { class: 'long' }, weekday(date)), h('span', { class: 'short' }, weekdayShort(date)),
+      document.createTextNode(' · '), h('span', { class: 'long' }, `${date} · `),
+      document.createTextNode(`day ${daysBetween(this.first, date) + 1} of ${daysBetween(this.first, this.last) + 1}`)]);
   }
 
   pick(date, how) {
@@ -86,7 +104,6 @@ export class Timeline {
       this.pick(addDays(this.date, 1), 'play');
     }, PLAY_STEP_MS);
     this.playButton.setAttribute('aria-pressed', 'true');
-    this.playButton.setAttribute('aria-label', 'Pause');
     this.playButton.title = 'Pause (space)';
     this.playButton.classList.add('playing');
   }
@@ -96,7 +113,6 @@ export class Timeline {
     clearInterval(this.timer);
     this.timer = null;
     this.playButton.setAttribute('aria-pressed', 'false');
-    this.playButton.setAttribute('aria-label', 'Play');
     this.playButton.title = 'Play (space)';
     this.playButton.classList.remove('playing');
     this.onPick(this.date, 'commit');

@@ -1,0 +1,201 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/frontline/frontline/data"
+	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/server"
+)
+
+// serve runs the real server on a free loopback port until the test ends
+// and returns its base URL.
+func serve(t *testing.T, ds *geo.Dataset) string {
+	t.Helper()
+	srv, err := server.New(server.Deps{Dataset: ds}, server.Config{Version: "test"})
+	require.NoError(t, err)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			t.Errorf("server: %v", err)
+		}
+	})
+	return "http://" + ln.Addr().String()
+}
+
+// needTool skips the test, saying what to install, when a tool is absent.
+func needTool(t *testing.T, name, pkg string) {
+	t.Helper()
+	if _, err := exec.LookPath(name); err != nil {
+		t.Skipf("this test drives %s from the Debian package %s, which is not installed (apt-get install %s, or scripts/deps.sh test)", name, pkg, pkg)
+	}
+}
+
+func run(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	// GDAL must not answer from a cache of an earlier server on the port.
+	cmd.Env = append(os.Environ(), "GDAL_HTTP_TIMEOUT=60", "CPL_VSIL_CURL_NON_CACHED=/vsicurl/")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s %s:\n%s", name, strings.Join(args, " "), out)
+	return string(out)
+}
+
+// smallWith copies the small test dataset with another control table.
+func smallWith(t *testing.T, control string) *geo.Dataset {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range []string{"dataset.json", "districts.geojson", "sides.csv"} {
+		b, err := os.ReadFile(filepath.Join("../geo/testdata/small", f))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, f), b, 0o644))
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "control.csv"), []byte(control), 0o644))
+	ds, err := geo.LoadDir(os.DirFS(dir), "small-0.6")
+	require.NoError(t, err)
+	return ds
+}
+
+// TestGDAL drives GDAL's own OGC API – Features client (ogrinfo, ogr2ogr)
+// and its CSV reader against the real server.
+func TestGDAL(t *testing.T) {
+	needTool(t, "ogrinfo", "gdal-bin")
+	needTool(t, "ogr2ogr", "gdal-bin")
+	control, err := os.ReadFile("../geo/testdata/small/control.csv")
+	require.NoError(t, err)
+	// A 0.6 share on a later page than the first: GDAL types each field
+	// from the first page, where every share is 1.0 or 0.0.
+	ds := smallWith(t, strings.NewReplacer("north-east,government,0.75", "north-east,government,0.6",
+		"north-east,opposition,0.25", "north-east,opposition,0.4").Replace(string(control)))
+	base := serve(t, ds)
+	oapif := "OAPIF:" + base + "/ogc"
+
+	t.Run("ogrinfo lists the four collections", func(t *testing.T) {
+		out := run(t, "ogrinfo", "-ro", oapif)
+		for _, l := range []string{"1: districts", "2: control", "3: territory", "4: frontlines"} {
+			assert.Contains(t, out, l)
+		}
+	})
+
+	dir := t.TempDir()
+	t.Run("ogr2ogr copies every collection with typed fields", func(t *testing.T) {
+		gpkg := filepath.Join(dir, "copy.gpkg")
+		run(t, "ogr2ogr", "-f", "GPKG", gpkg, "-oo", "PAGE_SIZE=2", oapif)
+		out := run(t, "ogrinfo", "-ro", gpkg)
+		for _, l := range []string{"districts", "control", "territory", "frontlines"} {
+			assert.Regexp(t, `\d: `+l+` .*\(Multi (Polygon|Line String)\)`, out)
+		}
+		schema := run(t, "ogrinfo", "-ro", "-so", gpkg, "control")
+		for _, f := range []string{"valid_from: Date", "valid_to: Date", "share_government: Real", "share_opposition: Real", "share_sdf: Real", "unassigned: Real"} {
+			assert.Contains(t, schema, f)
+		}
+		assert.Contains(t, run(t, "ogrinfo", "-ro", "-so", gpkg, "territory"), "valid_to: Date")
+		assert.Contains(t, run(t, "ogrinfo", "-ro", "-so", gpkg, "frontlines"), "length_km: Real")
+		got := run(t, "ogrinfo", "-ro", "-q", gpkg, "-sql", "SELECT share_government, share_opposition FROM control WHERE id = 'north-east/2016-11-20'")
+		assert.Contains(t, got, "share_government (Real) = 0.6")
+		assert.Contains(t, got, "share_opposition (Real) = 0.4")
+	})
+
+	t.Run("a datetime query answers the snapshot's states", func(t *testing.T) {
+		r := ds.Range()
+		for _, d := range append(ds.ChangeDates(), r.First+2, r.Last-1) {
+			out := filepath.Join(dir, "day-"+d.String()+".geojson")
+			run(t, "ogr2ogr", "-f", "GeoJSON", out, "-oo", "PAGE_SIZE=3", oapif+"?datetime="+d.String(), "control")
+			var fc struct {
+				Features []struct{ Properties map[string]any }
+			}
+			b, err := os.ReadFile(out)
+			require.NoError(t, err)
+			require.NoError(t, json.Unmarshal(b, &fc))
+			got := map[string]map[string]any{}
+			for _, f := range fc.Features {
+				got[f.Properties["district"].(string)] = f.Properties
+			}
+			require.Len(t, got, len(ds.Districts), "one state per district on %s", d)
+			for i, dist := range ds.Districts {
+				st := ds.StateOn(i, d)
+				p := got[dist.ID]
+				assert.Equal(t, ds.Controller(st), p["controller"], "%s on %s", dist.ID, d)
+				for s, side := range ds.Sides {
+					want := 0.0
+					if st.Shares() != nil {
+						want = st.Shares()[s]
+					}
+					assert.Equal(t, want, p["share_"+side.ID], "%s on %s", dist.ID, d)
+				}
+			}
+		}
+	})
+
+	t.Run("the series CSV opens by URL with numbers as numbers", func(t *testing.T) {
+		for _, u := range []string{"/api/stats.csv", "/api/stats/2016-11-15/2016-11-21.csv"} {
+			out := run(t, "ogrinfo", "-ro", "-so", "/vsicurl/"+base+u, strings.TrimSuffix(filepath.Base(u), ".csv"))
+			assert.Contains(t, out, "date: Date", u)
+			assert.Contains(t, out, "government_km2: Real", u)
+			assert.Contains(t, out, "front_government_opposition_km: Real", u)
+		}
+		out := run(t, "ogrinfo", "-ro", "-so", "/vsicurl/"+base+"/api/changes.csv", "changes")
+		assert.Contains(t, out, "moved_km2: Real")
+	})
+}
+
+// TestGeoPandas reads every GeoJSON endpoint with Debian 12's geopandas:
+// its fiona 1.9.0 kills the process on a property holding an empty array.
+func TestGeoPandas(t *testing.T) {
+	const python = "/usr/bin/python3"
+	if _, err := os.Stat(python); err != nil {
+		t.Skipf("this test needs Debian's %s with python3-geopandas (apt-get install python3-geopandas)", python)
+	}
+	if err := exec.Command(python, "-c", "import geopandas").Run(); err != nil {
+		t.Skipf("this test needs python3-geopandas (apt-get install python3-geopandas): %v", err)
+	}
+	ds, err := geo.LoadDir(data.Default(), data.DefaultName)
+	require.NoError(t, err)
+	base := serve(t, ds)
+	r := ds.Range()
+	mid := ds.ChangeDates()[len(ds.ChangeDates())/2].String()
+	var urls []string
+	for _, p := range []string{
+		"/api/districts", "/api/snapshot/" + r.First.String(), "/api/snapshot/" + mid, "/api/snapshot/" + r.Last.String(),
+		"/api/changes?from=" + r.First.String() + "&to=" + r.Last.String(),
+		"/api/territory/" + mid, "/api/frontlines/" + mid,
+		"/ogc/collections/districts/items?limit=10000", "/ogc/collections/control/items?limit=10000",
+		"/ogc/collections/territory/items?limit=10000", "/ogc/collections/frontlines/items?limit=10000",
+		"/ogc/collections/control/items?datetime=" + mid,
+	} {
+		urls = append(urls, base+p)
+	}
+	script := `
+import sys, geopandas
+for url in sys.argv[1:]:
+    df = geopandas.read_file(url)
+    print(len(df), url)
+`
+	out := run(t, python, append([]string{"-c", script}, urls...)...)
+	for _, u := range urls {
+		assert.Contains(t, out, " "+u)
+	}
+	assert.Contains(t, out, itoa(len(ds.Districts))+" "+base+"/api/districts\n")
+}
+
+func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }

@@ -1,0 +1,167 @@
+package encode
+
+import (
+	"bufio"
+	"encoding/csv"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/frontline/frontline/geo"
+)
+
+// Stats is the answer for one date: the areas, and with a baseline who now
+// holds the ground a side held then.
+type Stats struct {
+	geo.Stats
+	Baseline *geo.Baseline `json:"baseline,omitempty"`
+}
+
+// SeriesEntry is one day of the series: the areas and the length of the
+// front per side pair "a|b" in km.
+type SeriesEntry struct {
+	geo.Stats
+	FrontlinesKm map[string]float64 `json:"frontlines_km"`
+}
+
+// Series is the daily series over a range.
+type Series struct {
+	From   geo.Date      `json:"from"`
+	To     geo.Date      `json:"to"`
+	Sides  []string      `json:"sides"`
+	Pairs  []string      `json:"pairs"`
+	Series []SeriesEntry `json:"series"`
+}
+
+// NewSeries wraps the entries of [from, to] with the side ids and pairs.
+func NewSeries(ds *geo.Dataset, from, to geo.Date, entries []SeriesEntry) Series {
+	sides := make([]string, len(ds.Sides))
+	for i, s := range ds.Sides {
+		sides[i] = s.ID
+	}
+	return Series{From: from, To: to, Sides: sides, Pairs: ds.SidePairs(), Series: entries}
+}
+
+// SeriesHeader returns the wide CSV header with units: date, <side>_km2
+// per side, unassigned_km2, total_km2, then front_<a>_<b>_km per side
+// pair.
+func SeriesHeader(ds *geo.Dataset) []string {
+	head := []string{"date"}
+	for _, s := range ds.Sides {
+		head = append(head, s.ID+"_km2")
+	}
+	head = append(head, "unassigned_km2", "total_km2")
+	for _, p := range ds.SidePairs() {
+		head = append(head, "front_"+strings.ReplaceAll(p, "|", "_")+"_km")
+	}
+	return head
+}
+
+// SeriesCSV writes the wide series: one row per day, areas in km² and
+// front lengths in km, 6 decimals (1 m², 1 mm).
+func SeriesCSV(w io.Writer, ds *geo.Dataset, series []SeriesEntry) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write(SeriesHeader(ds))
+	pairs := ds.SidePairs()
+	rec := make([]string, 0, len(ds.Sides)+3+len(pairs))
+	for _, st := range series {
+		rec = append(rec[:0], st.Date.String())
+		for _, sd := range ds.Sides {
+			rec = append(rec, fixed(st.Sides[sd.ID].Km2))
+		}
+		rec = append(rec, fixed(st.UnassignedKm2), fixed(st.TotalKm2))
+		for _, p := range pairs {
+			rec = append(rec, fixed(st.FrontlinesKm[p]))
+		}
+		_ = cw.Write(rec)
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// SeriesCSVT is the GDAL column-type file of SeriesCSV.
+func SeriesCSVT(ds *geo.Dataset) []byte {
+	types := []string{"Date"}
+	for range SeriesHeader(ds)[1:] {
+		types = append(types, "Real")
+	}
+	return csvt(types)
+}
+
+// SeriesLongCSV writes the tidy form: date,side,km2,share, one row per day
+// and side, the unassigned ground as side "unassigned"; share is of the
+// total.
+func SeriesLongCSV(w io.Writer, ds *geo.Dataset, series []geo.Stats) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"date", "side", "km2", "share"})
+	for _, st := range series {
+		day := st.Date.String()
+		for _, sd := range ds.Sides {
+			a := st.Sides[sd.ID]
+			_ = cw.Write([]string{day, sd.ID, fixed(a.Km2), share(a.Share)})
+		}
+		un := 0.0
+		if st.TotalKm2 > 0 {
+			un = st.UnassignedKm2 / st.TotalKm2
+		}
+		_ = cw.Write([]string{day, geo.Unassigned, fixed(st.UnassignedKm2), share(un)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// SeriesLongCSVT is the GDAL column-type file of SeriesLongCSV.
+func SeriesLongCSVT() []byte { return csvt([]string{"Date", "String", "Real", "Real"}) }
+
+// ChangesHeader is the header of ChangesCSV.
+var ChangesHeader = []string{"date", "district", "name", "from", "to", "moved_km2", "sources", "note"}
+
+// ChangesCSV writes every district whose state changed from one day to the
+// next within r, one row per change, day by day: streamed, nothing held.
+func ChangesCSV(w io.Writer, ds *geo.Dataset, r geo.Range) error {
+	bw := bufio.NewWriter(w)
+	cw := csv.NewWriter(bw)
+	_ = cw.Write(ChangesHeader)
+	for day := r.First + 1; day <= r.Last; day++ {
+		for _, ch := range ds.Changes(day-1, day) {
+			d := ds.Districts[ch.District]
+			now := ds.StateOn(ch.District, day)
+			var sources, note string
+			if now.Change != nil {
+				sources, note = strings.Join(now.Change.Sources, ""), now.Change.Note
+			}
+			_ = cw.Write([]string{
+				day.String(), d.ID, d.Name, ds.Controller(ds.StateOn(ch.District, day-1)), ds.Controller(now),
+				fixed(ch.MovedKm2), sources, note,
+			})
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// ChangesCSVT is the GDAL column-type file of ChangesCSV.
+func ChangesCSVT() []byte {
+	return csvt([]string{"Date", "String", "String", "String", "String", "Real", "String", "String"})
+}
+
+func csvt(types []string) []byte {
+	var b strings.Builder
+	for i, t := range types {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.Quote(t))
+	}
+	b.WriteByte('\n')
+	return []byte(b.String())
+}
+
+// fixed keeps 6 decimals: 1 m² or 1 mm, finer than any boundary.
+func fixed(v float64) string { return strconv.FormatFloat(v, 'f', 6, 64) }
+
+// share keeps 9 decimals, always with a point.
+func share(v float64) string { return strconv.FormatFloat(v, 'f', 9, 64) }

@@ -1,0 +1,107 @@
+package gpkg_test
+
+import (
+	"database/sql"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/geo/encode"
+	"github.com/frontline/frontline/geo/gpkg"
+)
+
+func write(t *testing.T, r *geo.Range) (string, *geo.Dataset) {
+	t.Helper()
+	ds, err := geo.LoadDir(os.DirFS("../testdata/small"), "small")
+	require.NoError(t, err)
+	enc, err := encode.New(ds)
+	require.NoError(t, err)
+	shapes, err := geo.NewShapes(ds)
+	require.NoError(t, err)
+	rg := ds.Range()
+	if r != nil {
+		rg = *r
+	}
+	path := filepath.Join(t.TempDir(), "frontline.gpkg")
+	require.NoError(t, gpkg.WriteDataset(path, enc, shapes, rg))
+	return path, ds
+}
+
+func TestWriteDatasetOpensInGDAL(t *testing.T) {
+	if _, err := exec.LookPath("ogrinfo"); err != nil {
+		t.Skip("this test checks the file with ogrinfo from the Debian package gdal-bin, which is not installed (apt-get install gdal-bin)")
+	}
+	path, _ := write(t, nil)
+	out, err := exec.Command("ogrinfo", "-ro", path).CombinedOutput()
+	require.NoError(t, err, string(out))
+	for _, l := range []string{"1: districts (Multi Polygon)", "2: control (Multi Polygon)", "3: territory (Multi Polygon)", "4: frontlines (Multi Line String)"} {
+		assert.Contains(t, string(out), l)
+	}
+	assert.NotContains(t, string(out), "ERROR")
+	schema, err := exec.Command("ogrinfo", "-ro", "-so", path, "control").CombinedOutput()
+	require.NoError(t, err, string(schema))
+	for _, f := range []string{"Feature Count: 10", "valid_from: Date", "valid_to: Date", "share_government: Real", "unassigned: Real", "id: String"} {
+		assert.Contains(t, string(schema), f)
+	}
+	// GDAL's own validity checks of the GeoPackage (gpkg_* tables, blobs).
+	check, err := exec.Command("ogrinfo", "-ro", "-q", path, "-sql", "SELECT COUNT(*) AS n FROM control WHERE ST_IsEmpty(geom) = 0 AND ST_SRID(geom) = 4326").CombinedOutput()
+	require.NoError(t, err, string(check))
+	assert.Contains(t, string(check), "n (Integer) = 10")
+}
+
+func TestWriteDatasetStylesAndPeriods(t *testing.T) {
+	from, _ := geo.ParseDate("2016-11-19")
+	to, _ := geo.ParseDate("2016-11-21")
+	path, ds := write(t, &geo.Range{First: from, Last: to})
+	db, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	defer db.Close()
+
+	var appID int
+	require.NoError(t, db.QueryRow("PRAGMA application_id").Scan(&appID))
+	assert.Equal(t, 0x47504B47, appID, "GPKG")
+
+	rows, err := db.Query("SELECT f_table_name, styleQML, useAsDefault FROM layer_styles ORDER BY id")
+	require.NoError(t, err)
+	var tables []string
+	for rows.Next() {
+		var table, qml string
+		var def bool
+		require.NoError(t, rows.Scan(&table, &qml, &def))
+		tables = append(tables, table)
+		assert.True(t, def, table)
+		assert.True(t, strings.HasPrefix(qml, "<!DOCTYPE qgis"), table)
+		if table != "districts" {
+			assert.Contains(t, qml, `<temporal enabled="1" mode="2" startField="valid_from" endField="valid_to"`, table)
+		}
+		if table == "control" {
+			for _, s := range ds.Sides {
+				assert.Contains(t, qml, `value="`+s.ID+`"`)
+			}
+			assert.Contains(t, qml, `value="214,39,40,179"`, "government's #d62728 at 70 %")
+		}
+	}
+	require.NoError(t, rows.Err())
+	assert.Equal(t, []string{"districts", "control", "territory", "frontlines"}, tables)
+
+	// Periods are clipped to the exported range: north-east's state of
+	// 2016-11-15 starts on the range's first day, and nothing runs past
+	// the day after its last.
+	var id, vFrom, vTo string
+	var share float64
+	q := db.QueryRow("SELECT id, valid_from || '', valid_to || '', share_government FROM control WHERE district = 'north-east' ORDER BY valid_from LIMIT 1")
+	require.NoError(t, q.Scan(&id, &vFrom, &vTo, &share))
+	assert.Equal(t, []any{"north-east/2016-11-19", "2016-11-19", "2016-11-20", 0.0}, []any{id, vFrom, vTo, share})
+	var maxTo string
+	require.NoError(t, db.QueryRow("SELECT MAX(valid_to) || '' FROM control").Scan(&maxTo))
+	assert.Equal(t, "2016-11-22", maxTo)
+	var n int
+	require.NoError(t, db.QueryRow("SELECT COUNT(*) FROM control").Scan(&n))
+	assert.Equal(t, 6, n, "5 districts, north-east twice")
+}

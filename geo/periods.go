@@ -1,0 +1,63 @@
+package geo
+
+// Period is a half-open span of days [From, To): To is the first day the
+// state no longer holds. A state still in force at the end of the dataset
+// runs to the day after its last date, never to an open end, so that GIS
+// clients that cannot filter null dates still show it.
+type Period struct {
+	From Date
+	To   Date
+}
+
+// Contains reports whether the state holds on day d.
+func (p Period) Contains(d Date) bool { return d >= p.From && d < p.To }
+
+// Overlaps reports whether the state holds on any day of [first, last]
+// (both included).
+func (p Period) Overlaps(first, last Date) bool { return p.From <= last && p.To > first }
+
+// End returns the exclusive end of every period still in force: the day
+// after the dataset's last date.
+func (d *Dataset) End() Date { return d.Range().Last + 1 }
+
+// ControlPeriod is one district's unchanged state over a period.
+type ControlPeriod struct {
+	Period
+	// District is the index in Dataset.Districts.
+	District int
+	// State is the state in force; its Change is nil while the district
+	// has no row yet (unassigned from the dataset's first date).
+	State State
+}
+
+// ControlPeriods calls fn for every period of unchanged state of every
+// district, in district order and then date order, from the dataset's
+// first date to End: each row set of control.csv starts a period, and a
+// district whose first row comes later is unassigned until then. The
+// periods of one district tile the range without gap or overlap, so the
+// periods containing a day are exactly the states on that day.
+func (d *Dataset) ControlPeriods(fn func(ControlPeriod) error) error {
+	first, end := d.Range().First, d.End()
+	for i := range d.Districts {
+		hist := d.History(i)
+		if len(hist) == 0 || hist[0].Date > first {
+			to := end
+			if len(hist) > 0 {
+				to = hist[0].Date
+			}
+			if err := fn(ControlPeriod{Period: Period{first, to}, District: i}); err != nil {
+				return err
+			}
+		}
+		for k := range hist {
+			to := end
+			if k+1 < len(hist) {
+				to = hist[k+1].Date
+			}
+			if err := fn(ControlPeriod{Period: Period{hist[k].Date, to}, District: i, State: State{Change: &hist[k]}}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,684 @@
+package server
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
+
+	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/geo/encode"
+)
+
+// OGC API – Features Part 1 (Core) at /ogc: the districts and the control,
+// territory and frontlines periods as collections, in GeoJSON and HTML.
+// Features are encoded once per collection (on first use); a page is a
+// filter over them and a copy of their bytes.
+
+const (
+	ctypeOpenAPI = "application/vnd.oai.openapi+json;version=3.0"
+	ctypeHTML    = "text/html; charset=utf-8"
+	crs84        = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+	// ogcDefaultLimit and ogcMaxLimit bound a page; clients read them
+	// from the OpenAPI document (QGIS does).
+	ogcDefaultLimit = 100
+	ogcMaxLimit     = 10000
+)
+
+var conformance = []string{
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+}
+
+// ogcData holds the collections, computed once each.
+type ogcData struct {
+	s       *Server
+	started time.Time
+	cols    *once[*ogcCollection]
+	periods *once[*ogcPeriods]
+}
+
+type ogcPeriods struct{ territory, frontlines *ogcCollection }
+
+// ogcCollection is one collection's features, encoded.
+type ogcCollection struct {
+	layer    encode.Layer
+	features []ogcFeature
+	byID     map[string]int
+	bound    orb.Bound
+}
+
+type ogcFeature struct {
+	id     string
+	bound  orb.Bound
+	period geo.Period // zero for the static districts
+	json   []byte
+	vals   []any
+}
+
+func newOGCData(s *Server) *ogcData {
+	return &ogcData{s: s, started: time.Now().UTC().Truncate(time.Second), cols: newOnce[*ogcCollection](), periods: newOnce[*ogcPeriods]()}
+}
+
+func (o *ogcData) layers() []encode.Layer { return o.s.enc.Layers() }
+
+func (o *ogcData) layer(id string) (encode.Layer, error) {
+	for _, l := range o.layers() {
+		if l.Name == id {
+			return l, nil
+		}
+	}
+	ids := make([]string, 0, 4)
+	for _, l := range o.layers() {
+		ids = append(ids, l.Name)
+	}
+	return encode.Layer{}, geo.Errorf(geo.KindNotFound, "no collection %q: the collections are %s", id, strings.Join(ids, ", "))
+}
+
+// collection returns the features of collection id, computing them once.
+func (o *ogcData) collection(id string) (*ogcCollection, error) {
+	l, err := o.layer(id)
+	if err != nil {
+		return nil, err
+	}
+	enc, ds := o.s.enc, o.s.deps.Dataset
+	switch id {
+	case encode.LayerTerritory, encode.LayerFrontlines:
+		p, err := o.periods.get("periods", o.shapePeriods)
+		if err != nil {
+			return nil, err
+		}
+		if id == encode.LayerTerritory {
+			return p.territory, nil
+		}
+		return p.frontlines, nil
+	case encode.LayerDistricts:
+		return o.cols.get(id, func() (*ogcCollection, error) {
+			col := newOGCCollection(l)
+			for i, d := range ds.Districts {
+				g, err := enc.DistrictMultiGeometry(i)
+				if err != nil {
+					return nil, err
+				}
+				props, err := enc.DistrictProperties(i)
+				if err != nil {
+					return nil, err
+				}
+				col.add(ogcFeature{id: d.ID, bound: d.Geometry.Bound(), json: encode.Feature(nil, d.ID, g, props), vals: enc.DistrictRecord(i)})
+			}
+			return col, nil
+		})
+	}
+	return o.cols.get(id, func() (*ogcCollection, error) {
+		col := newOGCCollection(l)
+		geoms := make([][]byte, len(ds.Districts))
+		for i := range geoms {
+			var err error
+			if geoms[i], err = enc.DistrictMultiGeometry(i); err != nil {
+				return nil, err
+			}
+		}
+		err := ds.ControlPeriods(func(p geo.ControlPeriod) error {
+			fid, vals := enc.ControlRecord(p)
+			col.add(ogcFeature{id: fid, bound: ds.Districts[p.District].Geometry.Bound(), period: p.Period,
+				json: encode.Feature(nil, fid, geoms[p.District], encode.Properties(nil, l, vals)), vals: vals})
+			return nil
+		})
+		return col, err
+	})
+}
+
+func (o *ogcData) shapePeriods() (*ogcPeriods, error) {
+	shapes, err := o.s.geometry.prepared()
+	if err != nil {
+		return nil, err
+	}
+	enc := o.s.enc
+	tl, fl := enc.TerritoryLayer(), enc.FrontlinesLayer()
+	var ts, fs []ogcFeature
+	feature := func(fid string, l encode.Layer, g orb.Geometry, p geo.Period, vals []any) (ogcFeature, error) {
+		gj, err := encode.GeometryJSON(g)
+		if err != nil {
+			return ogcFeature{}, err
+		}
+		return ogcFeature{id: fid, bound: g.Bound(), period: p, json: encode.Feature(nil, fid, gj, encode.Properties(nil, l, vals)), vals: vals}, nil
+	}
+	err = shapes.Periods(func(p geo.TerritoryPeriod) error {
+		fid, vals := enc.TerritoryRecord(p)
+		f, err := feature(fid, tl, p.Geometry, p.Period, vals)
+		ts = append(ts, f)
+		return err
+	}, func(p geo.FrontlinePeriod) error {
+		fid, vals := enc.FrontlineRecord(p)
+		f, err := feature(fid, fl, p.Geometry, p.Period, vals)
+		fs = append(fs, f)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &ogcPeriods{newOGCCollection(tl), newOGCCollection(fl)}
+	for _, x := range []struct {
+		col *ogcCollection
+		fs  []ogcFeature
+	}{{out.territory, ts}, {out.frontlines, fs}} {
+		// Periods come as they end; list them as they begin.
+		sort.SliceStable(x.fs, func(i, j int) bool {
+			if x.fs[i].period.From != x.fs[j].period.From {
+				return x.fs[i].period.From < x.fs[j].period.From
+			}
+			return x.fs[i].id < x.fs[j].id
+		})
+		for _, f := range x.fs {
+			x.col.add(f)
+		}
+	}
+	return out, nil
+}
+
+func newOGCCollection(l encode.Layer) *ogcCollection {
+	return &ogcCollection{layer: l, byID: map[string]int{},
+		bound: orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}}
+}
+
+func (c *ogcCollection) add(f ogcFeature) {
+	c.byID[f.id] = len(c.features)
+	c.features = append(c.features, f)
+	c.bound = c.bound.Union(f.bound)
+}
+
+// base returns the scheme and host the client used: links are absolute,
+// as GDAL and QGIS resolve them against the landing page.
+func base(c echo.Context) string { return c.Scheme() + "://" + c.Request().Host }
+
+// wantsHTML reads ?f=json|html, else the Accept header: HTML when the
+// client ranks text/html above every JSON type (browsers do).
+func wantsHTML(c echo.Context) (bool, error) {
+	switch f := c.QueryParam("f"); f {
+	case "json":
+		return false, nil
+	case "html":
+		return true, nil
+	case "":
+	default:
+		return false, geo.Errorf(geo.KindInvalid, "parameter \"f\" is %q: use json or html", f)
+	}
+	var html, jsonQ float64
+	for _, part := range strings.Split(c.Request().Header.Get("Accept"), ",") {
+		mt, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		mt = strings.ToLower(strings.TrimSpace(mt))
+		q := 1.0
+		for _, p := range strings.Split(params, ";") {
+			if k, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok && strings.TrimSpace(k) == "q" {
+				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+					q = f
+				}
+			}
+		}
+		switch {
+		case mt == "text/html":
+			html = max(html, q)
+		case strings.HasSuffix(mt, "json") || mt == "*/*" || mt == "application/*":
+			jsonQ = max(jsonQ, q)
+		}
+	}
+	return html > jsonQ, nil
+}
+
+// serveOGC negotiates JSON or HTML and serves the answer.
+func (s *Server) serveOGC(c echo.Context, html bool, jsonType string, body any, page string, view any) error {
+	c.Response().Header().Add("Vary", "Accept")
+	if html {
+		var buf bytes.Buffer
+		if err := ogcTemplates.ExecuteTemplate(&buf, page, view); err != nil {
+			return err
+		}
+		return newResponse(ctypeHTML, buf.Bytes()).serve(c, s.cacheControl())
+	}
+	r, err := jsonResponse(jsonType, body)
+	if err != nil {
+		return err
+	}
+	return r.serve(c, s.cacheControl())
+}
+
+type link struct {
+	Href  string `json:"href"`
+	Rel   string `json:"rel"`
+	Type  string `json:"type,omitempty"`
+	Title string `json:"title,omitempty"`
+}
+
+func selfLinks(href, jsonType string, html bool) []link {
+	sep := "?"
+	if strings.Contains(href, "?") {
+		sep = "&"
+	}
+	self, alt := link{href + sep + "f=json", "self", jsonType, "this document as JSON"}, link{href + sep + "f=html", "alternate", "text/html", "this document as HTML"}
+	if html {
+		self.Rel, alt.Rel = "alternate", "self"
+	}
+	return []link{self, alt}
+}
+
+type landing struct {
+	Title       string `json:"title"`
+	Description string `json:"description,omitempty"`
+	Attribution string `json:"attribution,omitempty"`
+	License     string `json:"license,omitempty"`
+	Links       []link `json:"links"`
+}
+
+func (s *Server) getLanding(c echo.Context) error {
+	html, err := wantsHTML(c)
+	if err != nil {
+		return err
+	}
+	b := base(c)
+	m := s.deps.Dataset.Meta
+	body := landing{Title: m.Title, Description: m.Description, Attribution: m.Attribution, License: m.License,
+		Links: append(selfLinks(b+"/ogc", "application/json", html),
+			link{b + "/ogc/api", "service-desc", ctypeOpenAPI, "the API definition (OpenAPI 3.0)"},
+			link{b + "/ogc/api?f=html", "service-doc", "text/html", "the API documentation"},
+			link{b + "/ogc/conformance", "conformance", "application/json", "conformance classes"},
+			link{b + "/ogc/collections", "data", "application/json", "the collections"},
+			link{b + "/", "related", "text/html", "the map"},
+		)}
+	return s.serveOGC(c, html, "application/json", body, "landing", body)
+}
+
+func (s *Server) getConformance(c echo.Context) error {
+	html, err := wantsHTML(c)
+	if err != nil {
+		return err
+	}
+	body := struct {
+		ConformsTo []string `json:"conformsTo"`
+		Links      []link   `json:"links,omitempty"`
+	}{conformance, selfLinks(base(c)+"/ogc/conformance", "application/json", html)}
+	return s.serveOGC(c, html, "application/json", body, "conformance", body)
+}
+
+type extent struct {
+	Spatial struct {
+		BBox [][4]float64 `json:"bbox"`
+		CRS  string       `json:"crs"`
+	} `json:"spatial"`
+	Temporal *struct {
+		Interval [][2]string `json:"interval"`
+		TRS      string      `json:"trs"`
+	} `json:"temporal,omitempty"`
+}
+
+type collectionDoc struct {
+	ID          string   `json:"id"`
+	Title       string   `json:"title"`
+	Description string   `json:"description"`
+	ItemType    string   `json:"itemType"`
+	Extent      extent   `json:"extent"`
+	CRS         []string `json:"crs"`
+	Links       []link   `json:"links"`
+	// Fields list the properties and their types (HTML only).
+	Fields []encode.Field `json:"-"`
+}
+
+// collectionDoc describes one collection with its spatial extent (the
+// districts' bound) and, for the period layers, the temporal extent: the
+// dataset's first and last date.
+func (s *Server) collectionDoc(b string, l encode.Layer, html bool) collectionDoc {
+	bound := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+	for _, d := range s.deps.Dataset.Districts {
+		bound = bound.Union(d.Geometry.Bound())
+	}
+	doc := collectionDoc{ID: l.Name, Title: l.Title, Description: l.Description, ItemType: "feature", CRS: []string{crs84}, Fields: l.Fields}
+	doc.Extent.Spatial.BBox = [][4]float64{{bound.Min[0], bound.Min[1], bound.Max[0], bound.Max[1]}}
+	doc.Extent.Spatial.CRS = crs84
+	if l.Temporal {
+		r := s.deps.Dataset.Range()
+		doc.Extent.Temporal = &struct {
+			Interval [][2]string `json:"interval"`
+			TRS      string      `json:"trs"`
+		}{[][2]string{{r.First.Time().Format(time.RFC3339), r.Last.Time().Format(time.RFC3339)}}, "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}
+	}
+	href := b + "/ogc/collections/" + url.PathEscape(l.Name)
+	doc.Links = append(selfLinks(href, "application/json", html),
+		link{href + "/items?f=json", "items", "application/geo+json", "the features as GeoJSON"},
+		link{href + "/items?f=html", "items", "text/html", "the features as HTML"},
+	)
+	if lic := s.deps.Dataset.Meta.License; lic != "" {
+		doc.Links = append(doc.Links, link{b + "/api/meta", "license", "application/json", lic})
+	}
+	return doc
+}
+
+func (s *Server) getCollections(c echo.Context) error {
+	html, err := wantsHTML(c)
+	if err != nil {
+		return err
+	}
+	b := base(c)
+	body := struct {
+		Links       []link          `json:"links"`
+		Collections []collectionDoc `json:"collections"`
+	}{Links: selfLinks(b+"/ogc/collections", "application/json", html)}
+	for _, l := range s.ogc.layers() {
+		body.Collections = append(body.Collections, s.collectionDoc(b, l, html))
+	}
+	return s.serveOGC(c, html, "application/json", body, "collections", body)
+}
+
+func (s *Server) getCollection(c echo.Context) error {
+	html, err := wantsHTML(c)
+	if err != nil {
+		return err
+	}
+	l, err := s.ogc.layer(c.Param("collection"))
+	if err != nil {
+		return err
+	}
+	body := s.collectionDoc(base(c), l, html)
+	return s.serveOGC(c, html, "application/json", body, "collection", body)
+}
+
+// itemsQuery is the validated query of an items request.
+type itemsQuery struct {
+	bbox          *[4]float64
+	from, to      geo.Date // the days asked, both included
+	instant, time bool
+	limit, offset int
+	raw           url.Values // the known parameters as given, for links
+}
+
+var itemsParams = []string{"f", "bbox", "datetime", "limit", "offset"}
+
+// parseItems reads and checks every parameter of an items request in one
+// step; an unknown parameter is an error, as OGC API – Features wants.
+func parseItems(c echo.Context) (itemsQuery, error) {
+	q := itemsQuery{limit: ogcDefaultLimit, raw: url.Values{}}
+	params := c.QueryParams()
+	for k := range params {
+		if !slices.Contains(itemsParams, k) {
+			return q, geo.Errorf(geo.KindInvalid, "unknown parameter %q: items take %s", k, strings.Join(itemsParams, ", "))
+		}
+	}
+	for _, k := range itemsParams[1:] {
+		if v := params.Get(k); v != "" {
+			q.raw.Set(k, v)
+		}
+	}
+	if v := params.Get("bbox"); v != "" {
+		parts := strings.Split(v, ",")
+		if len(parts) != 4 && len(parts) != 6 {
+			return q, geo.Errorf(geo.KindInvalid, "bbox %q: give minLon,minLat,maxLon,maxLat in WGS84 degrees", v)
+		}
+		var n []float64
+		for _, p := range parts {
+			f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+			if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+				return q, geo.Errorf(geo.KindInvalid, "bbox %q: %q is not a number", v, p)
+			}
+			n = append(n, f)
+		}
+		if len(n) == 6 { // minLon,minLat,minZ,maxLon,maxLat,maxZ
+			n = []float64{n[0], n[1], n[3], n[4]}
+		}
+		if n[1] > n[3] || n[1] < -90 || n[3] > 90 {
+			return q, geo.Errorf(geo.KindInvalid, "bbox %q: latitudes must run from south to north within ±90", v)
+		}
+		q.bbox = &[4]float64{n[0], n[1], n[2], n[3]}
+	}
+	if v := params.Get("datetime"); v != "" {
+		if err := q.parseDatetime(v); err != nil {
+			return q, err
+		}
+	}
+	for _, p := range []struct {
+		name string
+		dst  *int
+		min  int
+	}{{"limit", &q.limit, 1}, {"offset", &q.offset, 0}} {
+		v := params.Get(p.name)
+		if v == "" {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < p.min {
+			return q, geo.Errorf(geo.KindInvalid, "parameter %q is %q: give a whole number from %d", p.name, v, p.min)
+		}
+		*p.dst = n
+	}
+	q.limit = min(q.limit, ogcMaxLimit)
+	return q, nil
+}
+
+// parseDatetime reads an instant or an interval (A/B, ../B, A/..), each a
+// date or an RFC 3339 date-time; a time selects the day it falls on (UTC).
+func (q *itemsQuery) parseDatetime(v string) error {
+	day := func(s string, open geo.Date) (geo.Date, error) {
+		if s == "" || s == ".." {
+			return open, nil
+		}
+		if d, err := geo.ParseDate(s); err == nil {
+			return d, nil
+		}
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			return 0, geo.Errorf(geo.KindInvalid, "datetime %q: give a date (2016-12-06), a date-time (2016-12-06T12:00:00Z) or an interval (2016-12-01/2016-12-06, ../2016-12-06, 2016-12-01/..)", v)
+		}
+		return geo.DateOf(t.UTC()), nil
+	}
+	q.time = true
+	a, b, interval := strings.Cut(v, "/")
+	var err error
+	if !interval {
+		if a == ".." {
+			return geo.Errorf(geo.KindInvalid, "datetime %q: an instant cannot be open; use ../DATE or DATE/..", v)
+		}
+		q.instant = true
+		q.from, err = day(a, 0)
+		q.to = q.from
+		return err
+	}
+	if (a == "" || a == "..") && (b == "" || b == "..") {
+		return geo.Errorf(geo.KindInvalid, "datetime %q: at most one end of an interval may be open", v)
+	}
+	if q.from, err = day(a, math.MinInt32); err != nil {
+		return err
+	}
+	if q.to, err = day(b, math.MaxInt32-1); err != nil {
+		return err
+	}
+	if q.to < q.from {
+		return geo.Errorf(geo.KindInvalid, "datetime %q: the interval ends before it begins", v)
+	}
+	return nil
+}
+
+func (q itemsQuery) match(f ogcFeature, temporal bool) bool {
+	if q.time && temporal && !f.period.Overlaps(q.from, q.to) {
+		return false
+	}
+	if q.bbox != nil {
+		b := *q.bbox
+		if f.bound.Max[1] < b[1] || f.bound.Min[1] > b[3] {
+			return false
+		}
+		if b[0] <= b[2] {
+			return f.bound.Max[0] >= b[0] && f.bound.Min[0] <= b[2]
+		}
+		// across the antimeridian
+		return f.bound.Max[0] >= b[0] || f.bound.Min[0] <= b[2]
+	}
+	return true
+}
+
+type itemsView struct {
+	Collection collectionDoc
+	Matched    int
+	Offset     int
+	Fields     []encode.Field
+	Rows       []itemRow
+	Prev, Next string
+	Query      string
+}
+
+type itemRow struct {
+	ID, Href string
+	Values   []string
+}
+
+func (s *Server) getItems(c echo.Context) error {
+	html, err := wantsHTML(c)
+	if err != nil {
+		return err
+	}
+	col, err := s.ogc.collection(c.Param("collection"))
+	if err != nil {
+		return err
+	}
+	q, err := parseItems(c)
+	if err != nil {
+		return err
+	}
+	var matched []int
+	for i, f := range col.features {
+		if q.match(f, col.layer.Temporal) {
+			matched = append(matched, i)
+		}
+	}
+	start := min(q.offset, len(matched))
+	page := matched[start : start+min(q.limit, len(matched)-start)]
+	b := base(c)
+	href := b + "/ogc/collections/" + url.PathEscape(col.layer.Name) + "/items"
+	at := func(offset int, f string) string {
+		v := url.Values{}
+		for k, vs := range q.raw {
+			v[k] = vs
+		}
+		v.Set("offset", strconv.Itoa(offset))
+		v.Set("limit", strconv.Itoa(q.limit))
+		v.Set("f", f)
+		return href + "?" + v.Encode()
+	}
+	var prev, next string
+	format := "json"
+	if html {
+		format = "html"
+	}
+	if q.offset > 0 {
+		prev = at(max(0, q.offset-q.limit), format)
+	}
+	if q.offset+len(page) < len(matched) {
+		next = at(q.offset+len(page), format)
+	}
+	c.Response().Header().Add("Vary", "Accept")
+	if html {
+		view := itemsView{Collection: s.collectionDoc(b, col.layer, true), Matched: len(matched), Offset: q.offset, Fields: col.layer.Fields, Prev: prev, Next: next}
+		for _, i := range page {
+			f := col.features[i]
+			view.Rows = append(view.Rows, itemRow{ID: f.id, Href: href + "/" + url.PathEscape(f.id) + "?f=html", Values: texts(f.vals)})
+		}
+		var buf bytes.Buffer
+		if err := ogcTemplates.ExecuteTemplate(&buf, "items", view); err != nil {
+			return err
+		}
+		return newResponse(ctypeHTML, buf.Bytes()).serve(c, s.cacheControl())
+	}
+	links := []link{
+		{at(q.offset, "json"), "self", "application/geo+json", "this page"},
+		{at(q.offset, "html"), "alternate", "text/html", "this page as HTML"},
+		{b + "/ogc/collections/" + url.PathEscape(col.layer.Name), "collection", "application/json", col.layer.Title},
+	}
+	if prev != "" {
+		links = append(links, link{prev, "prev", "application/geo+json", "previous page"})
+	}
+	if next != "" {
+		links = append(links, link{next, "next", "application/geo+json", "next page"})
+	}
+	var buf bytes.Buffer
+	fc := encode.NewCollection(&buf, col.layer.Name)
+	for _, i := range page {
+		fc.Raw(col.features[i].json)
+	}
+	err = fc.Close(func(m *encode.Members) {
+		m.Int("numberMatched", len(matched))
+		m.Int("numberReturned", len(page))
+		// The answer is derived from the dataset as loaded at start.
+		m.String("timeStamp", s.ogc.started.Format(time.RFC3339))
+		_ = m.Value("links", links)
+	})
+	if err != nil {
+		return err
+	}
+	return newResponse(ctypeGeoJSON, buf.Bytes()).serve(c, s.cacheControl())
+}
+
+type itemView struct {
+	Collection collectionDoc
+	ID         string
+	Fields     []encode.Field
+	Values     []string
+}
+
+// getItem answers one feature; its id may hold a slash (DISTRICT/FROM),
+// escaped or not.
+func (s *Server) getItem(c echo.Context) error {
+	html, err := wantsHTML(c)
+	if err != nil {
+		return err
+	}
+	col, err := s.ogc.collection(c.Param("collection"))
+	if err != nil {
+		return err
+	}
+	id, err := url.PathUnescape(c.Param("*"))
+	if err != nil {
+		return geo.Errorf(geo.KindInvalid, "feature id %q is not a valid URL path: %v", c.Param("*"), err)
+	}
+	i, ok := col.byID[id]
+	if !ok {
+		return geo.Errorf(geo.KindNotFound, "no feature %q in collection %s", id, col.layer.Name)
+	}
+	f := col.features[i]
+	b := base(c)
+	if html {
+		view := itemView{Collection: s.collectionDoc(b, col.layer, true), ID: id, Fields: col.layer.Fields, Values: texts(f.vals)}
+		return s.serveOGC(c, true, "", nil, "item", view)
+	}
+	href := b + "/ogc/collections/" + url.PathEscape(col.layer.Name)
+	links := append(selfLinks(href+"/items/"+url.PathEscape(id), "application/geo+json", false),
+		link{href, "collection", "application/json", col.layer.Title})
+	body := bytes.TrimSuffix(f.json, []byte("}"))
+	lb, err := jsonResponse(ctypeGeoJSON, links)
+	if err != nil {
+		return err
+	}
+	out := append(append(append(slices.Clip(body), `,"links":`...), lb.body...), '}')
+	c.Response().Header().Add("Vary", "Accept")
+	return newResponse(ctypeGeoJSON, out).serve(c, s.cacheControl())
+}
+
+// texts formats record values for HTML tables.
+func texts(vals []any) []string {
+	out := make([]string, len(vals))
+	for i, v := range vals {
+		switch v := v.(type) {
+		case float64:
+			out[i] = strconv.FormatFloat(v, 'f', -1, 64)
+		case nil:
+		default:
+			out[i] = fmt.Sprint(v)
+		}
+	}
+	return out
+}

@@ -1,0 +1,148 @@
+package server
+
+import (
+	"github.com/labstack/echo/v4"
+)
+
+// apiRoute documents one route of the whole HTTP API for /ogc/api.
+type apiRoute struct {
+	path, summary string
+	params        []map[string]any
+	types         []string // response media types
+}
+
+func pathParam(name, desc string, schema map[string]any) map[string]any {
+	return map[string]any{"name": name, "in": "path", "required": true, "description": desc, "schema": schema}
+}
+
+func queryParam(name, desc string, schema map[string]any) map[string]any {
+	return map[string]any{"name": name, "in": "query", "required": false, "description": desc, "schema": schema, "style": "form", "explode": false}
+}
+
+var (
+	dateSchema = map[string]any{"type": "string", "format": "date"}
+	strSchema  = map[string]any{"type": "string"}
+	fParam     = queryParam("f", "the format of the answer; by default negotiated from Accept", map[string]any{"type": "string", "enum": []string{"json", "html"}})
+)
+
+// apiRoutes lists every route served, for the OpenAPI document.
+func (s *Server) apiRoutes() []apiRoute {
+	date := pathParam("date", "a day, YYYY-MM-DD; after the last change the last state holds", dateSchema)
+	from := queryParam("from", "first day, YYYY-MM-DD (default: the dataset's first date)", dateSchema)
+	to := queryParam("to", "last day, YYYY-MM-DD (default: the dataset's last date)", dateSchema)
+	rangeParams := []map[string]any{pathParam("from", "first day, YYYY-MM-DD", dateSchema), pathParam("to", "last day, YYYY-MM-DD", dateSchema)}
+	shape := queryParam("shape", "wide: a column per side; long: date,side,km2,share", map[string]any{"type": "string", "enum": []string{"wide", "long"}, "default": "wide"})
+	var ids []string
+	for _, l := range s.ogc.layers() {
+		ids = append(ids, l.Name)
+	}
+	collection := pathParam("collectionId", "the collection", map[string]any{"type": "string", "enum": ids})
+	json, geojson, csv, text, html := "application/json", "application/geo+json", "text/csv", "text/plain", "text/html"
+	return []apiRoute{
+		{"/ogc", "OGC API – Features landing page", []map[string]any{fParam}, []string{json, html}},
+		{"/ogc/conformance", "the conformance classes implemented", []map[string]any{fParam}, []string{json, html}},
+		{"/ogc/api", "this API definition", []map[string]any{fParam}, []string{ctypeOpenAPI, html}},
+		{"/ogc/collections", "the feature collections: districts, control, territory, frontlines", []map[string]any{fParam}, []string{json, html}},
+		{"/ogc/collections/{collectionId}", "one collection with its spatial and temporal extent", []map[string]any{collection, fParam}, []string{json, html}},
+		{"/ogc/collections/{collectionId}/items", "the features of a collection, filtered and paged", []map[string]any{
+			collection,
+			queryParam("limit", "the largest number of features in the page", map[string]any{"type": "integer", "minimum": 1, "maximum": ogcMaxLimit, "default": ogcDefaultLimit}),
+			queryParam("offset", "the number of matching features to skip", map[string]any{"type": "integer", "minimum": 0, "default": 0}),
+			queryParam("bbox", "only features whose bounds intersect minLon,minLat,maxLon,maxLat (WGS84)", map[string]any{
+				"type": "array", "minItems": 4, "maxItems": 6, "items": map[string]any{"type": "number"}}),
+			queryParam("datetime", "only features valid on a day (2016-12-06 or a date-time) or on any day of an interval (A/B, ../B, A/..)", strSchema),
+			fParam,
+		}, []string{geojson, html}},
+		{"/ogc/collections/{collectionId}/items/{featureId}", "one feature", []map[string]any{
+			collection, pathParam("featureId", "the feature id: DISTRICT/FROM, SIDE/FROM or A|B/FROM (slash escaped or not)", strSchema), fParam,
+		}, []string{geojson, html}},
+		{"/api/meta", "title, attribution, licence, first and last date, sides, change dates, total km²", nil, []string{json}},
+		{"/api/districts", "the districts with their properties and area_km2", nil, []string{geojson}},
+		{"/api/districts/{id}", "one district with its whole history", []map[string]any{pathParam("id", "district id", strSchema)}, []string{json}},
+		{"/api/snapshot/{date}", "every district with its state on a day (controller, shares, share_<side>, since, sources, note)", []map[string]any{date}, []string{geojson}},
+		{"/api/control/{date}", "the states of a day without geometry", []map[string]any{date}, []string{json}},
+		{"/api/stats/{date}", "km² and share per side on a day", []map[string]any{date,
+			queryParam("baseline", "with of: who now holds the ground that side held on this day", dateSchema),
+			queryParam("of", "side id for baseline", strSchema)}, []string{json}},
+		{"/api/stats", "the daily series with front lengths", []map[string]any{from, to,
+			queryParam("format", "json, or csv (also by Accept: text/csv)", map[string]any{"type": "string", "enum": []string{"json", "csv"}}), shape}, []string{json, csv}},
+		{"/api/stats.csv", "the daily series over the whole range as CSV (km², km)", []map[string]any{shape}, []string{csv}},
+		{"/api/stats.csvt", "the column types of /api/stats.csv for GDAL", []map[string]any{shape}, []string{text}},
+		{"/api/stats/{from}/{to}.csv", "the daily series from one day to another as CSV", append(rangeParams, shape), []string{csv}},
+		{"/api/stats/{from}/{to}.csvt", "its column types for GDAL", append(rangeParams, shape), []string{text}},
+		{"/api/territory/{date}", "the dissolved ground of each side on a day", []map[string]any{date}, []string{geojson}},
+		{"/api/frontlines/{date}", "the lines where two sides meet on a day", []map[string]any{date}, []string{geojson}},
+		{"/api/changes", "the districts whose state differs between two days", []map[string]any{from, to}, []string{geojson}},
+		{"/api/changes/summary", "km² gained, lost and net per side between two days", []map[string]any{from, to}, []string{json}},
+		{"/api/changes.csv", "every change from one day to the next over the whole range, as CSV", nil, []string{csv}},
+		{"/api/changes.csvt", "the column types of /api/changes.csv for GDAL", nil, []string{text}},
+		{"/api/changes/{from}/{to}.csv", "every change from one day to the next within a range, as CSV", rangeParams, []string{csv}},
+		{"/api/changes/{from}/{to}.csvt", "its column types for GDAL", rangeParams, []string{text}},
+		{"/healthz", "liveness", nil, []string{json}},
+	}
+}
+
+// openAPI builds the OpenAPI 3.0 document of the whole HTTP API.
+func (s *Server) openAPI(b string) map[string]any {
+	m := s.deps.Dataset.Meta
+	info := map[string]any{"title": "frontline: " + m.Title, "version": s.cfg.Version,
+		"description": "Who held what ground, day by day. " + m.Description}
+	if m.License != "" {
+		info["license"] = map[string]any{"name": m.License}
+	}
+	problem := map[string]any{"description": "an RFC 9457 problem", "content": map[string]any{
+		"application/problem+json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/problem"}}}}
+	paths := map[string]any{}
+	for _, r := range s.apiRoutes() {
+		content := map[string]any{}
+		for _, t := range r.types {
+			content[t] = map[string]any{"schema": map[string]any{}}
+		}
+		op := map[string]any{"summary": r.summary, "responses": map[string]any{
+			"200": map[string]any{"description": r.summary, "content": content},
+			"304": map[string]any{"description": "not modified (If-None-Match)"},
+			"400": problem, "404": problem, "500": problem,
+		}}
+		if len(r.params) > 0 {
+			op["parameters"] = r.params
+		}
+		paths[r.path] = map[string]any{"get": op}
+	}
+	return map[string]any{
+		"openapi": "3.0.3",
+		"info":    info,
+		"servers": []map[string]any{{"url": b}},
+		"paths":   paths,
+		"components": map[string]any{"schemas": map[string]any{"problem": map[string]any{
+			"type": "object", "required": []string{"type", "title", "status"},
+			"properties": map[string]any{"type": strSchema, "title": strSchema, "status": map[string]any{"type": "integer"},
+				"detail": strSchema, "instance": strSchema},
+		}}},
+	}
+}
+
+type apiView struct {
+	Title string
+	Paths []apiPathView
+}
+
+type apiPathView struct{ Path, Summary, Types string }
+
+func (s *Server) getOpenAPI(c echo.Context) error {
+	html, err := wantsHTML(c)
+	if err != nil {
+		return err
+	}
+	view := apiView{Title: s.deps.Dataset.Meta.Title}
+	for _, r := range s.apiRoutes() {
+		types := ""
+		for i, t := range r.types {
+			if i > 0 {
+				types += ", "
+			}
+			types += t
+		}
+		view.Paths = append(view.Paths, apiPathView{r.path, r.summary, types})
+	}
+	return s.serveOGC(c, html, ctypeOpenAPI, s.openAPI(base(c)), "api", view)
+}
