@@ -160,9 +160,11 @@ func TestClip(t *testing.T) {
 	assert.Equal(t, "ab… (6 bytes cut)", clip("abééé", 3))
 }
 
-// Answers about dates after the last change are cached like any other, and
-// those that carry no date of their own share one entry for all such
-// dates: repeating them computes nothing.
+// Answers about dates after the last change are cached like any other,
+// and what they are computed from is kept per change date: a territory or
+// frontlines far after the last change reuses the geometry of the last
+// change date, only its encoding is new. Repeating a request computes
+// nothing.
 func TestAfterLastChangeIsCached(t *testing.T) {
 	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
 	require.NoError(t, err)
@@ -175,18 +177,21 @@ func TestAfterLastChangeIsCached(t *testing.T) {
 		s.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
 		require.Equal(t, http.StatusOK, rec.Code, target)
 	}
-	for _, targets := range [][]string{
-		{"/api/stats?from=" + r.First.String() + "&to=" + (r.Last + 3000).String()},
-		{"/api/snapshot/" + (r.Last + 5).String(), "/api/snapshot/" + (r.Last + 500).String()},
-		{"/api/changes?from=" + r.First.String() + "&to=" + (r.Last + 9).String(), "/api/changes?from=" + r.First.String() + "&to=" + (r.Last + 90).String()},
-		{"/api/territory/" + (r.Last + 7).String(), "/api/territory/" + (r.Last + 700).String()},
-		{"/api/frontlines/" + (r.Last + 7).String(), "/api/frontlines/" + (r.Last + 700).String()},
+	for _, target := range []string{
+		"/api/stats?from=" + r.First.String() + "&to=" + (r.Last + 3000).String(),
+		"/api/snapshot/" + (r.Last + 5).String(),
+		"/api/changes?from=" + r.First.String() + "&to=" + (r.Last + 9).String(),
+		"/api/control/" + (r.Last + 11).String(),
 	} {
-		do(targets[0])
+		do(target)
 		misses := s.cache.misses.Load()
-		for _, target := range append(targets, targets[0]) {
-			do(target)
-			assert.Equal(t, misses, s.cache.misses.Load(), "%s computed again", target)
-		}
+		do(target)
+		assert.Equal(t, misses, s.cache.misses.Load(), "%s computed again", target)
+	}
+	for _, kind := range []string{"territory", "frontlines"} {
+		do("/api/" + kind + "/" + (r.Last + 7).String())
+		misses := s.cache.misses.Load()
+		do("/api/" + kind + "/" + (r.Last + 700).String())
+		assert.Equal(t, misses+1, s.cache.misses.Load(), "%s: only the answer is new, not the geometry", kind)
 	}
 }

@@ -148,47 +148,21 @@ func signedArea(r orb.Ring) float64 {
 }
 
 // rfc7946 returns mp with exterior rings counter-clockwise, holes clockwise,
-// each ring starting at its smallest vertex, and polygons in a
-// deterministic order: the same region comes out the same however it was
-// traced.
+// and polygons in a deterministic order.
 func rfc7946(mp orb.MultiPolygon) orb.MultiPolygon {
 	out := make(orb.MultiPolygon, 0, len(mp))
 	for _, p := range mp {
 		if len(p) == 0 {
 			continue
 		}
-		q := orb.Polygon{startAtMin(orient(p[0], true))}
+		q := orb.Polygon{orient(p[0], true)}
 		for _, h := range p[1:] {
-			q = append(q, startAtMin(orient(h, false)))
+			q = append(q, orient(h, false))
 		}
-		slices.SortFunc(q[1:], func(a, b orb.Ring) int { return comparePoints(a[0], b[0]) })
 		out = append(out, q)
 	}
 	slices.SortFunc(out, func(a, b orb.Polygon) int {
 		return compareLines(orb.LineString(a[0]), orb.LineString(b[0]))
 	})
 	return out
-}
-
-// startAtMin rotates a closed ring to start (and end) at its smallest
-// vertex, in place.
-func startAtMin(r orb.Ring) orb.Ring {
-	n := len(r) - 1
-	if n < 1 {
-		return r
-	}
-	k := 0
-	for i := 1; i < n; i++ {
-		if comparePoints(r[i], r[k]) < 0 {
-			k = i
-		}
-	}
-	if k == 0 {
-		return r
-	}
-	slices.Reverse(r[:k])
-	slices.Reverse(r[k:n])
-	slices.Reverse(r[:n])
-	r[n] = r[0]
-	return r
 }
