@@ -225,17 +225,15 @@ func readControl(r io.Reader, file string, districts, sides []string, ps *proble
 			Sources: splitSources(f["source"]), Note: f["note"],
 		})
 	}
-	// Only the sums above 1 are sorted (into line order): sorting all keys
-	// by a map lookup per comparison was most of the time of a large file.
-	var over []key
-	for k, sum := range sums {
-		if sum > 1+1e-9 {
-			over = append(over, k)
-		}
+	keys := make([]key, 0, len(sums))
+	for k := range sums {
+		keys = append(keys, k)
 	}
-	sort.Slice(over, func(i, j int) bool { return firstLine[over[i]] < firstLine[over[j]] })
-	for _, k := range over {
-		ps.errorf(file, firstLine[k], "shares of district %q on %s sum to %.4g > 1: the rest must be unassigned, not more than the whole", k.district, k.date, sums[k])
+	sort.Slice(keys, func(i, j int) bool { return firstLine[keys[i]] < firstLine[keys[j]] })
+	for _, k := range keys {
+		if sums[k] > 1+1e-9 {
+			ps.errorf(file, firstLine[k], "shares of district %q on %s sum to %.4g > 1: the rest must be unassigned, not more than the whole", k.district, k.date, sums[k])
+		}
 	}
 	return rows
 }

@@ -1,5 +1,7 @@
 package geo
 
+import "sort"
+
 // SideArea is the ground one side holds.
 type SideArea struct {
 	Km2 float64 `json:"km2"`
@@ -163,4 +165,31 @@ func ratio(a, b float64) float64 {
 		return 0
 	}
 	return a / b
+}
+
+// dateIndex returns the index in dates of the change date in force on
+// date, which must not be before the first.
+func (tl *timeline) dateIndex(date Date) int {
+	return sort.Search(len(tl.dates), func(i int) bool { return tl.dates[i] > date }) - 1
+}
+
+// walk calls fn for every change date index k in ascending order with the
+// changes that take effect on that date, in district order.
+func (d *Dataset) walk(fn func(k int, changed []districtChange)) {
+	byDate := make([][]districtChange, len(d.tl.dates))
+	for i, cs := range d.tl.changes {
+		for j := range cs {
+			k := d.tl.dateIndex(cs[j].Date)
+			byDate[k] = append(byDate[k], districtChange{district: i, change: &cs[j]})
+		}
+	}
+	for k, changed := range byDate {
+		fn(k, changed)
+	}
+}
+
+// districtChange is a change and the district it applies to.
+type districtChange struct {
+	district int
+	change   *Change
 }

@@ -41,30 +41,16 @@ func buildTimeline(rows []Row, districtIndex, sideIndex map[string]int, nDistric
 		district int
 		date     Date
 	}
-	// Rows of one district and date usually follow each other: check the
-	// previous row's change before the map.
-	at := make(map[key]int, len(rows))
-	var changes []Change
-	var districts []int
-	shares := make([]float64, 0, len(rows)*len(sideIndex))
-	last, lastK := -1, key{}
+	merged := map[key]*Change{}
+	var order []key
 	for _, r := range rows {
 		k := key{districtIndex[r.District], r.Date}
-		n, ok := last, last >= 0 && k == lastK
-		if !ok {
-			n, ok = at[k]
+		c := merged[k]
+		if c == nil {
+			c = &Change{Date: r.Date, Shares: make([]float64, len(sideIndex))}
+			merged[k] = c
+			order = append(order, k)
 		}
-		if !ok {
-			n = len(changes)
-			at[k] = n
-			// One backing array for all shares: a change's slice is capped
-			// at its own length.
-			shares = shares[:len(shares)+len(sideIndex)]
-			changes = append(changes, Change{Date: r.Date, Shares: shares[len(shares)-len(sideIndex) : len(shares) : len(shares)]})
-			districts = append(districts, k.district)
-		}
-		last, lastK = n, k
-		c := &changes[n]
 		c.Shares[sideIndex[r.Side]] += r.Share
 		c.Sources = appendUnique(c.Sources, r.Sources...)
 		if r.Note != "" && c.Note != r.Note {
@@ -77,9 +63,9 @@ func buildTimeline(rows []Row, districtIndex, sideIndex map[string]int, nDistric
 	}
 	tl := timeline{changes: make([][]Change, nDistricts)}
 	dateSet := map[Date]bool{}
-	for n, c := range changes {
-		tl.changes[districts[n]] = append(tl.changes[districts[n]], c)
-		dateSet[c.Date] = true
+	for _, k := range order {
+		tl.changes[k.district] = append(tl.changes[k.district], *merged[k])
+		dateSet[k.date] = true
 	}
 	for _, cs := range tl.changes {
 		sort.Slice(cs, func(i, j int) bool { return cs[i].Date < cs[j].Date })
@@ -89,33 +75,6 @@ func buildTimeline(rows []Row, districtIndex, sideIndex map[string]int, nDistric
 	}
 	sort.Slice(tl.dates, func(i, j int) bool { return tl.dates[i] < tl.dates[j] })
 	return tl
-}
-
-// dateIndex returns the index in dates of the change date in force on
-// date, which must not be before the first.
-func (tl *timeline) dateIndex(date Date) int {
-	return sort.Search(len(tl.dates), func(i int) bool { return tl.dates[i] > date }) - 1
-}
-
-// walk calls fn for every change date index k in ascending order with the
-// changes that take effect on that date, in district order.
-func (d *Dataset) walk(fn func(k int, changed []districtChange)) {
-	byDate := make([][]districtChange, len(d.tl.dates))
-	for i, cs := range d.tl.changes {
-		for j := range cs {
-			k := d.tl.dateIndex(cs[j].Date)
-			byDate[k] = append(byDate[k], districtChange{district: i, change: &cs[j]})
-		}
-	}
-	for k, changed := range byDate {
-		fn(k, changed)
-	}
-}
-
-// districtChange is a change and the district it applies to.
-type districtChange struct {
-	district int
-	change   *Change
 }
 
 func (tl *timeline) stateOn(district int, date Date) State {
