@@ -5,8 +5,9 @@
 #
 # Usage: scripts/bench-scale.sh [ANCHOR]
 #   ANCHOR is the GeoPandas anchor script (geopandas_anchor.py); by default
-#   ../shared/anchors/geopandas_anchor.py when present, else GeoPandas is
-#   skipped. It runs with Debian's /usr/bin/python3 (python3-geopandas).
+#   ../shared/anchors/geopandas_anchor.py when present, else (or with
+#   ANCHOR "none") GeoPandas is skipped. It runs with Debian's
+#   /usr/bin/python3 (python3-geopandas).
 # Environment: BENCH_CPU (core to pin to, default 0), BENCH_PORT (default
 #   18290), BENCH_DIR (work directory, default a temporary one, removed).
 # Needs: bin/frontline (make build), curl, taskset, /usr/bin/time.
@@ -18,6 +19,11 @@ cd "$(dirname "$0")/.."
 anchor=${1:-}
 if [ -z "$anchor" ] && [ -f ../shared/anchors/geopandas_anchor.py ]; then
 	anchor=../shared/anchors/geopandas_anchor.py
+elif [ "$anchor" = none ]; then
+	anchor=
+elif [ -n "$anchor" ] && [ ! -f "$anchor" ]; then
+	echo "bench-scale: no anchor script at $anchor" >&2
+	exit 1
 fi
 cpu=${BENCH_CPU:-0}
 port=${BENCH_PORT:-18290}

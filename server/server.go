@@ -57,7 +57,7 @@ type Config struct {
 	// with the default URL), shown as text.
 	TileAttribution string
 	// CacheBytes bounds the memory of cached answers (response bodies,
-	// their gzip forms, territories and frontlines per date; default 128
+	// their gzip forms, territories and frontlines per date; default 64
 	// MiB): past it the least recently used are dropped and computed again
 	// when next asked for.
 	CacheBytes int64
@@ -109,7 +109,7 @@ func New(deps Deps, cfg Config) (*Server, error) {
 		cfg.MaxAge = time.Hour
 	}
 	if cfg.CacheBytes <= 0 {
-		cfg.CacheBytes = 128 << 20
+		cfg.CacheBytes = 64 << 20
 	}
 	if cfg.LogSample <= 0 {
 		cfg.LogSample = 1

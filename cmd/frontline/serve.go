@@ -26,7 +26,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	logLevel := fs.String("log-level", "info", "lowest level logged: debug, info, warn or error (request lines are info; slow requests and 503 warn; 5xx error)")
 	logSample := fs.Int("log-sample", 100, "log one in N requests (1: every request); slow requests and 5xx are always logged")
 	timeout := fs.Duration("request-timeout", 30*time.Second, "longest a request waits for an answer to be computed; then 503 with Retry-After while it completes")
-	cacheMB := fs.Int("cache-mb", 128, "memory for cached answers, MiB: past it the least recently used are dropped and computed again when asked for")
+	cacheMB := fs.Int("cache-mb", 64, "memory for cached answers, MiB: past it the least recently used are dropped and computed again when asked for")
 	tiles := fs.String("tiles", server.DefaultTileURL, "basemap tile URL template for the map page ({z}/{x}/{y}, optional {s}), or off")
 	tilesCredit := fs.String("tiles-attribution", "", "credit line of --tiles (default: OpenStreetMap's, with the default tiles)")
 	if err := fs.Parse(args); err != nil {
