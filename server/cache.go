@@ -106,7 +106,7 @@ func (r *response) serve(c echo.Context, cacheControl string) error {
 	req := c.Request()
 	h := c.Response().Header()
 	body, etag, length := r.body, r.etagH, r.lengthH
-	if len(r.body) >= minGzip && prefersGzip(req.Header.Get("Accept-Encoding")) {
+	if len(r.body) >= minGzip && pickEncoding(req.Header.Get("Accept-Encoding"), false, true) == "gzip" {
 		if gz := r.gzipped(); gz != nil {
 			body, etag, length = gz, r.gzETagH, r.gzLengthH
 			h["Content-Encoding"] = gzipH
@@ -144,54 +144,6 @@ func etagMatch(header, etag string) bool {
 		}
 	}
 	return false
-}
-
-// prefersGzip reads the whole Accept-Encoding header (RFC 9110 §12.5.3)
-// and reports whether gzip is acceptable (weight above 0) and weighted at
-// least as high as the unencoded form: an explicit entry wins over "*",
-// "x-gzip" is gzip, and identity unlisted (and not covered by "*") is
-// acceptable without a preference. No header means no encoding.
-func prefersGzip(header string) bool {
-	if header == "" {
-		return false
-	}
-	gz, id, star := -1.0, -1.0, -1.0 // -1: not listed
-	for part := range strings.SplitSeq(header, ",") {
-		name, params, _ := strings.Cut(part, ";")
-		q := qvalue(params)
-		switch name = strings.ToLower(strings.TrimSpace(name)); name {
-		case "gzip", "x-gzip":
-			gz = max(gz, q)
-		case "identity":
-			id = max(id, q)
-		case "*":
-			star = max(star, q)
-		}
-	}
-	if gz < 0 {
-		gz = max(star, 0)
-	}
-	if id < 0 {
-		id = max(star, 0)
-	}
-	return gz > 0 && gz >= id
-}
-
-// qvalue reads the weight among a coding's parameters: 1 when absent, 0
-// when malformed (a coding the client did not clearly accept is not used).
-func qvalue(params string) float64 {
-	for p := range strings.SplitSeq(params, ";") {
-		k, v, ok := strings.Cut(p, "=")
-		if !ok || !strings.EqualFold(strings.TrimSpace(k), "q") {
-			continue
-		}
-		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-		if err != nil || f < 0 || f > 1 {
-			return 0
-		}
-		return f
-	}
-	return 1
 }
 
 // sized is what the cache holds: a value that knows its memory footprint.

@@ -138,7 +138,8 @@ func TestCacheBusyThenCached(t *testing.T) {
 	assert.Equal(t, 1, calls)
 }
 
-func TestPrefersGzip(t *testing.T) {
+// The API's answers have identity and gzip forms: pickEncoding chooses.
+func TestPickEncodingGzipOrIdentity(t *testing.T) {
 	for h, want := range map[string]bool{
 		"gzip": true, "gzip, deflate, br": true, "br;q=1.0, gzip;q=0.8": true, "gzip;q=0": false, "gzip; q=0.0": false,
 		"gzip;q=0.5": true, "deflate, gzip;q=1.0": true, "identity": false, "": false, "*": true, "GZIP": true, "x-gzip": true,
@@ -149,7 +150,7 @@ func TestPrefersGzip(t *testing.T) {
 		// Malformed or out-of-range weights do not accept.
 		"gzip;q=abc": false, "gzip;q=1.5": false, "deflate, br": false, "gzip;level=9": true,
 	} {
-		assert.Equal(t, want, prefersGzip(h), "prefersGzip(%q)", h)
+		assert.Equal(t, want, pickEncoding(h, false, true) == "gzip", "pickEncoding(%q)", h)
 	}
 }
 
