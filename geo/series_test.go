@@ -68,20 +68,32 @@ func TestStatsEqualDirectSums(t *testing.T) {
 	}
 }
 
-func TestEachChangeDate(t *testing.T) {
-	ds := synthDataset(t, geo.SynthOptions{NX: 10, NY: 8, Dates: 15, Pace: 1, Seed: 2})
-	var dates []geo.Date
-	err := ds.EachChangeDate(func(d geo.Date, controllers []string) error {
-		dates = append(dates, d)
-		assert.Equal(t, ds.Controllers(d), controllers, d.String())
-		return nil
-	})
+// The front lengths of every change date, walked with label numbers kept up
+// to date from date to date, are those of the frontline geometry built on
+// that date.
+func TestFrontLengthsKmMatchFrontlines(t *testing.T) {
+	ds := synthDataset(t, geo.SynthOptions{NX: 12, NY: 10, Dates: 15, Hex: true, Pace: 1, Seed: 2})
+	shapes, err := geo.NewShapes(ds)
 	require.NoError(t, err)
-	assert.Equal(t, ds.ChangeDates(), dates)
-
-	stop := assert.AnError
-	calls := 0
-	err = ds.EachChangeDate(func(geo.Date, []string) error { calls++; return stop })
-	assert.Equal(t, stop, err)
-	assert.Equal(t, 1, calls, "the walk stops at the first error")
+	pairs := ds.SidePairs()
+	km, err := shapes.FrontLengthsKm(pairs)
+	require.NoError(t, err)
+	require.Len(t, km, len(ds.ChangeDates()))
+	fronts := 0
+	for _, d := range ds.ChangeDates() {
+		day, err := shapes.On(d)
+		require.NoError(t, err)
+		want := day.FrontlineKm(pairs)
+		for k, p := range pairs {
+			if want[p] == 0 {
+				assert.Zero(t, km[d][k], "%s %s", d, p)
+				continue
+			}
+			fronts++
+			assert.InEpsilon(t, want[p], km[d][k], 1e-12, "%s %s", d, p)
+		}
+	}
+	assert.Positive(t, fronts)
+	_, err = shapes.FrontLengthsKm([]string{"west|nobody"})
+	assert.Error(t, err)
 }

@@ -196,24 +196,51 @@ func (d *Dataset) SidePairs() []string {
 // frontline geometry to about 1e-12, without building any geometry, in one
 // walk over the change dates. This is what a daily series needs.
 func (s *Shapes) FrontLengthsKm(pairs []string) (map[Date][]float64, error) {
-	index := make(map[string]int, len(pairs))
+	// Labels as numbers: the sides by index, then Contested, Unassigned.
+	nSides := len(s.ds.Sides)
+	n := nSides + 2
+	number := func(shares []float64) int32 {
+		switch l := s.ds.controllerOf(shares); l {
+		case Contested:
+			return int32(nSides)
+		case Unassigned:
+			return int32(nSides + 1)
+		default:
+			return int32(s.ds.sideIndex[l])
+		}
+	}
+	at := make([]int, len(pairs)) // index of each pair in the n×n sums
 	for k, p := range pairs {
-		index[p] = k
+		a, b, _ := strings.Cut(p, "|")
+		ia, oka := s.ds.sideIndex[a]
+		ib, okb := s.ds.sideIndex[b]
+		if !oka || !okb || ia == ib {
+			return nil, fmt.Errorf("front lengths: %q is not a pair of two sides", p)
+		}
+		at[k] = min(ia, ib)*n + max(ia, ib)
+	}
+	ids := make([]int32, len(s.ds.Districts))
+	for i := range ids {
+		ids[i] = int32(nSides + 1)
 	}
 	out := make(map[Date][]float64, len(s.ds.ChangeDates()))
-	err := s.ds.EachChangeDate(func(date Date, labels []string) error {
-		lengths, err := s.cov.FrontLengths(labels)
+	var err error
+	s.ds.walk(func(k int, changed []districtChange) {
 		if err != nil {
-			return err
+			return
+		}
+		for _, c := range changed {
+			ids[c.district] = number(c.change.Shares)
+		}
+		var sums []float64
+		if sums, err = s.cov.FrontLengthsByID(ids, n); err != nil {
+			return
 		}
 		km := make([]float64, len(pairs))
-		for sides, m := range lengths {
-			if k, ok := index[PairKey(sides[0], sides[1])]; ok && IsSide(sides[0]) && IsSide(sides[1]) {
-				km[k] = m / 1000
-			}
+		for j, idx := range at {
+			km[j] = sums[idx] / 1000
 		}
-		out[date] = km
-		return nil
+		out[s.ds.tl.dates[k]] = km
 	})
 	return out, err
 }

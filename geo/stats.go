@@ -69,29 +69,6 @@ func (d *Dataset) km2On(date Date) []float64 {
 	return d.changeKm2[d.tl.dateIndex(date)]
 }
 
-// EachChangeDate calls fn for every change date in ascending order with the
-// controller of every district on that date (as Controllers returns it).
-// The slice is updated in place from one date to the next, only for the
-// districts that changed, so a walk over all dates costs one pass over the
-// control table; fn must not keep it or change it.
-func (d *Dataset) EachChangeDate(fn func(date Date, controllers []string) error) error {
-	labels := make([]string, len(d.Districts))
-	for i := range labels {
-		labels[i] = Unassigned
-	}
-	var err error
-	d.walk(func(k int, changed []districtChange) {
-		if err != nil {
-			return
-		}
-		for _, c := range changed {
-			labels[c.district] = d.controllerOf(c.change.Shares)
-		}
-		err = fn(d.tl.dates[k], labels)
-	})
-	return err
-}
-
 // Baseline returns how the ground that side of held on base is held on
 // date. Within a district split on both dates the shares are taken as
 // independent (the table does not say which part changed hands).

@@ -151,6 +151,10 @@ func TestFrontLengthsMatchFrontlines(t *testing.T) {
 					assert.InDelta(t, 1, got/f.LengthM, 1e-12, "%v: %v m summed, %v m traced", f.Sides, got, f.LengthM)
 				}
 			}
+			_, err = cov.FrontLengthsByID(make([]int32, cov.Len()-1), 2)
+			assert.ErrorContains(t, err, "give exactly one label per district")
+			_, err = cov.FrontLengthsByID(make([]int32, cov.Len()), 0)
+			assert.ErrorContains(t, err, "label number 0, outside [0, 0)")
 		})
 	}
 }
