@@ -35,6 +35,10 @@ done
 [ -x bin/frontline ] || { echo "bench-scale: run make build first" >&2; exit 1; }
 bin=$PWD/bin/frontline
 pin=(taskset -c "$cpu")
+# This script and its curl run on another core, if there is one, so that
+# polling and fetching do not take the measured core's time.
+other=$(awk -v c="$cpu" '/^processor/ && $3 != c { print $3; exit }' /proc/cpuinfo)
+[ -n "$other" ] && taskset -pc "$other" $$ >/dev/null
 
 work=${BENCH_DIR:-$(mktemp -d)}
 mkdir -p "$work"

@@ -80,13 +80,13 @@ type Server struct {
 	log   *slog.Logger
 	cache *cache
 	// static responses computed once at start.
-	meta, districts *response
-	assets          *assetSet
-	tileOrigin      string // scheme://host of TileURL, for the page's policy
-	enc             *encode.Encoder
-	geometry        *geometry
-	pairs           []string // every side pair "a|b", for series columns
-	ogc             *ogcData
+	meta       *response
+	assets     *assetSet
+	tileOrigin string // scheme://host of TileURL, for the page's policy
+	enc        *encode.Encoder
+	geometry   *geometry
+	pairs      []string // every side pair "a|b", for series columns
+	ogc        *ogcData
 	// requests counts the requests that may be sampled for the log.
 	requests atomic.Uint64
 	// cacheCtl is the Cache-Control of dataset-derived answers.
