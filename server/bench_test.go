@@ -36,6 +36,7 @@ func BenchmarkSeriesFirstScale(b *testing.B) {
 	ds := synth(b, scale)
 	r := ds.Range()
 	target := "/api/stats?from=" + r.First.String() + "&to=" + r.Last.String()
+	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		h := freshScaleServer(b, ds)
@@ -51,6 +52,7 @@ func BenchmarkSeriesFirstScale(b *testing.B) {
 // fresh server.
 func BenchmarkTerritoriesFrontlinesScale(b *testing.B) {
 	ds := synth(b, scale)
+	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		h := freshScaleServer(b, ds)
