@@ -192,7 +192,7 @@ func (d *Dataset) SidePairs() []string {
 // FrontLengthsKm returns, for every change date, the front length in km
 // between each pair of sides, indexed like pairs ("a|b" as SidePairs gives
 // them). The lengths are sums of the precomputed border of each pair of
-// neighbouring districts (territory.Coverage.FrontLengths): those of the
+// neighbouring districts (territory.Coverage.FrontLengthsByID): those of the
 // frontline geometry to about 1e-12, without building any geometry, in one
 // walk over the change dates. This is what a daily series needs.
 func (s *Shapes) FrontLengthsKm(pairs []string) (map[Date][]float64, error) {
