@@ -2,7 +2,6 @@ package geo_test
 
 import (
 	"testing"
-	"testing/fstest"
 
 	"github.com/frontline/frontline/data"
 	"github.com/frontline/frontline/geo"
@@ -59,13 +58,9 @@ var scaleOptions = geo.SynthOptions{NX: 100, NY: 100, Dates: 365, Hex: true, Pac
 // BenchmarkLoadScale loads that dataset from memory: parse, validate with
 // GEOS, measure.
 func BenchmarkLoadScale(b *testing.B) {
-	files, err := geo.Synth(scaleOptions)
+	fsys, err := geo.SynthFS(scaleOptions)
 	if err != nil {
 		b.Fatal(err)
-	}
-	fsys := fstest.MapFS{}
-	for name, body := range files {
-		fsys[name] = &fstest.MapFile{Data: body}
 	}
 	b.ReportAllocs()
 	for b.Loop() {

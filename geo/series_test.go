@@ -2,7 +2,6 @@ package geo_test
 
 import (
 	"testing"
-	"testing/fstest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -14,12 +13,8 @@ import (
 // synthDataset loads a dataset made by geo.Synth.
 func synthDataset(tb testing.TB, o geo.SynthOptions) *geo.Dataset {
 	tb.Helper()
-	files, err := geo.Synth(o)
+	fsys, err := geo.SynthFS(o)
 	require.NoError(tb, err)
-	fsys := fstest.MapFS{}
-	for name, b := range files {
-		fsys[name] = &fstest.MapFile{Data: b}
-	}
 	ds, err := geo.LoadDir(fsys, "synth")
 	require.NoError(tb, err)
 	return ds

@@ -3,7 +3,9 @@ package geo
 import (
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"strings"
+	"testing/fstest"
 
 	"github.com/paulmach/orb/geojson"
 
@@ -95,4 +97,18 @@ func Synth(o SynthOptions) (map[string][]byte, error) {
 		DistrictsFile: districts,
 		ControlFile:   []byte(control.String()),
 	}, nil
+}
+
+// SynthFS is Synth as a file system, to load with LoadDir without writing
+// files.
+func SynthFS(o SynthOptions) (fs.FS, error) {
+	files, err := Synth(o)
+	if err != nil {
+		return nil, err
+	}
+	fsys := fstest.MapFS{}
+	for name, b := range files {
+		fsys[name] = &fstest.MapFile{Data: b}
+	}
+	return fsys, nil
 }

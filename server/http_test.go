@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -23,19 +22,28 @@ import (
 	"github.com/frontline/frontline/server"
 )
 
-// synth loads a small synthetic dataset (a hexagonal grid with a moving
-// front) made by geo.Synth.
+// synth loads a synthetic dataset (a grid with a moving front) made by
+// geo.Synth.
 func synth(t testing.TB, o geo.SynthOptions) *geo.Dataset {
 	t.Helper()
-	files, err := geo.Synth(o)
+	fsys, err := geo.SynthFS(o)
 	require.NoError(t, err)
-	fsys := fstest.MapFS{}
-	for name, b := range files {
-		fsys[name] = &fstest.MapFile{Data: b}
-	}
 	ds, err := geo.LoadDir(fsys, "synth")
 	require.NoError(t, err)
 	return ds
+}
+
+// serveSocket serves srv on a real loopback socket until the test ends and
+// returns its base URL.
+func serveSocket(t *testing.T, srv *server.Server) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return "http://" + ln.Addr().String()
 }
 
 func request(t testing.TB, h http.Handler, method, target string, header ...string) *httptest.ResponseRecorder {
@@ -204,14 +212,7 @@ func TestSlowFirstComputationAnswersHonestly(t *testing.T) {
 	ds := synth(t, geo.SynthOptions{NX: 30, NY: 30, Dates: 40, Hex: true, Pace: 1, Seed: 6})
 	srv, err := server.New(server.Deps{Dataset: ds}, server.Config{RequestTimeout: time.Nanosecond})
 	require.NoError(t, err)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	defer func() { cancel(); <-done }()
-
-	url := "http://" + ln.Addr().String() + "/api/stats?from=2020-01-01&to=2020-02-09"
+	url := serveSocket(t, srv) + "/api/stats?from=2020-01-01&to=2020-02-09"
 	fetch := func() (*http.Response, []byte) {
 		resp, err := http.Get(url)
 		require.NoError(t, err, "the server must answer, not drop the connection")
@@ -243,19 +244,14 @@ func TestSlowFirstComputationAnswersHonestly(t *testing.T) {
 // plain and gzip bodies, small and large, on a kept-alive connection.
 func TestServeOverSocketMatchesHandler(t *testing.T) {
 	srv := newServer(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	defer func() { cancel(); <-done }()
+	base := serveSocket(t, srv)
 
 	client := &http.Client{Transport: &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: 1}}
 	for range 3 { // the same connection, again and again
 		for _, target := range []string{"/api/snapshot/2016-11-20", "/api/meta", "/api/stats/2016-11-20", "/api/districts"} {
 			for _, enc := range []string{"", "gzip"} {
 				want := get(t, srv.Handler(), target, "Accept-Encoding", enc)
-				req, err := http.NewRequest(http.MethodGet, "http://"+ln.Addr().String()+target, nil)
+				req, err := http.NewRequest(http.MethodGet, base+target, nil)
 				require.NoError(t, err)
 				req.Header.Set("Accept-Encoding", enc)
 				resp, err := client.Do(req)
