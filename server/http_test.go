@@ -46,17 +46,6 @@ func serveSocket(t *testing.T, srv *server.Server) string {
 	return "http://" + ln.Addr().String()
 }
 
-func request(t testing.TB, h http.Handler, method, target string, header ...string) *httptest.ResponseRecorder {
-	t.Helper()
-	req := httptest.NewRequest(method, target, nil)
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	return rec
-}
-
 // Accept-Encoding is read whole (RFC 9110 §12.5.3): an explicit gzip;q=0
 // excludes gzip even when "*" comes first, and weights are compared.
 func TestAcceptEncodingWholeHeader(t *testing.T) {
@@ -111,7 +100,8 @@ func TestErrorsHeadAndEcho(t *testing.T) {
 	h := newServer(t).Handler()
 	for _, target := range []string{"/api/snapshot/2000-01-01", "/api/snapshot/nonsense", "/no-such-page"} {
 		got := get(t, h, target)
-		head := request(t, h, http.MethodHead, target)
+		head := httptest.NewRecorder()
+		h.ServeHTTP(head, httptest.NewRequest(http.MethodHead, target, nil))
 		assert.Equal(t, got.Code, head.Code, target)
 		assert.Equal(t, "application/problem+json", head.Header().Get("Content-Type"), target)
 		assert.Equal(t, strconv.Itoa(got.Body.Len()), head.Header().Get("Content-Length"), target)
