@@ -57,9 +57,10 @@ func newResponse(ctype string, body []byte) *response {
 func (r *response) size() int64 { return int64(cap(r.body)+len(r.gz)) + 512 }
 
 // gzipLevel trades time for bytes by size: small bodies (most requests)
-// get the best compression, which costs little on them; the largest get
-// the fastest level, about 8 times faster than level 9 on a 5 MB snapshot
-// for some 15–20 % more bytes.
+// get the best compression, which costs a few ms on them; middle ones the
+// default (on Aleppo's 1 MB snapshot level 9 takes 143 ms against 57 ms for
+// 0.1 % fewer bytes); the largest the fastest (a 5.6 MB snapshot of 10,000
+// districts: 32 ms and 1.08 MB against 186 ms and 0.91 MB at level 9).
 func gzipLevel(n int) int {
 	switch {
 	case n <= 256<<10:
