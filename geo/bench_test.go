@@ -98,3 +98,37 @@ func BenchmarkLoadLargeControl(b *testing.B) {
 	}
 	b.ReportMetric(float64(total)/float64(b.N)/float64(len(control)), "alloc-B/input-B")
 }
+
+// scaleOptions is the dataset of issue 10: 10,000 hexagonal districts, 365
+// change dates, about 61,500 control rows.
+var scaleOptions = geo.SynthOptions{NX: 100, NY: 100, Dates: 365, Hex: true, Pace: 0.16, Seed: 1}
+
+// BenchmarkLoadScale loads that dataset from memory: parse, validate with
+// GEOS, measure.
+func BenchmarkLoadScale(b *testing.B) {
+	fsys, err := geo.SynthFS(scaleOptions)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := geo.LoadDir(fsys, "synth"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSeriesScale is the first whole-range series of a freshly loaded
+// scale dataset: the per-change-date sums are built on first use.
+func BenchmarkSeriesScale(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		ds := synthDataset(b, scaleOptions)
+		r := ds.Range()
+		b.StartTimer()
+		if _, err := ds.Series(r.First, r.Last); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Meta describes a dataset (dataset.json).
@@ -76,6 +77,10 @@ type Dataset struct {
 	sideIndex     map[string]int
 	tl            timeline
 	totalKm2      float64
+	// km2 per side (and unassigned, last) on each change date, computed
+	// once on first use: every date's stats are then a lookup.
+	changeKm2Once sync.Once
+	changeKm2     [][]float64
 }
 
 // Load reads and validates the dataset in fsys. name labels it in messages.

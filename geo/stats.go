@@ -1,5 +1,7 @@
 package geo
 
+import "sort"
+
 // SideArea is the ground one side holds.
 type SideArea struct {
 	Km2 float64 `json:"km2"`
@@ -35,16 +37,36 @@ func (d *Dataset) Stats(date Date) (Stats, error) {
 	if err := d.CheckDate(date); err != nil {
 		return Stats{}, err
 	}
-	km2 := make([]float64, len(d.Sides))
-	var unassigned float64
-	for i := range d.Districts {
-		unassigned += spread(km2, d.Districts[i].AreaKm2, d.StateOn(i, date).Shares())
-	}
-	st := Stats{Date: date, TotalKm2: d.totalKm2, UnassignedKm2: unassigned, Sides: make(map[string]SideArea, len(d.Sides))}
+	km2 := d.km2On(date)
+	st := Stats{Date: date, TotalKm2: d.totalKm2, UnassignedKm2: km2[len(d.Sides)], Sides: make(map[string]SideArea, len(d.Sides))}
 	for s, side := range d.Sides {
 		st.Sides[side.ID] = SideArea{Km2: km2[s], Share: ratio(km2[s], d.totalKm2)}
 	}
 	return st, nil
+}
+
+// km2On returns the km² per side, then unassigned, in force on date (on
+// or after the first change date). Areas change only on change dates, so
+// they are summed once per change date, over all districts in index order
+// (the same sums, bit for bit, as summing on the day itself).
+func (d *Dataset) km2On(date Date) []float64 {
+	d.changeKm2Once.Do(func() {
+		d.changeKm2 = make([][]float64, len(d.tl.dates))
+		shares := make([][]float64, len(d.Districts))
+		d.walk(func(k int, changed []districtChange) {
+			for _, c := range changed {
+				shares[c.district] = c.change.Shares
+			}
+			km2 := make([]float64, len(d.Sides)+1)
+			var unassigned float64
+			for i := range d.Districts {
+				unassigned += spread(km2[:len(d.Sides)], d.Districts[i].AreaKm2, shares[i])
+			}
+			km2[len(d.Sides)] = unassigned
+			d.changeKm2[k] = km2
+		})
+	})
+	return d.changeKm2[d.tl.dateIndex(date)]
 }
 
 // Baseline returns how the ground that side of held on base is held on
@@ -120,4 +142,31 @@ func ratio(a, b float64) float64 {
 		return 0
 	}
 	return a / b
+}
+
+// dateIndex returns the index in dates of the change date in force on
+// date, which must not be before the first.
+func (tl *timeline) dateIndex(date Date) int {
+	return sort.Search(len(tl.dates), func(i int) bool { return tl.dates[i] > date }) - 1
+}
+
+// walk calls fn for every change date index k in ascending order with the
+// changes that take effect on that date, in district order.
+func (d *Dataset) walk(fn func(k int, changed []districtChange)) {
+	byDate := make([][]districtChange, len(d.tl.dates))
+	for i, cs := range d.tl.changes {
+		for j := range cs {
+			k := d.tl.dateIndex(cs[j].Date)
+			byDate[k] = append(byDate[k], districtChange{district: i, change: &cs[j]})
+		}
+	}
+	for k, changed := range byDate {
+		fn(k, changed)
+	}
+}
+
+// districtChange is a change and the district it applies to.
+type districtChange struct {
+	district int
+	change   *Change
 }

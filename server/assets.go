@@ -125,7 +125,9 @@ func (a *asset) serve(c echo.Context) error {
 
 // pickEncoding reads the whole Accept-Encoding header (RFC 9110 §12.5.3):
 // each coding's q-value, "*" for the codings not named, q=0 as "not
-// acceptable". Brotli wins a tie: it is the smaller. "" means identity.
+// acceptable". Brotli wins a tie: it is the smaller; a coding wins a tie
+// with identity. "" means identity. The API's cached answers use it too
+// (gzip only).
 func pickEncoding(header string, haveBr, haveGzip bool) string {
 	if header == "" {
 		return ""
@@ -166,7 +168,16 @@ func pickEncoding(header string, haveBr, haveGzip bool) string {
 		best, bestQ = "br", weight("br")
 	}
 	if haveGzip && weight("gzip") > bestQ {
-		best = "gzip"
+		best, bestQ = "gzip", weight("gzip")
+	}
+	// The unencoded form has a weight only when the header gives it one
+	// (identity, or "*" without identity); weighted higher, it wins.
+	id, ok := q["identity"]
+	if !ok {
+		id = q["*"]
+	}
+	if id > bestQ {
+		return ""
 	}
 	return best
 }

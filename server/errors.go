@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -46,7 +47,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 	status, detail := http.StatusInternalServerError, ""
 	var he *echo.HTTPError
 	var ge *geo.Error
+	var busy *errBusy
 	switch {
+	case errors.As(err, &busy):
+		c.Response().Header().Set("Retry-After", strconv.Itoa(busy.seconds()))
+		status, detail = http.StatusServiceUnavailable, busy.Error()
 	case errors.As(err, &ge):
 		status, detail = statusFor(ge.Kind), ge.Msg
 	case errors.As(err, &he):
@@ -55,17 +60,21 @@ func (s *Server) handleError(err error, c echo.Context) {
 			detail = m
 		}
 	}
-	if status >= 500 {
-		s.log.ErrorContext(c.Request().Context(), "request failed", slog.String("uri", c.Request().RequestURI), slog.Any("error", err))
+	if status >= 500 && busy == nil {
+		s.log.ErrorContext(c.Request().Context(), "request failed", slog.String("uri", clip(c.Request().RequestURI, 1024)), slog.Any("error", err))
 		detail = "the server failed to answer; the error is logged"
 	}
-	p := problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail, Instance: c.Request().URL.Path}
+	// Details and paths quote the request: cut them short.
+	p := problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: clip(detail, 300), Instance: clip(c.Request().URL.Path, 200)}
 	b, _ := json.Marshal(p)
 	h := c.Response().Header()
 	h.Del("ETag")
 	h.Del("Content-Encoding")
 	h.Set("Cache-Control", "no-store")
 	if c.Request().Method == http.MethodHead {
+		// HEAD describes the body GET would get.
+		h.Set("Content-Type", "application/problem+json")
+		h.Set("Content-Length", strconv.Itoa(len(b)))
 		_ = c.NoContent(status)
 		return
 	}

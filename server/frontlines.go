@@ -28,11 +28,8 @@ func (s *Server) getFrontlines(c echo.Context) error {
 }
 
 // frontlineKm returns the frontline length per side pair on date, with
-// every pair present (0 where the sides do not touch).
+// every pair present (0 where the sides do not touch), from the pair
+// borders (see geometry.frontlineKm): no geometry is built.
 func (s *Server) frontlineKm(d geo.Date) (map[string]float64, error) {
-	res, err := s.geometry.on(d)
-	if err != nil {
-		return nil, err
-	}
-	return res.FrontlineKm(s.pairs), nil
+	return s.geometry.frontlineKm(d)
 }

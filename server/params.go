@@ -1,6 +1,10 @@
 package server
 
 import (
+	"fmt"
+	"net/url"
+	"unicode/utf8"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/frontline/frontline/geo"
@@ -52,9 +56,29 @@ func (s *Server) dateRange(c echo.Context) (geo.Range, error) {
 	return r, nil
 }
 
-// cacheable says whether responses for d are kept: dates past the last
-// change all show the same state, and keeping each would let clients grow
-// the cache without bound.
-func (s *Server) cacheable(d geo.Date) bool {
-	return d <= s.deps.Dataset.Range().Last+1
+// strictQuery refuses a malformed query string, such as ?from=% or a stray
+// ';', with a 400: Echo's parser drops the broken pair silently, and the
+// request would be answered as if the parameter were absent.
+func strictQuery(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if q := c.Request().URL.RawQuery; q != "" {
+			if _, err := url.ParseQuery(q); err != nil {
+				return geo.Errorf(geo.KindInvalid, "malformed query string (%v): write %% as %%25 and separate parameters with &", err)
+			}
+		}
+		return next(c)
+	}
+}
+
+// clip cuts s to at most n bytes (on a rune boundary), marking the cut:
+// errors quote what the client sent, and must not echo it back whole.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + fmt.Sprintf("… (%d bytes cut)", len(s)-cut)
 }

@@ -25,13 +25,18 @@ func jsonResponse(ctype string, v any) (*response, error) {
 	return newResponse(ctype, b), nil
 }
 
-// cached computes the response for key once per dataset, for dates the
-// cache may hold; others are computed per request.
-func (s *Server) cached(key string, d geo.Date, compute func() (*response, error)) (*response, error) {
-	if !s.cacheable(d) {
-		return compute()
+// cached returns the response for key from the cache, computing it when
+// missing: at most once at a time per key, and for no longer than the
+// request timeout (then *errBusy, a 503 with Retry-After, while it
+// completes in the background). The date, the latest the answer depends
+// on, no longer decides anything: every date is cached now that the cache
+// is bounded by bytes.
+func (s *Server) cached(key string, _ geo.Date, compute func() (*response, error)) (*response, error) {
+	v, err := s.cache.wait(key, s.cfg.RequestTimeout, func() (sized, error) { return compute() })
+	if err != nil {
+		return nil, err
 	}
-	return s.cache.get(key, compute)
+	return v.(*response), nil
 }
 
 // serveDataset writes a response derived from the dataset alone.
@@ -42,14 +47,7 @@ func (s *Server) serveDataset(c echo.Context, r *response, err error) error {
 	return r.serve(c, s.cacheControl())
 }
 
-func (s *Server) cacheControl() string {
-	return "public, max-age=" + itoa(int(s.cfg.MaxAge.Seconds()))
-}
-
-func itoa(n int) string {
-	b, _ := json.Marshal(n)
-	return string(b)
-}
+func (s *Server) cacheControl() string { return s.cacheCtl }
 
 // encoded runs an encoder into memory and wraps its bytes as a response.
 func encoded(ctype string, write func(w io.Writer) error) (*response, error) {

@@ -10,6 +10,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -33,8 +37,11 @@ type Deps struct {
 
 // Config tunes the server; zero values take the defaults.
 type Config struct {
-	// RequestTimeout bounds reading a request and writing its response
-	// (default 30 s); http.Server closes connections that take longer.
+	// RequestTimeout bounds how long a request waits for its answer to be
+	// computed (default 30 s): past it the request gets 503 with
+	// Retry-After while the computation completes in the background, so
+	// the answer is always written within the connection's write timeout
+	// (RequestTimeout + 10 s), never cut off.
 	RequestTimeout time.Duration
 	// ShutdownTimeout bounds graceful shutdown (default 10 s).
 	ShutdownTimeout time.Duration
@@ -49,7 +56,21 @@ type Config struct {
 	// TileAttribution credits the tiles (default DefaultTileAttribution
 	// with the default URL), shown as text.
 	TileAttribution string
+	// CacheBytes bounds the memory of cached answers (response bodies,
+	// their gzip forms, territories and frontlines per date; default 64
+	// MiB): past it the least recently used are dropped and computed again
+	// when next asked for.
+	CacheBytes int64
+	// LogSample logs one in LogSample requests that succeed or fail on the
+	// client's side (default 1: every request); 5xx answers and requests
+	// slower than SlowRequest are always logged (at Error; Warn for slow
+	// requests and for 503 while an answer is being computed).
+	LogSample int
 }
+
+// SlowRequest is the latency from which every request is logged, sampled
+// or not.
+const SlowRequest = time.Second
 
 // Server serves one dataset.
 type Server struct {
@@ -59,13 +80,17 @@ type Server struct {
 	log   *slog.Logger
 	cache *cache
 	// static responses computed once at start.
-	meta, districts *response
-	assets          *assetSet
-	tileOrigin      string // scheme://host of TileURL, for the page's policy
-	enc             *encode.Encoder
-	geometry        *geometry
-	pairs           []string // every side pair "a|b", for series columns
-	ogc             *ogcData
+	meta       *response
+	assets     *assetSet
+	tileOrigin string // scheme://host of TileURL, for the page's policy
+	enc        *encode.Encoder
+	geometry   *geometry
+	pairs      []string // every side pair "a|b", for series columns
+	ogc        *ogcData
+	// requests counts the requests that may be sampled for the log.
+	requests atomic.Uint64
+	// cacheCtl is the Cache-Control of dataset-derived answers.
+	cacheCtl string
 }
 
 // New builds the server and computes the responses that depend only on
@@ -82,6 +107,12 @@ func New(deps Deps, cfg Config) (*Server, error) {
 	}
 	if cfg.MaxAge <= 0 {
 		cfg.MaxAge = time.Hour
+	}
+	if cfg.CacheBytes <= 0 {
+		cfg.CacheBytes = 64 << 20
+	}
+	if cfg.LogSample <= 0 {
+		cfg.LogSample = 1
 	}
 	switch cfg.TileURL {
 	case "":
@@ -104,8 +135,11 @@ func New(deps Deps, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{deps: deps, cfg: cfg, log: log, cache: newCache(), enc: enc, tileOrigin: origin,
-		geometry: newGeometry(deps.Dataset), pairs: deps.Dataset.SidePairs()}
+	c := newCache(cfg.CacheBytes, runtime.GOMAXPROCS(0))
+	pairs := deps.Dataset.SidePairs()
+	s := &Server{deps: deps, cfg: cfg, log: log, cache: c, enc: enc, tileOrigin: origin,
+		geometry: newGeometry(deps.Dataset, c, pairs), pairs: pairs,
+		cacheCtl: "public, max-age=" + strconv.Itoa(int(cfg.MaxAge.Seconds()))}
 	s.ogc = newOGCData(s)
 	if err := s.precompute(); err != nil {
 		return nil, err
@@ -123,8 +157,7 @@ func (s *Server) routes() *echo.Echo {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
-	e.Use(middleware.Recover())
-	e.Use(s.requestLog())
+	e.Use(s.requestLog)
 	e.Use(securityHeaders())
 	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
 		AllowOrigins:  []string{"*"},
@@ -132,6 +165,7 @@ func (s *Server) routes() *echo.Echo {
 		ExposeHeaders: []string{"ETag", "Content-Length"},
 		MaxAge:        86400,
 	}))
+	e.Use(strictQuery)
 
 	get := func(path string, h echo.HandlerFunc) {
 		e.Match([]string{http.MethodGet, http.MethodHead}, path, h)
@@ -179,8 +213,10 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string) error {
 
 // Serve is ListenAndServe on an open listener.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	ln = writevListener{ln}
 	hs := &http.Server{
 		Handler:           s.e,
+		ConnContext:       withConn,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      s.cfg.RequestTimeout + 10*time.Second,
@@ -206,17 +242,53 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-func (s *Server) requestLog() echo.MiddlewareFunc {
-	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
-		LogMethod: true, LogURI: true, LogStatus: true, LogLatency: true, LogResponseSize: true, LogRemoteIP: true,
-		HandleError: true,
-		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
-			s.log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
-				slog.String("method", v.Method), slog.String("uri", v.URI), slog.Int("status", v.Status),
-				slog.Duration("latency", v.Latency), slog.Int64("bytes", v.ResponseSize), slog.String("remote", v.RemoteIP))
-			return nil
-		},
-	})
+// requestLog is the outermost middleware: it turns a panic into a 500
+// (the stack goes to the log with the error), and writes one record per
+// request, at Info for one in cfg.LogSample requests, always for slow
+// requests (Warn) and server errors (Error), so that a busy server's log
+// grows with its problems, not with its traffic. URIs are cut to 1 KB.
+func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		defer func() {
+			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					panic(r)
+				}
+				c.Error(fmt.Errorf("panic: %v\n%s", r, debug.Stack()))
+			}
+			s.logRequest(c, start)
+		}()
+		if err := next(c); err != nil {
+			c.Error(err)
+		}
+		return nil
+	}
+}
+
+// logRequest writes the record of a finished request, if it is logged.
+func (s *Server) logRequest(c echo.Context, start time.Time) {
+	latency := time.Since(start)
+	status := c.Response().Status
+	level := slog.LevelInfo
+	switch {
+	case status == http.StatusServiceUnavailable:
+		level = slog.LevelWarn // busy computing, not broken
+	case status >= 500:
+		level = slog.LevelError
+	case latency >= SlowRequest:
+		level = slog.LevelWarn
+	case s.cfg.LogSample > 1 && s.requests.Add(1)%uint64(s.cfg.LogSample) != 0:
+		return
+	}
+	req := c.Request()
+	ctx := req.Context()
+	if !s.log.Enabled(ctx, level) {
+		return
+	}
+	s.log.LogAttrs(ctx, level, "request",
+		slog.String("method", req.Method), slog.String("uri", clip(req.RequestURI, 1024)), slog.Int("status", status),
+		slog.Duration("latency", latency), slog.Int64("bytes", c.Response().Size), slog.String("remote", c.RealIP()))
 }
 
 func (s *Server) health(c echo.Context) error {

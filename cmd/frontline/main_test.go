@@ -67,6 +67,9 @@ func TestCLI(t *testing.T) {
 		{"validate size limit", []string{"validate", "--max-file-mb", "0", small}, 1, nil, []string{"--max-file-mb 0: give a size in MiB from 1 to 1048576"}, "ok —"},
 		{"validate embedded default", []string{"validate", "../../data/aleppo-2016"}, 0, []string{"0 warning(s)"}, nil, ""},
 		{"serve bad flag", []string{"serve", "--log-format", "xml"}, 1, nil, []string{`--log-format "xml": use text or json`}, ""},
+		{"serve bad log level", []string{"serve", "--log-level", "loud"}, 1, nil, []string{`--log-level "loud": use debug, info, warn or error`}, ""},
+		{"serve bad log sample", []string{"serve", "--log-sample", "0"}, 1, nil, []string{"--log-sample must be at least 1"}, ""},
+		{"serve bad cache size", []string{"serve", "--cache-mb", "0"}, 1, nil, []string{"--cache-mb must be 1 to"}, ""},
 		{"serve bad tiles", []string{"serve", "--tiles", "javascript:alert(1)/{z}/{x}/{y}"}, 1, nil, []string{`--tiles "javascript:alert(1)/{z}/{x}/{y}": give an http(s) URL template`}, ""},
 		{"serve tiles without {z}", []string{"serve", "--tiles", "https://tiles.example.org/a.png"}, 1, nil, []string{"with {z}, {x} and {y}"}, ""},
 	}
@@ -237,9 +240,23 @@ func TestSynthWritesAValidDataset(t *testing.T) {
 	assert.Contains(t, stdout, "ok — 30 districts")
 	assert.Contains(t, stdout, "0 warning(s)")
 
-	code, _, stderr = runCLI(t, "synth", "--out", dir, "--nx", "1")
-	assert.Equal(t, 1, code)
-	assert.Contains(t, stderr, "--nx and --ny must be at least 2")
+	hex := filepath.Join(t.TempDir(), "hex")
+	code, stdout, stderr = runCLI(t, "synth", "--out", hex, "--nx", "7", "--ny", "6", "--dates", "5", "--shape", "hex", "--pace", "0.5")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "42 districts and 5 days")
+	code, stdout, stderr = runCLI(t, "validate", hex)
+	require.Equal(t, 0, code, stdout+stderr)
+	assert.Contains(t, stdout, "ok — 42 districts")
+
+	for _, tc := range []struct{ args, err string }{
+		{"--nx 1", "--nx and --ny must be at least 2"},
+		{"--shape round", `--shape "round": use grid or hex`},
+		{"--pace 0", "--pace must be above 0"},
+	} {
+		code, _, stderr = runCLI(t, append([]string{"synth", "--out", dir}, strings.Fields(tc.args)...)...)
+		assert.Equal(t, 1, code, tc.args)
+		assert.Contains(t, stderr, tc.err)
+	}
 }
 
 // copySmall copies the small dataset's files other than skip into a new

@@ -6,27 +6,49 @@ package geodesic
 
 /*
 #cgo LDFLAGS: -lproj
+#cgo noescape ring_area
+#cgo nocallback ring_area
+#cgo noescape line_length
+#cgo nocallback line_length
 #include <geodesic.h>
 
-static void wgs84(struct geod_geodesic *g) {
-	geod_init(g, 6378137, 1/298.257223563);
+// The WGS84 ellipsoid, initialised once when the program is loaded (before
+// any goroutine runs) and only read after: no locking, no per-call set-up.
+static struct geod_geodesic wgs84;
+
+__attribute__((constructor)) static void init_wgs84(void) {
+	geod_init(&wgs84, 6378137, 1/298.257223563);
+}
+
+static double ring_area(double *lats, double *lons, int n) {
+	double area, perim;
+	geod_polygonarea(&wgs84, lats, lons, n, &area, &perim);
+	return area;
+}
+
+// line_length sums the geodesic lengths of the n-1 segments of a line
+// given as interleaved lon, lat pairs.
+static double line_length(const double *lonlat, int n) {
+	double total = 0, s12;
+	for (int i = 1; i < n; i++) {
+		geod_inverse(&wgs84, lonlat[2*i-1], lonlat[2*i-2], lonlat[2*i+1], lonlat[2*i], &s12, 0, 0);
+		total += s12;
+	}
+	return total;
 }
 */
 import "C"
 
 import (
 	"math"
+	"unsafe"
 
 	"github.com/paulmach/orb"
 )
 
-// ellipsoid is initialised per call: geod_init is cheap and a value on the
-// stack needs no package state or locking.
-func ellipsoid() C.struct_geod_geodesic {
-	var g C.struct_geod_geodesic
-	C.wgs84(&g)
-	return g
-}
+// stackPoints is the ring size up to which coordinates are passed to C
+// from the stack instead of the heap.
+const stackPoints = 64
 
 // RingArea returns the area in m² enclosed by a ring of lon/lat points, with
 // sign: positive when the ring runs counter-clockwise. A closing point equal to
@@ -39,16 +61,16 @@ func RingArea(r orb.Ring) float64 {
 	if n < 3 {
 		return 0
 	}
-	g := ellipsoid()
-	lats := make([]C.double, n)
-	lons := make([]C.double, n)
-	for i := 0; i < n; i++ {
-		lons[i] = C.double(r[i][0])
-		lats[i] = C.double(r[i][1])
+	var latBuf, lonBuf [stackPoints]C.double
+	lats, lons := latBuf[:0], lonBuf[:0]
+	if n > stackPoints {
+		lats, lons = make([]C.double, 0, n), make([]C.double, 0, n)
 	}
-	var area, perim C.double
-	C.geod_polygonarea(&g, &lats[0], &lons[0], C.int(n), &area, &perim)
-	return float64(area)
+	for i := 0; i < n; i++ {
+		lons = append(lons, C.double(r[i][0]))
+		lats = append(lats, C.double(r[i][1]))
+	}
+	return float64(C.ring_area(&lats[0], &lons[0], C.int(n)))
 }
 
 // PolygonArea returns the area in m² of a polygon: its outer ring less its
@@ -88,10 +110,7 @@ func Area(g orb.Geometry) float64 {
 
 // Distance returns the geodesic distance in metres between two lon/lat points.
 func Distance(a, b orb.Point) float64 {
-	g := ellipsoid()
-	var s12 C.double
-	C.geod_inverse(&g, C.double(a[1]), C.double(a[0]), C.double(b[1]), C.double(b[0]), &s12, nil, nil)
-	return float64(s12)
+	return lineLength(orb.LineString{a, b})
 }
 
 // Length returns the geodesic length in metres of a LineString,
@@ -135,12 +154,7 @@ func lineLength(ls orb.LineString) float64 {
 	if len(ls) < 2 {
 		return 0
 	}
-	g := ellipsoid()
-	var total float64
-	for i := 1; i < len(ls); i++ {
-		var s12 C.double
-		C.geod_inverse(&g, C.double(ls[i-1][1]), C.double(ls[i-1][0]), C.double(ls[i][1]), C.double(ls[i][0]), &s12, nil, nil)
-		total += float64(s12)
-	}
-	return total
+	// An orb.Point is two float64s, lon then lat, as C's double[2]: the
+	// line's backing array is passed as it is, in one call.
+	return float64(C.line_length((*C.double)(unsafe.Pointer(&ls[0])), C.int(len(ls))))
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/frontline/frontline/geo/geodesic"
 	"github.com/frontline/frontline/geo/internal/geosx"
+	"github.com/frontline/frontline/geo/internal/partition"
 )
 
 // NewCoverage prepares the districts (each an orb.Polygon or
@@ -40,6 +41,11 @@ import (
 //     or is a noding sliver thinner than 2×Grid, or to nobody if it is a
 //     real hole (wider than the gap width) or outside.
 //
+// With a gap width of 0, input that already is an exact partition after step
+// 1 (neighbours share their borders vertex for vertex, nothing crosses or
+// overlaps) skips steps 2–4: its districts are the faces. This is checked in
+// Go, in time linear in the number of segments.
+//
 // Because every district is then a set of faces of one noded arrangement,
 // two neighbours share their border vertex for vertex; the border of each
 // pair of neighbours is precomputed (segments whose faces belong to the two
@@ -64,37 +70,66 @@ func NewCoverage(geoms []orb.Geometry, opts ...Option) (cov *Coverage, err error
 			cov, err = nil, fmt.Errorf("territory: GEOS failed while cleaning the coverage: %v", r)
 		}
 	}()
-	ctx := geos.NewContext()
 	n := len(geoms)
-	origs := make([]*geos.Geom, n)
-	polys := make([]orb.MultiPolygon, n)
-	bounds := make([]orb.Bound, n)
+	inputs := make([]orb.MultiPolygon, n)
 	for i, g := range geoms {
 		mp, err := inputPolygons(i, g)
 		if err != nil {
 			return nil, err
 		}
-		gg, err := geosx.ToGEOS(ctx, mp)
-		if err != nil {
-			return nil, fmt.Errorf("territory: district %d: %w", i, err)
+		inputs[i] = mp
+	}
+	ctx := geos.NewContext()
+	var origs []*geos.Geom
+	check := func() error {
+		origs = make([]*geos.Geom, n)
+		for i, mp := range inputs {
+			gg, err := geosx.ToGEOS(ctx, mp)
+			if err != nil {
+				return fmt.Errorf("territory: district %d: %w", i, err)
+			}
+			if !gg.IsValid() {
+				return fmt.Errorf("territory: district %d: invalid geometry (%s): repair it first, e.g. with ST_MakeValid or QGIS \"Fix geometries\"", i, gg.IsValidReason())
+			}
+			origs[i] = gg
 		}
-		if !gg.IsValid() {
-			return nil, fmt.Errorf("territory: district %d: invalid geometry (%s): repair it first, e.g. with ST_MakeValid or QGIS \"Fix geometries\"", i, gg.IsValidReason())
+		return nil
+	}
+	exact := cfg.gapWidth == 0 && !cfg.overlay
+	if !exact || !cfg.valid {
+		if err := check(); err != nil {
+			return nil, err
 		}
+	}
+	if exact {
+		if faces, owner, ok := exactFaces(inputs); ok {
+			return assemble(n, faces, owner, 0), nil
+		}
+	}
+	if origs == nil {
+		if err := check(); err != nil {
+			return nil, err
+		}
+	}
+	polys := make([]orb.MultiPolygon, n)
+	bounds := make([]orb.Bound, n)
+	for i, gg := range origs {
 		gg = gg.SetPrecision(Grid, geos.PrecisionRuleNone)
 		if gg.IsEmpty() {
 			return nil, fmt.Errorf("territory: district %d vanishes on the %g° grid: it is too small to be a district", i, Grid)
 		}
 		origs[i] = gg
+		var err error
 		if polys[i], err = toMultiPolygon(gg); err != nil {
 			return nil, fmt.Errorf("territory: district %d: %w", i, err)
 		}
 		bounds[i] = polys[i].Bound()
 	}
 
-	union := ctx.NewCollection(geos.TypeIDGeometryCollection, origs).UnaryUnionPrec(Grid)
-	var gap *geos.Geom
+	var gap, union *geos.Geom
 	if cfg.gapWidth > 0 {
+		// The union of all districts is needed only to find the gaps.
+		union = ctx.NewCollection(geos.TypeIDGeometryCollection, origs).UnaryUnionPrec(Grid)
 		r := cfg.gapWidth / 2 / metresPerDegree(union)
 		// Mitred offsets give back every corner, convex or concave, where
 		// nothing merged; round ones would fillet the concave corners of
@@ -134,7 +169,7 @@ func NewCoverage(geoms []orb.Geometry, opts ...Option) (cov *Coverage, err error
 		return nil, fmt.Errorf("territory: polygonize returned %s, want a collection of %d polygons", faceWKB.GeoJSONType(), faces.NumGeometries())
 	}
 
-	index := newBoundIndex(bounds)
+	index := partition.NewIndex(bounds)
 	owner := make([]int32, len(faceColl))
 	facePolys := make([]orb.Polygon, len(faceColl))
 	for k, fg := range faceColl {
@@ -146,7 +181,7 @@ func NewCoverage(geoms []orb.Geometry, opts ...Option) (cov *Coverage, err error
 		pt := faces.Geometry(k).PointOnSurface()
 		p := orb.Point{pt.X(), pt.Y()}
 		owner[k] = -1
-		for _, i := range index.query(p) {
+		for _, i := range index.Query(p) {
 			if bounds[i].Contains(p) && planar.MultiPolygonContains(polys[i], p) {
 				owner[k] = i
 				break
@@ -416,7 +451,8 @@ func assemble(n int, faces []orb.Polygon, owner []int32, gapWidth float64) *Cove
 		byPair[k] = append(byPair[k], orb.LineString{s[0], s[1]})
 	}
 	for k, segs := range byPair {
-		c.pairs = append(c.pairs, pair{a: k[0], b: k[1], lines: mergeLines(segs)})
+		lines := mergeLines(segs)
+		c.pairs = append(c.pairs, pair{a: k[0], b: k[1], lines: lines, lengthM: geodesic.Length(orb.MultiLineString(lines))})
 	}
 	slices.SortFunc(c.pairs, func(x, y pair) int {
 		if x.a != y.a {
@@ -425,7 +461,7 @@ func assemble(n int, faces []orb.Polygon, owner []int32, gapWidth float64) *Cove
 		return cmp.Compare(x.b, y.b)
 	})
 	for i := range c.edges {
-		c.areas[i] = geodesic.Area(trace(c.edges[i], func(int32) bool { return false }))
+		c.areas[i] = geodesic.Area(trace(c.edges[i]))
 	}
 	return c
 }
@@ -491,47 +527,4 @@ func toMultiPolygonOrb(o orb.Geometry) (orb.MultiPolygon, error) {
 		return o, nil
 	}
 	return nil, fmt.Errorf("got a %s, want polygons", o.GeoJSONType())
-}
-
-// boundIndex is a uniform grid over district bounds, for point queries.
-type boundIndex struct {
-	bound  orb.Bound
-	nx, ny int
-	cells  [][]int32
-}
-
-func newBoundIndex(bounds []orb.Bound) *boundIndex {
-	all := bounds[0]
-	for _, b := range bounds[1:] {
-		all = all.Union(b)
-	}
-	side := max(1, int(math.Sqrt(float64(len(bounds)))))
-	ix := &boundIndex{bound: all, nx: side, ny: side, cells: make([][]int32, side*side)}
-	for i, b := range bounds {
-		x0, y0 := ix.cell(b.Min)
-		x1, y1 := ix.cell(b.Max)
-		for y := y0; y <= y1; y++ {
-			for x := x0; x <= x1; x++ {
-				ix.cells[y*ix.nx+x] = append(ix.cells[y*ix.nx+x], int32(i))
-			}
-		}
-	}
-	return ix
-}
-
-func (ix *boundIndex) cell(p orb.Point) (int, int) {
-	fx := (p[0] - ix.bound.Min[0]) / (ix.bound.Max[0] - ix.bound.Min[0])
-	fy := (p[1] - ix.bound.Min[1]) / (ix.bound.Max[1] - ix.bound.Min[1])
-	x := min(ix.nx-1, max(0, int(fx*float64(ix.nx))))
-	y := min(ix.ny-1, max(0, int(fy*float64(ix.ny))))
-	return x, y
-}
-
-// query returns, in ascending order, the districts whose bounds may contain p.
-func (ix *boundIndex) query(p orb.Point) []int32 {
-	if !ix.bound.Contains(p) {
-		return nil
-	}
-	x, y := ix.cell(p)
-	return ix.cells[y*ix.nx+x]
 }

@@ -19,7 +19,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 
 	"github.com/paulmach/orb"
 
@@ -74,6 +73,8 @@ type halfEdge struct {
 type pair struct {
 	a, b  int32
 	lines []orb.LineString
+	// lengthM is the ellipsoidal length of lines, for FrontLengths.
+	lengthM float64
 }
 
 // Coverage is a prepared, cleaned partition of districts. It is immutable
@@ -90,6 +91,20 @@ type Option func(*config) error
 
 type config struct {
 	gapWidth float64
+	valid    bool
+	// overlay skips the exact-tiling shortcut (tests compare the two).
+	overlay bool
+}
+
+// WithValidInput says the districts have been checked already with GEOS
+// (valid polygons, as geo.Load does), so NewCoverage need not check them
+// again before the exact-tiling shortcut. Invalid input given with it may
+// give wrong territories instead of an error.
+func WithValidInput() Option {
+	return func(c *config) error {
+		c.valid = true
+		return nil
+	}
 }
 
 // WithGapWidth sets the widest gap between districts, in metres, that is
@@ -119,7 +134,7 @@ func (c *Coverage) AreaM2(i int) float64 { return c.areas[i] }
 // District returns the cleaned geometry of district i (RFC 7946 winding);
 // empty if the district was entirely overlapped by districts listed earlier.
 func (c *Coverage) District(i int) orb.MultiPolygon {
-	return trace(c.edges[i], func(int32) bool { return false })
+	return trace(c.edges[i])
 }
 
 // Neighbours returns, for each pair of districts that share a border (not
@@ -131,7 +146,7 @@ func (c *Coverage) Neighbours() []Neighbour {
 		out[k] = Neighbour{
 			Districts: [2]int{int(p.a), int(p.b)},
 			Border:    orb.MultiLineString(p.lines),
-			LengthM:   geodesic.Length(orb.MultiLineString(p.lines)),
+			LengthM:   p.lengthM,
 		}
 	}
 	return out
@@ -162,42 +177,56 @@ func (c *Coverage) checkLabels(labels []string) error {
 // Territories returns one Territory per distinct label, sorted by label: the
 // union of the districts with that label. Districts that share a border (in
 // the cleaned coverage) always end up in one polygon without seams; districts
-// that meet only at a point stay separate polygons.
+// that meet only at a point stay separate polygons. The work is one pass over
+// the districts' borders plus tracing the territories' outlines, so a date
+// costs about the same whether few or many districts changed.
 func (c *Coverage) Territories(labels []string) ([]Territory, error) {
 	if err := c.checkLabels(labels); err != nil {
 		return nil, err
 	}
-	byLabel := make(map[string][]int)
-	for i, l := range labels {
-		byLabel[l] = append(byLabel[l], i)
-	}
-	names := make([]string, 0, len(byLabel))
-	for l := range byLabel {
-		names = append(names, l)
-	}
-	slices.Sort(names)
-	out := make([]Territory, 0, len(names))
-	for _, l := range names {
-		ids := byLabel[l]
-		n := 0
-		for _, i := range ids {
-			n += len(c.edges[i])
-		}
-		edges := make([]halfEdge, 0, n)
-		for _, i := range ids {
-			edges = append(edges, c.edges[i]...)
-		}
+	ids, names := intern(labels)
+	out := make([]Territory, len(names))
+	kept := make([][]halfEdge, len(names))
+	for i, l := range ids {
+		out[l].Districts++
+		// The sum of the districts' areas is the area of their union: the
+		// districts partition it, and shared geodesic edges cancel.
+		out[l].AreaM2 += c.areas[i]
 		// A border between two districts of the same label is inside the
 		// territory; keep only edges facing another label or the outside.
-		mp := trace(edges, func(o int32) bool { return o >= 0 && labels[o] == l })
-		out = append(out, Territory{
-			Label:     l,
-			Geometry:  mp,
-			Districts: len(ids),
-			AreaM2:    geodesic.Area(mp),
-		})
+		for _, e := range c.edges[i] {
+			if e.other < 0 || ids[e.other] != l {
+				kept[l] = append(kept[l], e)
+			}
+		}
+	}
+	for l, name := range names {
+		out[l].Label = name
+		out[l].Geometry = trace(kept[l])
 	}
 	return out, nil
+}
+
+// intern numbers the distinct labels in sorted order: ids[i] is the
+// number of labels[i], names the labels by number.
+func intern(labels []string) (ids []int32, names []string) {
+	for _, l := range labels {
+		if !slices.Contains(names, l) {
+			names = append(names, l)
+		}
+	}
+	slices.Sort(names)
+	ids = make([]int32, len(labels))
+	last := int32(0)
+	for i, l := range labels {
+		// Labels come in runs: try the previous one before searching.
+		if names[last] != l {
+			k, _ := slices.BinarySearch(names, l)
+			last = int32(k)
+		}
+		ids[i] = last
+	}
+	return ids, names
 }
 
 // Frontlines returns, sorted by Sides, one Frontline for every pair of
@@ -210,47 +239,91 @@ func (c *Coverage) Frontlines(labels []string) ([]Frontline, error) {
 	if err := c.checkLabels(labels); err != nil {
 		return nil, err
 	}
-	byPair := make(map[[2]string][]orb.LineString)
+	ids, names := intern(labels)
+	byPair := make(map[[2]int32][]orb.LineString)
 	for _, p := range c.pairs {
-		la, lb := labels[p.a], labels[p.b]
+		la, lb := ids[p.a], ids[p.b]
 		if la == lb {
 			continue
 		}
-		k := [2]string{la, lb}
-		if lb < la {
-			k = [2]string{lb, la}
-		}
+		k := [2]int32{min(la, lb), max(la, lb)}
 		byPair[k] = append(byPair[k], p.lines...)
 	}
-	keys := make([][2]string, 0, len(byPair))
+	keys := make([][2]int32, 0, len(byPair))
 	for k := range byPair {
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, func(a, b [2]string) int {
-		if c := strings.Compare(a[0], b[0]); c != 0 {
-			return c
+	// Numbers follow the sorted names, so this sorts by Sides.
+	slices.SortFunc(keys, func(a, b [2]int32) int {
+		if a[0] != b[0] {
+			return int(a[0] - b[0])
 		}
-		return strings.Compare(a[1], b[1])
+		return int(a[1] - b[1])
 	})
 	out := make([]Frontline, 0, len(keys))
 	for _, k := range keys {
 		ml := orb.MultiLineString(mergeLines(byPair[k]))
-		out = append(out, Frontline{Sides: k, Geometry: ml, LengthM: geodesic.Length(ml)})
+		out = append(out, Frontline{Sides: [2]string{names[k[0]], names[k[1]]}, Geometry: ml, LengthM: geodesic.Length(ml)})
 	}
 	return out, nil
 }
 
-// trace assembles the half-edges whose right-hand district is not inside
-// (per the inside func) into rings, and the rings into polygons. Because the
-// half-edges come from one exactly noded partition, the rings are closed,
-// never cross, and share no segment.
-func trace(edges []halfEdge, inside func(other int32) bool) orb.MultiPolygon {
-	kept := make([]halfEdge, 0, len(edges))
-	for _, e := range edges {
-		if !inside(e.other) {
-			kept = append(kept, e)
+// FrontLengths returns the length in metres of the border between every
+// pair of different labels that meet, keyed by the two labels in ascending
+// order: the same lengths as Frontlines (up to rounding, ~1e-12 relative),
+// summed from the precomputed border of each pair of neighbouring
+// districts without building any geometry. Use it where only lengths are
+// needed, such as a daily series.
+func (c *Coverage) FrontLengths(labels []string) (map[[2]string]float64, error) {
+	if err := c.checkLabels(labels); err != nil {
+		return nil, err
+	}
+	ids, names := intern(labels)
+	n := len(names)
+	sums, err := c.FrontLengthsByID(ids, n)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[[2]string]float64)
+	for a := 0; a < n; a++ {
+		for b := a + 1; b < n; b++ {
+			if v := sums[a*n+b]; v > 0 {
+				out[[2]string{names[a], names[b]}] = v
+			}
 		}
 	}
+	return out, nil
+}
+
+// FrontLengthsByID is FrontLengths for labels given as numbers: ids[i] in
+// [0, n) is district i's label. The border length in metres between
+// labels a < b is at a*n+b of the result (0 where they do not meet). A
+// caller that walks many dates keeps the numbers up to date itself and
+// saves the labels' strings.
+func (c *Coverage) FrontLengthsByID(ids []int32, n int) ([]float64, error) {
+	if len(ids) != len(c.edges) {
+		return nil, fmt.Errorf("territory: %d labels for %d districts: give exactly one label per district", len(ids), len(c.edges))
+	}
+	for i, id := range ids {
+		if id < 0 || int(id) >= n {
+			return nil, fmt.Errorf("territory: district %d has label number %d, outside [0, %d)", i, id, n)
+		}
+	}
+	sums := make([]float64, n*n)
+	for _, p := range c.pairs {
+		la, lb := ids[p.a], ids[p.b]
+		if la != lb {
+			sums[int(min(la, lb))*n+int(max(la, lb))] += p.lengthM
+		}
+	}
+	return sums, nil
+}
+
+// trace assembles half-edges (a region's border, the region on their left)
+// into rings, and the rings into polygons. Because the half-edges come from
+// one exactly noded partition, the rings are closed, never cross, and share
+// no segment.
+func trace(kept []halfEdge) orb.MultiPolygon {
 	if len(kept) == 0 {
 		return orb.MultiPolygon{}
 	}

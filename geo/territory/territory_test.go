@@ -537,33 +537,47 @@ func TestCSR(t *testing.T) {
 	checkLabelling(t, cov, randomLabels(rand.New(rand.NewPCG(3, 4)), len(geoms)), nil)
 }
 
+// The benchmarks run at the scale of issue 10: 10,000 hexagonal districts
+// and 365 change dates, about 130 districts changing a date.
+const benchNX, benchNY, benchDates, benchPace = 100, 100, 365, 0.16
+
 func benchSetup(b *testing.B) (*Coverage, [][]string) {
 	b.Helper()
-	const nx, ny, dates = 75, 70, 200
-	cov, err := NewCoverage(SynthGrid(nx, ny, 1))
+	cov, err := NewCoverage(SynthHex(benchNX, benchNY, 1), WithGapWidth(0))
 	require.NoError(b, err)
-	labels := SynthFront(nx, ny, dates, "government", "opposition", 1)
+	labels := SynthFrontPace(benchNX, benchNY, benchDates, benchPace, "government", "opposition", 1)
 	flips := 0
-	for d := 1; d < dates; d++ {
+	for d := 1; d < benchDates; d++ {
 		for i := range labels[d] {
 			if labels[d][i] != labels[d-1][i] {
 				flips++
 			}
 		}
 	}
-	b.Logf("%d districts, %d dates, %.0f districts change label per date", nx*ny, dates, float64(flips)/(dates-1))
+	b.Logf("%d districts, %d dates, %.0f districts change label per date", benchNX*benchNY, benchDates, float64(flips)/(benchDates-1))
 	return cov, labels
 }
 
+// BenchmarkNewCoverage prepares an exact tiling with gap width 0: through
+// the exact-tiling check, and through the GEOS overlay (noding and
+// polygonizing) that other inputs take.
 func BenchmarkNewCoverage(b *testing.B) {
-	geoms := SynthGrid(75, 70, 1)
-	for b.Loop() {
-		if _, err := NewCoverage(geoms); err != nil {
-			b.Fatal(err)
-		}
+	geoms := SynthHex(benchNX, benchNY, 1)
+	for _, bc := range []struct {
+		name string
+		opt  Option
+	}{{"exact", func(*config) error { return nil }}, {"overlay", func(c *config) error { c.overlay = true; return nil }}} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := NewCoverage(geoms, WithGapWidth(0), bc.opt); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
+// BenchmarkTerritories is every change date's territories.
 func BenchmarkTerritories(b *testing.B) {
 	cov, dates := benchSetup(b)
 	for b.Loop() {
@@ -575,11 +589,25 @@ func BenchmarkTerritories(b *testing.B) {
 	}
 }
 
+// BenchmarkFrontlines is every change date's frontlines.
 func BenchmarkFrontlines(b *testing.B) {
 	cov, dates := benchSetup(b)
 	for b.Loop() {
 		for _, l := range dates {
 			if _, err := cov.Frontlines(l); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkFrontLengths is every change date's front lengths, as a daily
+// series needs them.
+func BenchmarkFrontLengths(b *testing.B) {
+	cov, dates := benchSetup(b)
+	for b.Loop() {
+		for _, l := range dates {
+			if _, err := cov.FrontLengths(l); err != nil {
 				b.Fatal(err)
 			}
 		}
