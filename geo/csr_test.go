@@ -2,7 +2,6 @@ package geo_test
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -11,18 +10,14 @@ import (
 	"github.com/frontline/frontline/geo"
 )
 
-// csrPath is the Columbia CSR neighbourhood layer (MIT), read from the
-// shared folder beside the repository at test time; it is never copied
-// into the project.
-const csrPath = "../../shared/reference/aleppo/csr/Neighborhoods.geojson"
+// csrPath is the Columbia CSR neighbourhood layer (MIT), as shipped with the
+// Aleppo dataset's sources.
+const csrPath = "../data/aleppo-2016/sources/csr/Neighborhoods.geojson"
 
 func readCSR(t *testing.T) []byte {
 	t.Helper()
 	b, err := os.ReadFile(csrPath)
-	if err != nil {
-		abs, _ := filepath.Abs(csrPath)
-		t.Skipf("the CSR reference layer is not at %s (%v): skipping the test on real boundaries", abs, err)
-	}
+	require.NoError(t, err)
 	return b
 }
 

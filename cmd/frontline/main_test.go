@@ -311,3 +311,21 @@ func TestValidateRefusesWhatIsNotAFile(t *testing.T) {
 		})
 	}
 }
+
+// A dataset whose territories serve could not prepare is not ok: a district
+// stretched over 67° of longitude (a wrong coordinate), 9 m from its
+// neighbour, needs more gap-closing work than the limit allows.
+func TestValidatePreparesTerritories(t *testing.T) {
+	dir := copySmall(t, "")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "dataset.json"), []byte(`{"title":"t","gap_width_m":25}`), 0o644))
+	b, err := os.ReadFile(filepath.Join(dir, "districts.geojson"))
+	require.NoError(t, err)
+	far := strings.Replace(string(b), "[[[37.10, 36.21], [37.11, 36.21], [37.11, 36.22], [37.10, 36.22], [37.10, 36.21]]]", "[[[-30, 36.21], [37.1099, 36.21], [37.1099, 36.22], [-30, 36.22], [-30, 36.21]]]", 1)
+	require.NotEqual(t, string(b), far)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "districts.geojson"), []byte(far), 0o644))
+	code, out, _ := runCLI(t, "validate", dir)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "districts.geojson: error: preparing districts for territories: territory: closing the gaps needs")
+	assert.Contains(t, out, "check for a wrong coordinate")
+	assert.Contains(t, out, "1 error(s)")
+}

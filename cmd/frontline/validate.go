@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 
 	"github.com/frontline/frontline/geo"
 )
@@ -34,6 +35,13 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 	}
 	if err != nil {
 		return err
+	}
+	// serve prepares this on the first territory request; a dataset it
+	// would fail on is not ok.
+	if _, err := geo.NewShapes(ds); err != nil {
+		fmt.Fprintf(stdout, "%s: error: %v\n", filepath.Join(df.dir, geo.DistrictsFile), err)
+		fmt.Fprintf(stdout, "%s: 1 error(s), %d warning(s)\n", df.dir, len(ds.Warnings))
+		return exitError{1}
 	}
 	fmt.Fprintf(stdout, "%s: ok — %d districts (%.3f km²), %d sides, %d control rows, %d change dates (%s), %d warning(s)\n",
 		df.dir, len(ds.Districts), ds.TotalKm2(), len(ds.Sides), len(ds.Rows), len(ds.ChangeDates()), ds.Range(), len(ds.Warnings))

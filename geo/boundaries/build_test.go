@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -322,35 +321,11 @@ func TestSlug(t *testing.T) {
 	}
 }
 
-// sharedFile returns the path of a file of the shared folder beside the
-// repository, or skips the test.
-func sharedFile(t testing.TB, rel string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("repository root (go.mod) not found")
-		}
-		dir = parent
-	}
-	path := filepath.Join(dir, "..", "shared", rel)
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("%s is absent (%v): the test needs the shared folder beside the repository", path, err)
-	}
-	return path
-}
-
-// TestCSR builds the real Columbia CSR Aleppo layer with the shared places:
+// TestCSR builds the real Columbia CSR Aleppo layer with the dataset's places:
 // every place gets a district, every name joins a place, and the result is
 // a clean coverage of a real city's size.
 func TestCSR(t *testing.T) {
-	layerPath := sharedFile(t, "reference/aleppo/csr/Neighborhoods.geojson")
-	data, err := os.ReadFile(layerPath)
+	data, err := os.ReadFile("../../data/aleppo-2016/sources/csr/Neighborhoods.geojson")
 	require.NoError(t, err)
 	placesFile, err := os.Open("../../data/aleppo-2016/places.csv")
 	require.NoError(t, err)

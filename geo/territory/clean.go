@@ -8,7 +8,6 @@ import (
 	"slices"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkb"
 	"github.com/paulmach/orb/planar"
 	"github.com/paulmach/orb/quadtree"
 	"github.com/twpayne/go-geos"
@@ -152,7 +151,11 @@ func NewCoverage(geoms []orb.Geometry, opts ...Option) (cov *Coverage, err error
 		lines = append(lines, gap.Boundary())
 		prepGap = gap.Prepare()
 		var vor *geos.Geom
-		sites, vor, err = gapSplit(ctx, origs, union.Bounds(), cfg.gapWidth/2/metresPerDegree(union))
+		maxTile := tileSites
+		if cfg.maxTile > 0 {
+			maxTile = cfg.maxTile
+		}
+		sites, vor, err = gapSplit(ctx, origs, union.Bounds(), cfg.gapWidth/2/metresPerDegree(union), maxTile)
 		if err != nil {
 			return nil, err
 		}
@@ -255,7 +258,11 @@ func sliver(f orb.Polygon) bool {
 // metresPerDegree is the length of a degree of longitude at g's mid latitude.
 func metresPerDegree(g *geos.Geom) float64 {
 	b := g.Bounds()
-	lat := (b.MinY + b.MaxY) / 2
+	return metresPerDegreeAt((b.MinY + b.MaxY) / 2)
+}
+
+// metresPerDegreeAt is the length of a degree of longitude at latitude lat.
+func metresPerDegreeAt(lat float64) float64 {
 	return geodesic.Distance(orb.Point{0, lat}, orb.Point{0.01, lat}) / 0.01
 }
 
@@ -273,7 +280,17 @@ func (s site) Point() orb.Point { return s.p }
 // spacing degrees apart, in a quadtree, and those edges of their Voronoi
 // diagram that separate vertices of two different districts: within a gap,
 // a face bounded by them is nearest to one district.
-func gapSplit(ctx *geos.Context, origs []*geos.Geom, b *geos.Box2D, spacing float64) (*quadtree.Quadtree, *geos.Geom, error) {
+func gapSplit(ctx *geos.Context, origs []*geos.Geom, b *geos.Box2D, spacing float64, maxTile int) (*quadtree.Quadtree, *geos.Geom, error) {
+	// Densifying is what makes the cost: count the sites first, so that a
+	// mistaken coordinate (a district thousands of km long) is an error
+	// rather than minutes of work and gigabytes.
+	var sites float64
+	for _, g := range origs {
+		sites += g.Length()/spacing + float64(g.NumCoordinates())
+	}
+	if sites > MaxGapSites {
+		return nil, nil, fmt.Errorf("territory: closing the gaps needs %.0f sites along the borders (one every %.3g m), more than the limit of %d: the districts span %.3g° × %.3g°; check for a wrong coordinate, or set the gap width to 0 for districts that already share their borders", sites, spacing*metresPerDegreeAt((b.MinY+b.MaxY)/2), MaxGapSites, b.MaxX-b.MinX, b.MaxY-b.MinY)
+	}
 	// The margin keeps densified vertices inside despite rounding.
 	m := 1e-3 + spacing
 	bound := orb.Bound{Min: orb.Point{b.MinX - m, b.MinY - m}, Max: orb.Point{b.MaxX + m, b.MaxY + m}}
@@ -300,23 +317,12 @@ func gapSplit(ctx *geos.Context, origs []*geos.Geom, b *geos.Box2D, spacing floa
 			}
 		}
 	}
-	mpWKB, err := wkb.Marshal(pts)
+	// A gap point is within half the gap width (spacing) of a border, so
+	// within 2×spacing of its nearest site; 4×spacing is a safe margin.
+	keep, err := ownerEdges(pts, owners, spacing, 4*spacing, maxTile)
 	if err != nil {
 		return nil, nil, err
 	}
-	trisWKB, err := geosx.DelaunayTriangles(mpWKB)
-	if err != nil {
-		return nil, nil, fmt.Errorf("territory: %w", err)
-	}
-	o, err := wkb.Unmarshal(trisWKB)
-	if err != nil {
-		return nil, nil, fmt.Errorf("territory: reading Delaunay triangles: %w", err)
-	}
-	tris, ok := o.(orb.Collection)
-	if !ok {
-		return nil, nil, fmt.Errorf("territory: Delaunay triangles are a %s, want a collection", o.GeoJSONType())
-	}
-	keep := voronoiBetween(tris, owners, spacing)
 	edges, err := geosx.ToGEOS(ctx, keep)
 	if err != nil {
 		return nil, nil, err

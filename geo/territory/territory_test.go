@@ -2,8 +2,6 @@ package territory
 
 import (
 	"encoding/json"
-	"errors"
-	"io/fs"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -433,10 +431,7 @@ func TestConcurrent(t *testing.T) {
 // reference directory; its geometry is never copied into the repository.
 func loadCSR(t testing.TB) []orb.Geometry {
 	t.Helper()
-	b, err := os.ReadFile("../../../shared/reference/aleppo/csr/Neighborhoods.geojson")
-	if errors.Is(err, fs.ErrNotExist) {
-		t.Skip("CSR reference layer absent: ../shared/reference/aleppo/csr/Neighborhoods.geojson (relative to the repo root)")
-	}
+	b, err := os.ReadFile("../../data/aleppo-2016/sources/csr/Neighborhoods.geojson")
 	require.NoError(t, err)
 	// Plain encoding/json: orb/geojson would need go.sum entries for its
 	// BSON dependency. The "crs" member (CRS84) is lon/lat as expected.

@@ -12,13 +12,42 @@ import (
 	"github.com/twpayne/go-geos"
 )
 
-// ToGEOS converts an orb geometry to a GEOS geometry of ctx through WKB.
+// ToGEOS converts an orb geometry to a GEOS geometry of ctx through WKB. A
+// nil collection, ring or line (orb writes no WKB for one) becomes the empty
+// GEOS geometry of its type, so an overlay with "nothing" still works.
 func ToGEOS(ctx *geos.Context, g orb.Geometry) (*geos.Geom, error) {
+	if g == nil {
+		return nil, errors.New("no geometry to convert to GEOS")
+	}
 	data, err := wkb.Marshal(g)
 	if err != nil {
 		return nil, fmt.Errorf("encoding %s as WKB: %w", g.GeoJSONType(), err)
 	}
+	if len(data) == 0 {
+		return emptyGEOS(ctx, g)
+	}
 	return ctx.NewGeomFromWKB(data)
+}
+
+// emptyGEOS returns the empty GEOS geometry of g's type.
+func emptyGEOS(ctx *geos.Context, g orb.Geometry) (*geos.Geom, error) {
+	switch g.(type) {
+	case orb.Point:
+		return ctx.NewEmptyPoint(), nil
+	case orb.LineString, orb.Ring:
+		return ctx.NewEmptyLineString(), nil
+	case orb.Polygon, orb.Bound:
+		return ctx.NewEmptyPolygon(), nil
+	case orb.MultiPoint:
+		return ctx.NewEmptyCollection(geos.TypeIDMultiPoint), nil
+	case orb.MultiLineString:
+		return ctx.NewEmptyCollection(geos.TypeIDMultiLineString), nil
+	case orb.MultiPolygon:
+		return ctx.NewEmptyCollection(geos.TypeIDMultiPolygon), nil
+	case orb.Collection:
+		return ctx.NewEmptyCollection(geos.TypeIDGeometryCollection), nil
+	}
+	return nil, fmt.Errorf("no WKB for a %s", g.GeoJSONType())
 }
 
 // FromGEOS converts a GEOS geometry to orb through WKB, keeping every part
