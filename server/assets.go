@@ -34,9 +34,11 @@ import (
 //   - index.html gets <link rel=modulepreload> for its modules' static
 //     imports (they load in parallel, not one level at a time) and the
 //     tile server's URL, and has an embed variant for ?embed=1;
-//   - each body has a Brotli and a gzip form, computed once in the
-//     background after start (a request that comes first waits for it),
-//     each with its own ETag.
+//   - each body has a Brotli and a gzip form, computed once (shared by
+//     the plain and the fingerprinted name) in the background once the
+//     districts are prepared for territories, so that on one core the data
+//     answers first; a request that comes earlier waits for its own file's
+//     encoding. Each form has its own ETag.
 
 // immutable is the Cache-Control of fingerprinted names.
 const immutable = "public, max-age=31536000, immutable"
@@ -55,20 +57,26 @@ type asset struct {
 	html         bool
 	body         []byte
 	etag         string // of the identity body; the encoded forms add a suffix
+	*encodings
+}
 
-	encodeOnce sync.Once
-	br, gz     []byte // nil when the encoding would not shrink the body
+// encodings are the compressed forms of one body.
+type encodings struct {
+	once   sync.Once
+	br, gz []byte // nil when the encoding would not shrink the body
 }
 
 func newAsset(ctype, cacheControl string, body []byte) *asset {
 	sum := sha256.Sum256(body)
 	return &asset{ctype: ctype, cacheControl: cacheControl, body: body, html: strings.HasPrefix(ctype, "text/html"),
-		etag: hex.EncodeToString(sum[:12])}
+		etag: hex.EncodeToString(sum[:12]), encodings: &encodings{}}
 }
 
-// encode computes the compressed forms once.
+// encode computes the compressed forms once. Brotli's best level costs
+// about 1 s of CPU for the page's 320 KB (level 5: 0.07 s) and saves 10 %
+// over level 5: paid once per start, in the background, for every visitor.
 func (a *asset) encode() {
-	a.encodeOnce.Do(func() {
+	a.once.Do(func() {
 		if len(a.body) < 512 || compressedType(a.ctype) {
 			return
 		}
@@ -194,9 +202,8 @@ func (s *Server) loadAssets() error {
 		return fmt.Errorf("front end: %w", err)
 	}
 	s.assets = set
-	// Compress in the background: start-up stays fast, and the first
-	// request for a file waits only for the rest of its own encoding.
 	go func() {
+		_, _ = s.geometry.prepared()
 		for _, a := range set.byPath {
 			a.encode()
 		}
@@ -270,8 +277,11 @@ func buildAssets(fsys fs.FS, cfg pageConfig) (*assetSet, error) {
 			return nil, err
 		}
 		body := p.body[name]
-		set.byPath["/"+name] = newAsset(ctypeOf(name, body), "no-cache", body)
-		set.byPath["/"+hashed] = newAsset(ctypeOf(name, body), immutable, body)
+		plain := newAsset(ctypeOf(name, body), "no-cache", body)
+		set.byPath["/"+name] = plain
+		fixed := newAsset(plain.ctype, immutable, body)
+		fixed.encodings = plain.encodings
+		set.byPath["/"+hashed] = fixed
 	}
 	if idx, ok := set.byPath["/index.html"]; ok {
 		set.page = idx

@@ -178,6 +178,27 @@ func TestAssetEncodings(t *testing.T) {
 	assert.Empty(t, fetch(t, h, "/js/b.js", "Accept-Encoding", "br, gzip").Header().Get("Content-Encoding"))
 }
 
+// The plain and the fingerprinted name of a file share one body and are
+// compressed once between them.
+func TestAssetNamesShareEncodings(t *testing.T) {
+	set, err := buildAssets(frontEnd(), pageConfig{})
+	require.NoError(t, err)
+	plain := set.byPath["/js/main.js"]
+	require.NotNil(t, plain)
+	var fixed *asset
+	for p, a := range set.byPath {
+		if strings.HasPrefix(p, "/js/main.") && p != "/js/main.js" {
+			fixed = a
+		}
+	}
+	require.NotNil(t, fixed)
+	assert.Same(t, plain.encodings, fixed.encodings)
+	fixed.encode()
+	assert.NotEmpty(t, plain.br, "encoding one name encodes the other")
+	assert.Equal(t, immutable, fixed.cacheControl)
+	assert.Equal(t, "no-cache", plain.cacheControl)
+}
+
 func TestSecurityHeaders(t *testing.T) {
 	h := newAssetServer(t, frontEnd(), Config{})
 	for _, target := range []string{"/", "/index.html", "/js/main.js", "/api/meta", "/api/nothing", "/healthz"} {
