@@ -66,3 +66,28 @@ func BenchmarkTerritoriesFrontlinesScale(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReadyScale is a start on the scale dataset as bench-scale.sh
+// measures it, without the process: load the files (from memory), build the
+// server, answer the first frontlines (which wait for the districts to be
+// prepared).
+func BenchmarkReadyScale(b *testing.B) {
+	fsys, err := geo.SynthFS(scale)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		ds, err := geo.LoadDir(fsys, "synth")
+		if err != nil {
+			b.Fatal(err)
+		}
+		srv, err := server.New(server.Deps{Dataset: ds}, server.Config{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rec := get(b, srv.Handler(), "/api/frontlines/"+ds.Range().First.String()); rec.Code != http.StatusOK {
+			b.Fatal(rec.Code)
+		}
+	}
+}
