@@ -370,7 +370,7 @@ func (b *build) makeOutline(ctx *geos.Context, opt Options) (*geos.Geom, error) 
 		return nil, errors.New("the outline is empty or has no area: give a Polygon or MultiPolygon that encloses the places")
 	}
 	var err error
-	if b.outline, err = polygons(g); err != nil {
+	if b.outline, err = geosx.PolygonalParts(g); err != nil {
 		return nil, err
 	}
 	return g, nil
@@ -477,7 +477,7 @@ func (b *build) makeCells(ctx *geos.Context, outline *geos.Geom) error {
 			}
 		}
 		var err error
-		if d.cell, err = polygons(clipped); err != nil {
+		if d.cell, err = geosx.PolygonalParts(clipped); err != nil {
 			return fmt.Errorf("district %s: %w", placeRef(d.place), err)
 		}
 		site := ctx.NewPointFromXY(d.site[0], d.site[1])
@@ -526,36 +526,4 @@ func (b *build) matchCells(ctx *geos.Context, diagram *geos.Geom, cells []*geos.
 // warnf adds a warning.
 func (b *build) warnf(format string, args ...any) {
 	b.warnings = append(b.warnings, fmt.Sprintf(format, args...))
-}
-
-// polygons returns the polygonal parts of g (dropping points and lines that an
-// intersection may leave where two shapes only touch).
-func polygons(g *geos.Geom) (orb.MultiPolygon, error) {
-	if g.IsEmpty() {
-		return nil, nil
-	}
-	og, err := geosx.FromGEOS(g)
-	if err != nil {
-		return nil, fmt.Errorf("decoding GEOS WKB: %w", err)
-	}
-	var mp orb.MultiPolygon
-	var walk func(orb.Geometry)
-	walk = func(og orb.Geometry) {
-		switch og := og.(type) {
-		case orb.Polygon:
-			if len(og) > 0 && len(og[0]) > 0 {
-				mp = append(mp, og)
-			}
-		case orb.MultiPolygon:
-			for _, p := range og {
-				walk(p)
-			}
-		case orb.Collection:
-			for _, c := range og {
-				walk(c)
-			}
-		}
-	}
-	walk(og)
-	return mp, nil
 }

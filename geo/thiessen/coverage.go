@@ -106,7 +106,7 @@ func (b *build) round(ctx *geos.Context) error {
 		if len(owned[i]) > 1 {
 			g = ctx.NewCollection(geos.TypeIDGeometryCollection, owned[i]).CoverageUnion()
 		}
-		mp, err := polygons(g)
+		mp, err := geosx.PolygonalParts(g)
 		if err != nil {
 			return err
 		}

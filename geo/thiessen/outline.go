@@ -118,7 +118,7 @@ func ReadOutline(r io.Reader, name string) (mp orb.MultiPolygon, err error) {
 	if len(geoms) > 1 {
 		union = ctx.NewCollection(geos.TypeIDGeometryCollection, geoms).UnaryUnion()
 	}
-	if mp, err = polygons(union); err != nil {
+	if mp, err = geosx.PolygonalParts(union); err != nil {
 		errs.add(0, "%v", err)
 		return nil, errs.err()
 	}

@@ -64,9 +64,26 @@ func Polygons(g *geos.Geom) (orb.MultiPolygon, error) {
 	if g == nil {
 		return nil, errors.New("GEOS returned no geometry")
 	}
-	og, err := FromGEOS(g)
+	mp, err := PolygonalParts(g)
 	if err != nil {
 		return nil, err
+	}
+	if len(mp) == 0 {
+		return nil, errors.New("no polygonal part")
+	}
+	return mp, nil
+}
+
+// PolygonalParts is Polygons where having no polygon is no error: an empty
+// geometry, or one of only the points and lines that shapes touching at a
+// border leave, gives an empty MultiPolygon.
+func PolygonalParts(g *geos.Geom) (orb.MultiPolygon, error) {
+	if g.IsEmpty() {
+		return nil, nil
+	}
+	og, err := FromGEOS(g)
+	if err != nil {
+		return nil, fmt.Errorf("decoding GEOS WKB: %w", err)
 	}
 	var mp orb.MultiPolygon
 	var collect func(orb.Geometry)
@@ -87,8 +104,5 @@ func Polygons(g *geos.Geom) (orb.MultiPolygon, error) {
 		}
 	}
 	collect(og)
-	if len(mp) == 0 {
-		return nil, errors.New("no polygonal part")
-	}
 	return mp, nil
 }
