@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 	"github.com/twpayne/go-geos"
 
 	"github.com/frontline/frontline/geo/geodesic"
@@ -120,12 +119,12 @@ func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) 
 	var dups []District         // features refused for their id, still checked
 	for i, fr := range raw.Features {
 		label := fmt.Sprintf("#%d", i)
-		f, err := geojson.UnmarshalFeature(fr)
-		if err != nil {
+		var f rawFeature
+		if err := json.Unmarshal(fr, &f); err != nil {
 			ps.featureErrorf(file, label, "not a valid GeoJSON Feature: %v", err)
 			continue
 		}
-		id, ok := featureID(f, fr, opt.IDProperty)
+		id, ok := featureID(f.ID, f.Properties, fr, opt.IDProperty)
 		if !ok {
 			where := "a Feature \"id\" or an \"id\" property"
 			if opt.IDProperty != "" {
@@ -143,11 +142,21 @@ func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) 
 			ps.featureErrorf(file, label, "the district id has %s: ids appear in URLs, files and pages; use letters, digits, '-' and '_'", msg)
 			idOK = false
 		}
-		g, ok := polygonal(f.Geometry)
+		geom, err := f.geometryOf()
+		var other errNotPolygonal
+		switch {
+		case errors.As(err, &other):
+			ps.featureErrorf(file, label, "geometry is %s: districts must be Polygon or MultiPolygon", other.kind)
+			continue
+		case err != nil:
+			ps.featureErrorf(file, label, "%v: fix the geometry", err)
+			continue
+		}
+		g, ok := polygonal(geom)
 		if !ok {
 			kind := "null"
-			if f.Geometry != nil {
-				kind = f.Geometry.GeoJSONType()
+			if geom != nil {
+				kind = geom.GeoJSONType() + " without rings"
 			}
 			ps.featureErrorf(file, label, "geometry is %s: districts must be Polygon or MultiPolygon", kind)
 			continue
@@ -206,19 +215,20 @@ func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) 
 	return out
 }
 
-// featureID returns the district id of f: a string as it is (trimmed), a
-// number as written in the file (raw is the feature's JSON), so that 1.50
-// or 12345678901234567890123 are not rewritten by a float64.
-func featureID(f *geojson.Feature, raw json.RawMessage, prop string) (string, bool) {
+// featureID returns the district id of a feature (its "id" fid, or the
+// property prop of props): a string as it is (trimmed), a number as written
+// in the file (raw is the feature's JSON), so that 1.50 or
+// 12345678901234567890123 are not rewritten by a float64.
+func featureID(fid any, props map[string]any, raw json.RawMessage, prop string) (string, bool) {
 	var v any
 	switch {
 	case prop != "":
-		v = f.Properties[prop]
-	case f.ID != nil:
-		v = f.ID
+		v = props[prop]
+	case fid != nil:
+		v = fid
 	default:
 		prop = "id"
-		v = f.Properties["id"]
+		v = props["id"]
 	}
 	var s string
 	switch v := v.(type) {

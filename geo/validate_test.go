@@ -72,6 +72,18 @@ func TestBadInput(t *testing.T) {
 			[]string{`districts.geojson: error: top-level type is "Feature"`}},
 		{"point geometry", map[string]string{geo.DistrictsFile: collection(`{"type":"Feature","id":"p","properties":{},"geometry":{"type":"Point","coordinates":[37.1,36.2]}}`)},
 			[]string{`districts.geojson: feature #0 ("p"): error: geometry is Point: districts must be Polygon or MultiPolygon`}},
+		{"position of one number", map[string]string{geo.DistrictsFile: collection(`{"type":"Feature","id":"p","properties":{},"geometry":{"type":"Polygon","coordinates":[[[37.1,36.2],[37.2],[37.2,36.3],[37.1,36.2]]]}}`)},
+			[]string{`feature #0 ("p"): error: ring 1: position 2, [37.2], has 1 number(s): a position is [longitude, latitude]: fix the geometry`}},
+		{"empty position", map[string]string{geo.DistrictsFile: collection(`{"type":"Feature","id":"p","properties":{},"geometry":{"type":"MultiPolygon","coordinates":[[[[37.1,36.2],[37.2,36.2],[37.2,36.3],[37.1,36.2]]],[[[37.1,36.2],[ ],[37.2,36.3],[37.1,36.2]]]]}}`)},
+			[]string{`feature #0 ("p"): error: polygon 2: ring 1: position 2, [ ], has 0 number(s)`}},
+		{"coordinate not a number", map[string]string{geo.DistrictsFile: collection(`{"type":"Feature","id":"p","properties":{},"geometry":{"type":"Polygon","coordinates":[[[37.1,36.2],[37.2,"36.2"],[37.2,36.3],[37.1,36.2]]]}}`)},
+			[]string{`feature #0 ("p"): error: ring 1: position 2: a coordinate must be a number, not "36.2"]`}},
+		{"polygon one level short", map[string]string{geo.DistrictsFile: collection(`{"type":"Feature","id":"p","properties":{},"geometry":{"type":"Polygon","coordinates":[[37.1,36.2],[37.2,36.2],[37.2,36.3],[37.1,36.2]]}}`)},
+			[]string{`feature #0 ("p"): error: ring 1: position 1: a position must be an array`}},
+		{"coordinates missing", map[string]string{geo.DistrictsFile: collection(`{"type":"Feature","id":"p","properties":{},"geometry":{"type":"Polygon"}}`)},
+			[]string{`feature #0 ("p"): error: the Polygon has no "coordinates"`}},
+		{"coordinate out of float range", map[string]string{geo.DistrictsFile: collection(`{"type":"Feature","id":"p","properties":{},"geometry":{"type":"Polygon","coordinates":[[[37.1,36.2],[37.2,1e400],[37.2,36.3],[37.1,36.2]]]}}`)},
+			[]string{`feature #0 ("p"): error: ring 1: position 2: the coordinate 1e400 is out of range`}},
 		{"empty id", map[string]string{geo.DistrictsFile: collection(`{"type":"Feature","properties":{"name":"x"},"geometry":{"type":"Polygon","coordinates":[[[37.1,36.2],[37.2,36.2],[37.2,36.3],[37.1,36.2]]]}}`)},
 			[]string{`districts.geojson: feature #0: error: has no district id`}},
 		{"duplicate id", map[string]string{geo.DistrictsFile: collection(square("a", 37.1, 36.2), square("a", 37.2, 36.2))},
@@ -97,6 +109,7 @@ func TestBadInput(t *testing.T) {
 			for _, w := range tt.want {
 				assert.Contains(t, err.Error(), w)
 			}
+			assert.NotContains(t, err.Error(), "GEOS failed", "a refused feature leaves nothing for GEOS to fail on")
 		})
 	}
 }

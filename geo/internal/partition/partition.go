@@ -310,6 +310,9 @@ type Index struct {
 
 // NewIndex indexes bounds by their position in the slice.
 func NewIndex(bounds []orb.Bound) *Index {
+	if len(bounds) == 0 {
+		return &Index{}
+	}
 	all := bounds[0]
 	for _, b := range bounds[1:] {
 		all = all.Union(b)
@@ -339,7 +342,7 @@ func (ix *Index) cell(p orb.Point) (int, int) {
 // Query returns, in ascending order, the positions of the bounds that may
 // contain p.
 func (ix *Index) Query(p orb.Point) []int32 {
-	if !ix.bound.Contains(p) {
+	if ix.nx == 0 || !ix.bound.Contains(p) {
 		return nil
 	}
 	x, y := ix.cell(p)

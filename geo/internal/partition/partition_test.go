@@ -3,6 +3,7 @@ package partition
 import (
 	"testing"
 
+	"github.com/paulmach/orb"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -54,4 +55,13 @@ func TestCmpProducts(t *testing.T) {
 	for _, tc := range cases {
 		assert.Equal(t, tc.want, cmpProducts(tc.p, tc.q, tc.r, tc.s), "%d·%d − %d·%d", tc.p, tc.q, tc.r, tc.s)
 	}
+}
+
+// No districts tile trivially, and an empty index answers nothing: a file
+// whose every feature was refused must not crash the checks after it.
+func TestEmpty(t *testing.T) {
+	faces, ok := Exact(nil, 1e9)
+	assert.True(t, ok)
+	assert.Empty(t, faces)
+	assert.Empty(t, NewIndex(nil).Query(orb.Point{0, 0}))
 }
