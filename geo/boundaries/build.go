@@ -62,6 +62,18 @@ type Options struct {
 	// ReachM is the radius in metres of the ground a place outside every unit
 	// may get; 0 means DefaultReachM.
 	ReachM float64
+	// MaxGapSites bounds the work of closing gaps (border sites); 0 means
+	// territory.MaxGapSites.
+	MaxGapSites int
+}
+
+// coverageOptions are the options of both cleaning passes.
+func (b *build) coverageOptions() []territory.Option {
+	opts := []territory.Option{territory.WithGapWidth(b.opt.MaxGapM)}
+	if b.opt.MaxGapSites > 0 {
+		opts = append(opts, territory.WithMaxGapSites(b.opt.MaxGapSites))
+	}
+	return opts
 }
 
 func (o Options) withDefaults() (Options, error) {
@@ -325,7 +337,7 @@ func (b *build) clean() error {
 	slices.SortFunc(b.rep.Overlaps, func(x, y Overlap) int {
 		return cmp.Or(strings.Compare(x.A, y.A), strings.Compare(x.B, y.B))
 	})
-	cov, err := territory.NewCoverage(in, territory.WithGapWidth(b.opt.MaxGapM))
+	cov, err := territory.NewCoverage(in, b.coverageOptions()...)
 	if err != nil {
 		return fmt.Errorf("%s: cleaning the units into a coverage: %w", b.file, b.nameIndexes(err))
 	}
@@ -577,7 +589,7 @@ func (b *build) finish(pieces []piece) (*geojson.FeatureCollection, error) {
 	for i, p := range pieces {
 		in[i] = p.geom
 	}
-	cov, err := territory.NewCoverage(in, territory.WithGapWidth(b.opt.MaxGapM))
+	cov, err := territory.NewCoverage(in, b.coverageOptions()...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: noding the districts: %w", b.file, err)
 	}

@@ -155,7 +155,11 @@ func NewCoverage(geoms []orb.Geometry, opts ...Option) (cov *Coverage, err error
 		if cfg.maxTile > 0 {
 			maxTile = cfg.maxTile
 		}
-		sites, vor, err = gapSplit(ctx, origs, union.Bounds(), cfg.gapWidth/2/metresPerDegree(union), maxTile)
+		maxSites := MaxGapSites
+		if cfg.maxSites > 0 {
+			maxSites = cfg.maxSites
+		}
+		sites, vor, err = gapSplit(ctx, origs, union.Bounds(), cfg.gapWidth/2/metresPerDegree(union), maxTile, maxSites)
 		if err != nil {
 			return nil, err
 		}
@@ -280,7 +284,7 @@ func (s site) Point() orb.Point { return s.p }
 // spacing degrees apart, in a quadtree, and those edges of their Voronoi
 // diagram that separate vertices of two different districts: within a gap,
 // a face bounded by them is nearest to one district.
-func gapSplit(ctx *geos.Context, origs []*geos.Geom, b *geos.Box2D, spacing float64, maxTile int) (*quadtree.Quadtree, *geos.Geom, error) {
+func gapSplit(ctx *geos.Context, origs []*geos.Geom, b *geos.Box2D, spacing float64, maxTile, maxSites int) (*quadtree.Quadtree, *geos.Geom, error) {
 	// Densifying is what makes the cost: count the sites first, so that a
 	// mistaken coordinate (a district thousands of km long) is an error
 	// rather than minutes of work and gigabytes.
@@ -288,8 +292,8 @@ func gapSplit(ctx *geos.Context, origs []*geos.Geom, b *geos.Box2D, spacing floa
 	for _, g := range origs {
 		sites += g.Length()/spacing + float64(g.NumCoordinates())
 	}
-	if sites > MaxGapSites {
-		return nil, nil, fmt.Errorf("territory: closing the gaps needs %.0f sites along the borders (one every %.3g m), more than the limit of %d: the districts span %.3g° × %.3g°; check for a wrong coordinate, or set the gap width to 0 for districts that already share their borders", sites, spacing*metresPerDegreeAt((b.MinY+b.MaxY)/2), MaxGapSites, b.MaxX-b.MinX, b.MaxY-b.MinY)
+	if sites > float64(maxSites) {
+		return nil, nil, fmt.Errorf("territory: closing the gaps needs %.0f sites along the borders (one every %.3g m), more than the limit of %d: the districts span %.3g° × %.3g°; check for a wrong coordinate, or set the gap width to 0 for districts that already share their borders", sites, spacing*metresPerDegreeAt((b.MinY+b.MaxY)/2), maxSites, b.MaxX-b.MinX, b.MaxY-b.MinY)
 	}
 	// The margin keeps densified vertices inside despite rounding.
 	m := 1e-3 + spacing

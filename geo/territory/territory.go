@@ -104,6 +104,8 @@ type config struct {
 	overlay bool
 	// maxTile overrides tileSites (tests compare tiled and whole).
 	maxTile int
+	// maxSites overrides MaxGapSites.
+	maxSites int
 }
 
 // WithValidInput says the districts have been checked already with GEOS
@@ -126,6 +128,18 @@ func WithGapWidth(metres float64) Option {
 			return fmt.Errorf("territory: gap width %v m out of range: use 0 to 1000 m", metres)
 		}
 		c.gapWidth = metres
+		return nil
+	}
+}
+
+// WithMaxGapSites lowers or raises the bound on the work of closing gaps
+// (default MaxGapSites): more border sites than n is an error.
+func WithMaxGapSites(n int) Option {
+	return func(c *config) error {
+		if n <= 0 {
+			return fmt.Errorf("territory: the gap-closing limit %d must be positive", n)
+		}
+		c.maxSites = n
 		return nil
 	}
 }

@@ -68,6 +68,10 @@ func TestGapSplitLimit(t *testing.T) {
 	assert.Contains(t, err.Error(), "check for a wrong coordinate")
 	_, err = NewCoverage(strips(40), WithGapWidth(0))
 	assert.NoError(t, err, "without gap closing nothing is densified")
+	_, err = NewCoverage(strips(0.3), WithGapWidth(60), WithMaxGapSites(100))
+	assert.ErrorContains(t, err, "more than the limit of 100:")
+	_, err = NewCoverage(strips(0.3), WithGapWidth(60), WithMaxGapSites(0))
+	assert.ErrorContains(t, err, "must be positive")
 }
 
 func TestClipSegment(t *testing.T) {
