@@ -127,6 +127,13 @@ func NewCoverage(geoms []orb.Geometry, opts ...Option) (cov *Coverage, err error
 
 	var gap, union *geos.Geom
 	if cfg.gapWidth > 0 {
+		maxSites := MaxGapSites
+		if cfg.maxSites > 0 {
+			maxSites = cfg.maxSites
+		}
+		if err := checkGapWork(origs, bounds, cfg.gapWidth, maxSites); err != nil {
+			return nil, err
+		}
 		// The union of all districts is needed only to find the gaps.
 		union = ctx.NewCollection(geos.TypeIDGeometryCollection, origs).UnaryUnionPrec(Grid)
 		r := cfg.gapWidth / 2 / metresPerDegree(union)
@@ -155,11 +162,7 @@ func NewCoverage(geoms []orb.Geometry, opts ...Option) (cov *Coverage, err error
 		if cfg.maxTile > 0 {
 			maxTile = cfg.maxTile
 		}
-		maxSites := MaxGapSites
-		if cfg.maxSites > 0 {
-			maxSites = cfg.maxSites
-		}
-		sites, vor, err = gapSplit(ctx, origs, union.Bounds(), cfg.gapWidth/2/metresPerDegree(union), maxTile, maxSites)
+		sites, vor, err = gapSplit(ctx, origs, union.Bounds(), cfg.gapWidth/2/metresPerDegree(union), maxTile)
 		if err != nil {
 			return nil, err
 		}
@@ -280,21 +283,32 @@ type site struct {
 // Point implements orb.Pointer.
 func (s site) Point() orb.Point { return s.p }
 
-// gapSplit returns the border vertices of all districts, densified to at most
-// spacing degrees apart, in a quadtree, and those edges of their Voronoi
-// diagram that separate vertices of two different districts: within a gap,
-// a face bounded by them is nearest to one district.
-func gapSplit(ctx *geos.Context, origs []*geos.Geom, b *geos.Box2D, spacing float64, maxTile, maxSites int) (*quadtree.Quadtree, *geos.Geom, error) {
-	// Densifying is what makes the cost: count the sites first, so that a
-	// mistaken coordinate (a district thousands of km long) is an error
-	// rather than minutes of work and gigabytes.
+// checkGapWork refuses to close gaps along more than maxSites border sites
+// (one every half gap width), before any GEOS work: the closing, the
+// overlay that finds the gaps and the triangulation all grow with them, so
+// that a mistaken coordinate (a district thousands of km long) is an error
+// rather than minutes of work and gigabytes.
+func checkGapWork(origs []*geos.Geom, bounds []orb.Bound, gapWidth float64, maxSites int) error {
+	all := bounds[0]
+	for _, b := range bounds[1:] {
+		all = all.Union(b)
+	}
+	spacing := gapWidth / 2 / metresPerDegreeAt((all.Min[1]+all.Max[1])/2)
 	var sites float64
 	for _, g := range origs {
 		sites += g.Length()/spacing + float64(g.NumCoordinates())
 	}
 	if sites > float64(maxSites) {
-		return nil, nil, fmt.Errorf("territory: closing the gaps needs %.0f sites along the borders (one every %.3g m), more than the limit of %d: the districts span %.3g° × %.3g°; check for a wrong coordinate, or set the gap width to 0 for districts that already share their borders", sites, spacing*metresPerDegreeAt((b.MinY+b.MaxY)/2), maxSites, b.MaxX-b.MinX, b.MaxY-b.MinY)
+		return fmt.Errorf("territory: closing the gaps needs %.0f sites along the borders (one every %.3g m), more than the limit of %d: the districts span %.3g° × %.3g°; check for a wrong coordinate, or set the gap width to 0 for districts that already share their borders", sites, gapWidth/2, maxSites, all.Max[0]-all.Min[0], all.Max[1]-all.Min[1])
 	}
+	return nil
+}
+
+// gapSplit returns the border vertices of all districts, densified to at most
+// spacing degrees apart, in a quadtree, and those edges of their Voronoi
+// diagram that separate vertices of two different districts: within a gap,
+// a face bounded by them is nearest to one district.
+func gapSplit(ctx *geos.Context, origs []*geos.Geom, b *geos.Box2D, spacing float64, maxTile int) (*quadtree.Quadtree, *geos.Geom, error) {
 	// The margin keeps densified vertices inside despite rounding.
 	m := 1e-3 + spacing
 	bound := orb.Bound{Min: orb.Point{b.MinX - m, b.MinY - m}, Max: orb.Point{b.MaxX + m, b.MaxY + m}}
