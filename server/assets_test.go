@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/andybalholm/brotli"
 	"github.com/stretchr/testify/assert"
@@ -263,4 +264,21 @@ func TestReferences(t *testing.T) {
 
 	none := fetch(t, newAssetServer(t, frontEnd(), Config{}), "/api/references")
 	assert.JSONEq(t, `{"references":[]}`, none.Body.String())
+}
+
+// Nothing is compressed until someone asks for the page: an API client
+// never pays for it; the page's first request encodes every file.
+func TestAssetsEncodeOnFirstPage(t *testing.T) {
+	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
+	require.NoError(t, err)
+	srv, err := New(Deps{Dataset: ds, Assets: frontEnd()}, Config{})
+	require.NoError(t, err)
+	h := srv.Handler()
+	lib := srv.assets.byPath["/vendor/lib.js"]
+	require.NotNil(t, lib)
+	require.Equal(t, http.StatusOK, fetch(t, h, "/api/stats/2016-11-15").Code)
+	time.Sleep(50 * time.Millisecond)
+	assert.False(t, lib.done.Load(), "an API request encodes no page file")
+	require.Equal(t, http.StatusOK, fetch(t, h, "/").Code)
+	assert.Eventually(t, lib.done.Load, 5*time.Second, 10*time.Millisecond, "the page's first request encodes the files it loads")
 }
