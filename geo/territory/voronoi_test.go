@@ -105,8 +105,8 @@ func TestClipSegment(t *testing.T) {
 
 // BenchmarkGapSplitLongStreet closes a 350 km street between two districts:
 // 48,000 sites on four straight lines, where one GEOS Delaunay triangulation
-// of all sites slows down quadratically (tiles: 3.1 s; whole: 6.1 s, and
-// four times that for twice the length).
+// of all sites slows down quadratically (idle 2-core machine: tiles 1.5 s,
+// whole 3.0 s; whole takes four times as long for twice the length).
 func BenchmarkGapSplitLongStreet(b *testing.B) {
 	for _, bc := range []struct {
 		name string
