@@ -20,14 +20,20 @@ done
 
 tmp=$(mktemp -d)
 chmod 755 "$tmp" # nginx workers run as www-data and must read the file
-trap 'kill $fl_pid 2>/dev/null; nginx -c "$tmp/nginx.conf" -s stop 2>/dev/null; rm -rf "$tmp"' EXIT
+fl_pid=
+trap 'kill ${fl_pid:-} 2>/dev/null || true; nginx -c "$tmp/nginx.conf" -s stop 2>/dev/null || true; rm -rf "$tmp"' EXIT
 fl_port=${BENCH_PORT:-18080}
 ng_port=$((fl_port + 1))
 
+for port in $fl_port $ng_port; do
+	! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "bench-http: port $port is in use (BENCH_PORT moves both)" >&2; exit 1; }
+done
 # The request log samples one request in 100 by default, as in production.
 bin/frontline serve --addr 127.0.0.1:$fl_port >/dev/null 2>"$tmp/frontline.log" &
 fl_pid=$!
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$fl_port/healthz" >/dev/null && break; sleep 0.1; done
+# Another server on the port would answer for it: this one must be alive.
+kill -0 "$fl_pid" 2>/dev/null || { echo "bench-http: frontline did not start:" >&2; cat "$tmp/frontline.log" >&2; exit 1; }
 
 mkdir -p "$tmp/www"
 for kind in snapshot control; do
