@@ -79,7 +79,8 @@ type asset struct {
 type encodings struct {
 	once   sync.Once
 	br, gz []byte // nil when the encoding would not shrink the body
-	done   atomic.Bool
+	// done is set once encode has run, for the tests to watch.
+	done atomic.Bool
 }
 
 func newAsset(ctype, cacheControl string, body []byte) *asset {
@@ -93,6 +94,7 @@ func newAsset(ctype, cacheControl string, body []byte) *asset {
 // over level 5: paid once per start for every visitor.
 func (a *asset) encode() {
 	a.once.Do(func() {
+		defer a.done.Store(true)
 		if len(a.body) < 512 || compressedType(a.ctype) {
 			return
 		}
@@ -110,7 +112,6 @@ func (a *asset) encode() {
 		if br.Len() < len(a.body) {
 			a.br = br.Bytes()
 		}
-		a.done.Store(true)
 	})
 }
 
