@@ -3,6 +3,8 @@
 
 /* global L */
 
+import { h } from './format.js';
+
 const BORDER = { color: '#3b3b3b', weight: 0.7, opacity: 0.9, dashArray: null };
 // Districts whose state changed on the shown date: thick dashed outline.
 const CHANGED = { color: '#111111', weight: 2.6, opacity: 1, dashArray: '5 4' };
@@ -111,8 +113,9 @@ export class DistrictMap {
     // The SVG path exists only once the map has a view: tag it then, for tests and styling.
     layer.on('add', () => { layer.getElement().dataset.id = id; });
     const name = String(feature.properties?.name ?? id);
-    // Leaflet inserts string content as HTML: dataset names go in as a text node.
-    layer.bindTooltip(() => document.createTextNode(name), { sticky: true, direction: 'top', offset: [0, -6], className: 'district-tip' });
+    // Leaflet inserts string content as HTML: the name goes in as an element
+    // whose only child is a text node (h never parses markup).
+    layer.bindTooltip(() => h('span', {}, name), { sticky: true, direction: 'top', offset: [0, -6], className: 'district-tip' });
     layer.on('mouseover', () => {
       this.hovered = id;
       layer.setStyle(HOVER);
