@@ -537,12 +537,19 @@ type itemRow struct {
 	Values   []string
 }
 
-func (s *Server) getItems(c echo.Context) error {
+// itemsRequest reads what getItems and getItem share: the representation
+// asked for and the collection's features (computed once).
+func (s *Server) itemsRequest(c echo.Context) (bool, *ogcCollection, error) {
 	html, err := wantsHTML(c)
 	if err != nil {
-		return err
+		return false, nil, err
 	}
 	col, err := s.ogc.collection(c.Param("collection"))
+	return html, col, err
+}
+
+func (s *Server) getItems(c echo.Context) error {
+	html, col, err := s.itemsRequest(c)
 	if err != nil {
 		return err
 	}
@@ -633,11 +640,7 @@ type itemView struct {
 // getItem answers one feature; its id may hold a slash (DISTRICT/FROM),
 // escaped or not.
 func (s *Server) getItem(c echo.Context) error {
-	html, err := wantsHTML(c)
-	if err != nil {
-		return err
-	}
-	col, err := s.ogc.collection(c.Param("collection"))
+	html, col, err := s.itemsRequest(c)
 	if err != nil {
 		return err
 	}
