@@ -1,7 +1,11 @@
 package server
 
 import (
+	"io"
+
 	"github.com/labstack/echo/v4"
+
+	"github.com/frontline/frontline/geo/encode"
 )
 
 // precompute builds the responses that depend only on the dataset.
@@ -17,6 +21,16 @@ func (s *Server) precompute() error {
 // (4 MB and 0.1 s for 10,000 districts: not worth delaying the start).
 func (s *Server) getDistricts(c echo.Context) error {
 	r, err := s.cached("districts", 0, func() (*response, error) { return encoded(ctypeGeoJSON, s.enc.Districts) })
+	return s.serveDataset(c, r, err)
+}
+
+// getDistrictsTopoJSON answers the districts as the map draws them: a
+// TopoJSON topology whose shared borders are simplified once (see
+// encode.DistrictsTopoJSON).
+func (s *Server) getDistrictsTopoJSON(c echo.Context) error {
+	r, err := s.cached("districts.topojson", 0, func() (*response, error) {
+		return encoded(ctypeJSON, func(w io.Writer) error { return s.enc.DistrictsTopoJSON(w, encode.DisplayTolerance) })
+	})
 	return s.serveDataset(c, r, err)
 }
 

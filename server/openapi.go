@@ -58,6 +58,7 @@ func (s *Server) apiRoutes() []apiRoute {
 		}, []string{geojson, html}},
 		{"/api/meta", "title, attribution, licence, first and last date, sides, change dates, total km²", nil, []string{json}},
 		{"/api/districts", "the districts with their properties and area_km2", nil, []string{geojson}},
+		{"/api/districts.topojson", "the districts for drawing: TopoJSON, shared borders simplified by 1 m, same properties", nil, []string{json}},
 		{"/api/districts/{id}", "one district with its whole history", []map[string]any{pathParam("id", "district id", strSchema)}, []string{json}},
 		{"/api/snapshot/{date}", "every district with its state on a day (controller, shares, share_<side>, since, sources, note)", []map[string]any{date}, []string{geojson}},
 		{"/api/control/{date}", "the states of a day without geometry", []map[string]any{date}, []string{json}},

@@ -74,6 +74,7 @@ func TestGolden(t *testing.T) {
 	}{
 		{"/api/meta", "application/json", "meta.json"},
 		{"/api/districts", "application/geo+json", "districts.geojson"},
+		{"/api/districts.topojson", "application/json", "districts.topojson.json"},
 		{"/api/districts/north-east", "application/json", "district-north-east.json"},
 		{"/api/snapshot/2016-11-28", "application/geo+json", "snapshot-2016-11-28.geojson"},
 		{"/api/control/2016-11-20", "application/json", "control-2016-11-20.json"},
