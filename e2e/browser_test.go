@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"maps"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -23,6 +24,8 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/planar"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -70,6 +73,31 @@ func TestBrowser(t *testing.T) {
 		}
 		assert.ElementsMatch(t, want, ids)
 		t.Logf("page interactive %s ms after navigation start", eval[string](t, b, `document.documentElement.dataset.readyMs`))
+	})
+
+	t.Run("drawn districts are the exact ones within the display tolerance", func(t *testing.T) {
+		// The map draws /api/districts.topojson; decode it as the page does
+		// and hold each district against its exact geometry: a misread arc
+		// (reversed, or its shared point repeated) changes the area.
+		b := open(t, ctx, page)
+		eval[bool](t, b, `(window.__drawn = import('/js/topojson.js')
+			.then(async (m) => m.toFeatureCollection(await (await fetch('/api/districts.topojson')).json(), 'districts'))
+			.then((fc) => { window.__drawnJSON = JSON.stringify(fc); }), true)`)
+		fc, err := geojson.UnmarshalFeatureCollection([]byte(poll[string](t, b, `window.__drawnJSON`)))
+		require.NoError(t, err)
+		ds := dataset(t)
+		require.Len(t, fc.Features, len(ds.Districts))
+		for _, f := range fc.Features {
+			i, err := ds.DistrictIndex(fmt.Sprint(f.ID))
+			require.NoError(t, err)
+			exact := ds.Districts[i].Geometry
+			// Degrees to metres near the district, for a bound in m².
+			c, _ := planar.CentroidArea(exact)
+			kx, ky := 111320*math.Cos(c[1]*math.Pi/180), 110574.0
+			got, want := planar.Area(f.Geometry)*kx*ky, planar.Area(exact)*kx*ky
+			bound := 1.5*planar.Length(exact)*kx + 1
+			assert.InDelta(t, want, got, bound, "district %s: drawn %.0f m², exact %.0f m²", f.ID, got, want)
+		}
 	})
 
 	t.Run("first view fits every district", func(t *testing.T) {
@@ -127,7 +155,7 @@ func TestBrowser(t *testing.T) {
 		assert.Equal(t, pathsBefore, eval[int](t, b, `document.querySelectorAll('path.district').length`))
 		assert.Equal(t, "kept", eval[string](t, b, `document.querySelector('path.district').dataset.probe`),
 			"moving the slider must restyle the layers, not rebuild them")
-		assert.Equal(t, 1, eval[int](t, b, `performance.getEntriesByType('resource').filter(e => new URL(e.name).pathname === '/api/districts').length`),
+		assert.Equal(t, 1, eval[int](t, b, `performance.getEntriesByType('resource').filter(e => new URL(e.name).pathname === '/api/districts.topojson').length`),
 			"geometry must be fetched once")
 		assertStats(t, b, api.stats(date))
 		assert.True(t, strings.HasPrefix(eval[string](t, b, `location.hash`), "#"+date+"/"), "the hash holds the date")

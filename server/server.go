@@ -226,6 +226,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	s.assets.warmUp()
 	select {
 	case err := <-errc:
 		return err

@@ -1,6 +1,8 @@
 // HTTP client for the frontline API (see the contract in the project notes).
 // Paths are relative so the page also works when mounted under a prefix.
 
+import { toFeatureCollection } from './topojson.js';
+
 /** An API failure with a message meant for people. status is 0 if the server could not be reached. */
 export class ApiError extends Error {
   constructor(message, status) {
@@ -62,7 +64,16 @@ export class Api {
 
   meta() { return fetchJSON('api/meta'); }
 
-  districts() { return fetchJSON('api/districts'); }
+  /** The districts as the map draws them (shared borders simplified by 1 m); downloads use the exact api/districts. */
+  async districts() {
+    const path = 'api/districts.topojson';
+    const topo = await fetchJSON(path);
+    try {
+      return toFeatureCollection(topo, 'districts');
+    } catch (err) {
+      throw new ApiError(`${path} is not usable: ${err.message}`, 200);
+    }
+  }
 
   series(from, to) {
     return fetchJSON(`api/stats?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);

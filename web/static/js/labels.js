@@ -54,7 +54,7 @@ function ringArea(ring) {
 
 /** Labels keeps the district labels of a Leaflet map up to date. */
 export class Labels {
-  /** map: a Leaflet map; features: the /api/districts features. */
+  /** map: a Leaflet map; features: the district features, as Api.districts() gives them. */
   constructor(map, features) {
     this.map = map;
     this.arabic = false;
