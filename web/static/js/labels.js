@@ -60,12 +60,18 @@ export class Labels {
     this.arabic = false;
     this.items = [];
     for (const f of features) {
-      const point = interiorPoint(f.geometry);
-      if (!point) continue;
+      if (!f.geometry) continue;
       const p = f.properties ?? {};
+      // The interior point is found when first needed: at the first view
+      // only the largest districts are labelled.
+      let point;
       this.items.push({
-        id: String(f.id ?? p.id), point, km2: Number(p.area_km2) || 0,
+        id: String(f.id ?? p.id), km2: Number(p.area_km2) || 0,
         name: String(p.name ?? f.id ?? ''), nameAr: typeof p.name_ar === 'string' ? p.name_ar : '',
+        get point() {
+          if (point === undefined) point = interiorPoint(f.geometry);
+          return point;
+        },
       });
     }
     this.shown = new Map(); // id -> L.Marker
@@ -92,7 +98,7 @@ export class Labels {
     const mPerPx = (40075016.686 * Math.cos((this.map.getCenter().lat * Math.PI) / 180)) / 2 ** (zoom + 8);
     const pxPerKm2 = 1e6 / (mPerPx * mPerPx);
     const candidates = this.items
-      .filter((it) => it.km2 * pxPerKm2 >= MIN_AREA_PX && bounds.contains(it.point))
+      .filter((it) => it.km2 * pxPerKm2 >= MIN_AREA_PX && it.point && bounds.contains(it.point))
       .sort((a, b) => b.km2 - a.km2);
     const placed = [];
     const want = new Set();

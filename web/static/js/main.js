@@ -8,7 +8,7 @@ import { addDays, clampDate, longDate, parseDate } from './dates.js';
 import { Downloads } from './downloads.js';
 import { h, linkify, patchChildren } from './format.js';
 import { Labels } from './labels.js';
-import { DistrictMap } from './mapview.js';
+import { DistrictMap, yieldToMain } from './mapview.js';
 import { Palette, UNASSIGNED_COLOR, svg } from './palette.js';
 import { formatHash, parseHash } from './permalink.js';
 import { districtPopup } from './popup.js';
@@ -59,6 +59,9 @@ class App {
     this.palette = new Palette(meta.sides ?? [], document.getElementById('patterns'));
     renderMeta(meta);
     this.refs = meta.references > 0 ? this.referenceState() : null;
+    // The start is cut into tasks a phone runs in well under 50 ms each, so
+    // the page answers input while it fills in.
+    await yieldToMain();
 
     const tiles = tileSettings();
     this.map = new DistrictMap(document.getElementById('map'), {
@@ -68,6 +71,7 @@ class App {
     this.map.map.on('popupclose', () => { this.selected = null; });
 
     const districts = await districtsP;
+    await yieldToMain();
     for (const f of districts.features ?? []) this.features.set(String(f.id ?? f.properties?.id), f);
     await this.map.setDistricts(districts, () => {
       if (wanted.zoom !== undefined) this.map.map.setView([wanted.lat, wanted.lng], wanted.zoom, { animate: false });
@@ -94,6 +98,7 @@ class App {
 
     this.compare = compare;
     this.showCompareControls();
+    await yieldToMain();
     await this.showDate(date, 'replace');
     document.documentElement.dataset.ready = 'true';
     document.documentElement.dataset.readyMs = String(Math.round(performance.now()));

@@ -43,13 +43,18 @@ function decodeArcs(arcs, transform) {
   if (!transform) return arcs;
   const [sx, sy] = transform.scale;
   const [tx, ty] = transform.translate;
-  return arcs.map((arc) => {
+  const out = new Array(arcs.length);
+  for (let i = 0; i < arcs.length; i++) {
+    const arc = arcs[i];
+    const pts = new Array(arc.length);
     let x = 0;
     let y = 0;
-    return arc.map(([dx, dy]) => {
-      x += dx;
-      y += dy;
-      return [x * sx + tx, y * sy + ty];
-    });
-  });
+    for (let k = 0; k < arc.length; k++) {
+      x += arc[k][0];
+      y += arc[k][1];
+      pts[k] = [x * sx + tx, y * sy + ty];
+    }
+    out[i] = pts;
+  }
+  return out;
 }
