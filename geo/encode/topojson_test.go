@@ -183,3 +183,21 @@ func nearest(p orb.Point, rs []orb.Ring) float64 {
 	}
 	return best
 }
+
+// BenchmarkDistrictsTopoJSON builds and writes Aleppo's display layer (the
+// server does it once, on the first request).
+func BenchmarkDistrictsTopoJSON(b *testing.B) {
+	ds, err := geo.LoadDir(data.Default(), data.DefaultName)
+	require.NoError(b, err)
+	enc, err := encode.New(ds)
+	require.NoError(b, err)
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if err := enc.DistrictsTopoJSON(&buf, encode.DisplayTolerance); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "bytes")
+}
