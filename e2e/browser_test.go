@@ -340,6 +340,7 @@ func TestBrowser(t *testing.T) {
 			"frontlines": {"api/frontlines/" + date, meta.Name + "-frontlines-" + date + ".geojson"},
 			"changes":    {"api/changes?from=" + meta.FirstDate + "&to=" + date, meta.Name + "-changes-" + meta.FirstDate + "-" + date + ".geojson"},
 			"series":     {"api/stats?from=" + meta.FirstDate + "&to=" + meta.LastDate + "&format=csv", meta.Name + "-series-" + meta.FirstDate + "-" + meta.LastDate + ".csv"},
+			"gpkg":       {"api/export.gpkg", meta.Name + ".gpkg"},
 		}
 		assert.Equal(t, want, links)
 		for _, l := range links {

@@ -157,6 +157,18 @@ func TestGDAL(t *testing.T) {
 		out := run(t, "ogrinfo", "-ro", "-so", "/vsicurl/"+base+"/api/changes.csv", "changes")
 		assert.Contains(t, out, "moved_km2: Real")
 	})
+
+	t.Run("the served GeoPackage opens by URL with its styled layers", func(t *testing.T) {
+		url := "/vsicurl/" + base + "/api/export.gpkg"
+		out := run(t, "ogrinfo", "-ro", url)
+		for _, l := range []string{"districts", "control", "territory", "frontlines"} {
+			assert.Regexp(t, `\d: `+l+` .*\(Multi (Polygon|Line String)\)`, out)
+		}
+		got := run(t, "ogrinfo", "-ro", "-q", url, "-sql", "SELECT share_government FROM control WHERE id = 'north-east/2016-11-20'")
+		assert.Contains(t, got, "share_government (Real) = 0.6")
+		styles := run(t, "ogrinfo", "-ro", "-q", url, "-sql", "SELECT f_table_name FROM layer_styles")
+		assert.Contains(t, styles, "f_table_name (String) = control")
+	})
 }
 
 // TestGeoPandas reads every GeoJSON endpoint with Debian 12's geopandas:

@@ -79,6 +79,7 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"/api/changes.csvt", "the column types of /api/changes.csv for GDAL", nil, []string{text}},
 		{"/api/changes/{from}/{to}.csv", "every change from one day to the next within a range, as CSV", rangeParams, []string{csv}},
 		{"/api/changes/{from}/{to}.csvt", "its column types for GDAL", rangeParams, []string{text}},
+		{"/api/export.gpkg", "the whole dataset as one GeoPackage (districts, control periods, territory, frontlines; temporal, styled for QGIS), as frontline export writes it", nil, []string{ctypeGeoPackage}},
 		{"/healthz", "liveness", nil, []string{json}},
 	}
 }

@@ -198,6 +198,7 @@ func (s *Server) routes() *echo.Echo {
 	get("/ogc/collections/:collection/items", s.getItems)
 	get("/ogc/collections/:collection/items/*", s.getItem)
 	get("/api/references", s.getReferences)
+	get("/api/export.gpkg", s.getGeoPackage)
 	get("/*", s.getAsset)
 	return e
 }

@@ -333,3 +333,27 @@ func BenchmarkStatsCached(b *testing.B) {
 		}
 	}
 }
+
+// The GeoPackage download is a SQLite file with the four layers, named by
+// the dataset, cached with an ETag, and leaves no temporary file behind.
+func TestGeoPackage(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	h := newServer(t).Handler()
+	rec := get(t, h, "/api/export.gpkg")
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	assert.Equal(t, "application/geopackage+sqlite3", rec.Header().Get("Content-Type"))
+	assert.Equal(t, `attachment; filename="small.gpkg"`, rec.Header().Get("Content-Disposition"))
+	body := rec.Body.Bytes()
+	require.True(t, bytes.HasPrefix(body, []byte("SQLite format 3\x00")), "not a SQLite file: %q", body[:min(len(body), 16)])
+	for _, layer := range []string{"districts", "control", "territory", "frontlines", "layer_styles"} {
+		assert.True(t, bytes.Contains(body, []byte("CREATE TABLE \""+layer+"\"")) || bytes.Contains(body, []byte("CREATE TABLE "+layer)),
+			"no table %s", layer)
+	}
+	etag := rec.Header().Get("ETag")
+	require.NotEmpty(t, etag)
+	assert.Equal(t, http.StatusNotModified, get(t, h, "/api/export.gpkg", "If-None-Match", etag).Code)
+	left, err := os.ReadDir(tmp)
+	require.NoError(t, err)
+	assert.Empty(t, left, "temporary files left behind")
+}

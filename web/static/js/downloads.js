@@ -1,7 +1,7 @@
 // The download links of the panel. Each entry says when it applies, where
 // the API serves it and what the file is called; the links are made once and
 // only their addresses change with the shown date. To offer a new export
-// (a GeoPackage, a per-day CSV), add an entry here.
+// (a per-day CSV), add an entry here.
 
 import { h } from './format.js';
 
@@ -26,6 +26,10 @@ export const DOWNLOADS = [
   {
     id: 'series', label: (v) => `Daily km² and front lengths, ${v.first} to ${v.last} (CSV)`,
     href: (v) => `api/stats?from=${v.first}&to=${v.last}&format=csv`, file: (v) => `${v.name}-series-${v.first}-${v.last}.csv`,
+  },
+  {
+    id: 'gpkg', label: () => 'Everything, every day, for QGIS (GeoPackage: districts, control periods, territory, front lines)',
+    href: () => 'api/export.gpkg', file: (v) => `${v.name}.gpkg`,
   },
 ];
 

@@ -1,0 +1,48 @@
+package server
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/frontline/frontline/geo/gpkg"
+)
+
+// ctypeGeoPackage is the GeoPackage media type registered with IANA.
+const ctypeGeoPackage = "application/geopackage+sqlite3"
+
+// getGeoPackage answers the whole dataset as one GeoPackage: the
+// frontline.gpkg that `frontline export` writes (districts, control
+// periods, territory and frontlines, temporal and styled for QGIS). It is
+// made once, on the first request, through a temporary directory (SQLite
+// writes a file and its journal), and then served from the cache.
+func (s *Server) getGeoPackage(c echo.Context) error {
+	r, err := s.cached("export.gpkg", 0, func() (*response, error) {
+		shapes, err := s.geometry.prepared()
+		if err != nil {
+			return nil, err
+		}
+		dir, err := os.MkdirTemp("", "frontline-gpkg-")
+		if err != nil {
+			return nil, fmt.Errorf("GeoPackage: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		path := filepath.Join(dir, "frontline.gpkg")
+		if err := gpkg.WriteDataset(path, s.enc, shapes, s.deps.Dataset.Range()); err != nil {
+			return nil, fmt.Errorf("GeoPackage: %w", err)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("GeoPackage: %w", err)
+		}
+		return newResponse(ctypeGeoPackage, b), nil
+	})
+	if err != nil {
+		return err
+	}
+	// The label holds only a-z, 0-9 and '-': safe inside the quotes.
+	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+s.enc.Meta().Name+`.gpkg"`)
+	return r.serve(c, s.cacheControl())
+}
