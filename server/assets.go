@@ -36,10 +36,10 @@ import (
 //     imports (they load in parallel, not one level at a time) and the
 //     tile server's URL, and has an embed variant for ?embed=1;
 //   - each body has a Brotli and a gzip form, computed once (shared by
-//     the plain and the fingerprinted name), in the background as soon as
-//     the server listens (about 0.6 s of one core at the best levels), so
-//     the first visitor does not wait for it; a request that comes first
-//     encodes its file itself. A handler used without Serve (tests, a
+//     the plain and the fingerprinted name), in the background once the
+//     server listens and the districts are prepared (about 0.6 s of one
+//     core at the best levels), so the first visitor does not wait for it;
+//     a request that comes first encodes its file itself. A handler used without Serve (tests, a
 //     mount in another server) starts the background encoding at its
 //     first HTML page. Each form has its own ETag.
 

@@ -2,7 +2,10 @@ package server
 
 import (
 	"compress/gzip"
+	"context"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -266,8 +269,8 @@ func TestReferences(t *testing.T) {
 	assert.JSONEq(t, `{"references":[]}`, none.Body.String())
 }
 
-// Nothing is compressed until someone asks for the page: an API client
-// never pays for it; the page's first request encodes every file.
+// A handler used without Serve compresses nothing until someone asks for
+// the page; the page's first request encodes every file.
 func TestAssetsEncodeOnFirstPage(t *testing.T) {
 	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
 	require.NoError(t, err)
@@ -281,4 +284,26 @@ func TestAssetsEncodeOnFirstPage(t *testing.T) {
 	assert.False(t, lib.done.Load(), "an API request encodes no page file")
 	require.Equal(t, http.StatusOK, fetch(t, h, "/").Code)
 	assert.Eventually(t, lib.done.Load, 5*time.Second, 10*time.Millisecond, "the page's first request encodes the files it loads")
+}
+
+// A server that listens compresses the page's files in the background once
+// its districts are prepared: the first visitor does not wait for Brotli.
+func TestServeEncodesAssetsBeforeTheFirstPage(t *testing.T) {
+	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
+	require.NoError(t, err)
+	srv, err := New(Deps{Dataset: ds, Assets: frontEnd(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, Config{})
+	require.NoError(t, err)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	lib := srv.assets.byPath["/vendor/lib.js"]
+	require.NotNil(t, lib)
+	assert.Eventually(t, lib.done.Load, 5*time.Second, 10*time.Millisecond, "no page was asked for, yet the files are encoded")
+	assert.NotNil(t, lib.br, "lib.js has a Brotli form")
 }

@@ -227,7 +227,12 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	s.assets.warmUp()
+	// The page's files are compressed once the districts are prepared, so
+	// the two do not share the CPU while the server starts.
+	go func() {
+		_, _ = s.geometry.prepared()
+		s.assets.warmUp()
+	}()
 	select {
 	case err := <-errc:
 		return err
