@@ -148,6 +148,11 @@ func New(deps Deps, cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// Prepared is closed once the districts are prepared for territories and
+// frontlines (successfully or not): from then on every endpoint answers
+// without waiting for the start.
+func (s *Server) Prepared() <-chan struct{} { return s.geometry.ready }
+
 // Handler returns the HTTP handler (the Echo instance).
 func (s *Server) Handler() http.Handler { return s.e }
 
