@@ -2,12 +2,14 @@ package encode
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"path"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -17,11 +19,15 @@ import (
 )
 
 // Encoder writes the layers and documents of one dataset. It marshals each
-// district's geometry once, so per-date layers only copy bytes. It is
+// district's geometry once (on first use), so per-date layers only copy bytes. It is
 // immutable after New and safe for concurrent use.
 type Encoder struct {
-	ds         *geo.Dataset
+	ds *geo.Dataset
+	// geom holds each district's geometry as GeoJSON, made on first use:
+	// a server's start does not wait for it (40 ms for 10,000 districts).
+	geomOnce   sync.Once
 	geom       [][]byte
+	geomErr    error
 	byID       []int // district indices in id order (JSON maps are sorted)
 	sidesByID  []int // side indices in id order
 	extraProps []string
@@ -32,14 +38,9 @@ var reserved = map[string]bool{"id": true, "name": true, "area_km2": true}
 
 // New prepares an encoder for ds.
 func New(ds *geo.Dataset) (*Encoder, error) {
-	e := &Encoder{ds: ds, geom: make([][]byte, len(ds.Districts))}
+	e := &Encoder{ds: ds}
 	extra := map[string]bool{}
-	for i, d := range ds.Districts {
-		b, err := json.Marshal(geojson.NewGeometry(d.Geometry))
-		if err != nil {
-			return nil, err
-		}
-		e.geom[i] = b
+	for _, d := range ds.Districts {
 		for k := range d.Properties {
 			if !reserved[k] {
 				extra[k] = true
@@ -66,8 +67,23 @@ func New(ds *geo.Dataset) (*Encoder, error) {
 // Dataset returns the dataset the encoder writes.
 func (e *Encoder) Dataset() *geo.Dataset { return e.ds }
 
-// DistrictGeometry returns district i's geometry as GeoJSON.
-func (e *Encoder) DistrictGeometry(i int) []byte { return e.geom[i] }
+// geometries returns every district's geometry as GeoJSON, marshalled
+// once.
+func (e *Encoder) geometries() ([][]byte, error) {
+	e.geomOnce.Do(func() {
+		geom := make([][]byte, len(e.ds.Districts))
+		for i, d := range e.ds.Districts {
+			b, err := json.Marshal(geojson.NewGeometry(d.Geometry))
+			if err != nil {
+				e.geomErr = fmt.Errorf("district %s: %w", d.ID, err)
+				return
+			}
+			geom[i] = b
+		}
+		e.geom = geom
+	})
+	return e.geom, e.geomErr
+}
 
 // Layer names of the per-date GeoJSON answers (the FeatureCollection
 // "name" member and the export's file names).
@@ -106,7 +122,11 @@ func (e *Encoder) DistrictFeature(buf []byte, i int) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Feature(buf, e.ds.Districts[i].ID, e.geom[i], pb), nil
+	geom, err := e.geometries()
+	if err != nil {
+		return nil, err
+	}
+	return Feature(buf, e.ds.Districts[i].ID, geom[i], pb), nil
 }
 
 // DistrictProperties encodes the properties of district i as Districts
@@ -175,6 +195,10 @@ func (e *Encoder) shares(o *object, shares []float64, flat bool) {
 
 // Snapshot writes every district with its geometry and its state on d.
 func (e *Encoder) Snapshot(w io.Writer, d geo.Date) error {
+	geom, err := e.geometries()
+	if err != nil {
+		return err
+	}
 	c := NewCollection(w, SnapshotName(d))
 	var buf, props []byte
 	for i, dist := range e.ds.Districts {
@@ -184,7 +208,7 @@ func (e *Encoder) Snapshot(w io.Writer, d geo.Date) error {
 		o.real("area_km2", dist.AreaKm2)
 		e.state(o, i, d, true)
 		props = o.close()
-		buf = Feature(buf[:0], dist.ID, e.geom[i], props)
+		buf = Feature(buf[:0], dist.ID, geom[i], props)
 		c.Raw(buf)
 	}
 	return c.Close(nil)
@@ -194,6 +218,10 @@ func (e *Encoder) Snapshot(w io.Writer, d geo.Date) error {
 // each with both states, flat from_/to_ controllers and shares, and the
 // ground that changed hands.
 func (e *Encoder) Changes(w io.Writer, from, to geo.Date) error {
+	geom, err := e.geometries()
+	if err != nil {
+		return err
+	}
 	c := NewCollection(w, ChangesName(from, to))
 	var buf, props []byte
 	for _, ch := range e.ds.Changes(from, to) {
@@ -221,7 +249,7 @@ func (e *Encoder) Changes(w io.Writer, from, to geo.Date) error {
 			o.real("to_share_"+side.ID, shareAt(b.Shares(), s))
 		}
 		props = o.close()
-		buf = Feature(buf[:0], dist.ID, e.geom[i], props)
+		buf = Feature(buf[:0], dist.ID, geom[i], props)
 		c.Raw(buf)
 	}
 	return c.Close(nil)
