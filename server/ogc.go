@@ -16,12 +16,16 @@ import (
 
 	"github.com/frontline/frontline/geo"
 	"github.com/frontline/frontline/geo/encode"
+	"github.com/frontline/frontline/geo/territory"
 )
 
 // OGC API – Features Part 1 (Core) at /ogc: the districts and the control,
 // territory and frontlines periods as collections, in GeoJSON and HTML.
-// Features are encoded once per collection (on first use); a page is a
-// filter over them and a copy of their bytes.
+// Each collection is indexed once (on first use): ids, periods and bounds,
+// a few dozen bytes a feature. A page is a filter over the index, and only
+// the features it returns are encoded, from the encoder and the day shapes
+// in the bounded cache: 150,000 control periods cost 15 MB, not their
+// GeoJSON.
 
 const (
 	ctypeOpenAPI = "application/vnd.oai.openapi+json;version=3.0"
@@ -50,20 +54,26 @@ type ogcData struct {
 
 type ogcPeriods struct{ territory, frontlines *ogcCollection }
 
-// ogcCollection is one collection's features, encoded.
+// ogcCollection is one collection's index.
 type ogcCollection struct {
 	layer    encode.Layer
 	features []ogcFeature
 	byID     map[string]int
 	bound    orb.Bound
+	// controls are the control periods, indexed by ogcFeature.src.
+	controls []geo.ControlPeriod
 }
 
+// ogcFeature is what a page needs to choose a feature, and where to find
+// the rest: src is the district (districts) or the control period
+// (control); label is the territory's label or the front's side pair, on
+// period.From.
 type ogcFeature struct {
 	id     string
 	bound  orb.Bound
 	period geo.Period // zero for the static districts
-	json   []byte
-	vals   []any
+	src    int32
+	label  string
 }
 
 func newOGCData(s *Server) *ogcData {
@@ -91,7 +101,7 @@ func (o *ogcData) collection(id string) (*ogcCollection, error) {
 	if err != nil {
 		return nil, err
 	}
-	enc, ds := o.s.enc, o.s.deps.Dataset
+	ds := o.s.deps.Dataset
 	switch id {
 	case encode.LayerTerritory, encode.LayerFrontlines:
 		p, err := o.periods.get("periods", o.shapePeriods)
@@ -106,36 +116,81 @@ func (o *ogcData) collection(id string) (*ogcCollection, error) {
 		return o.cols.get(id, func() (*ogcCollection, error) {
 			col := newOGCCollection(l)
 			for i, d := range ds.Districts {
-				g, err := enc.DistrictMultiGeometry(i)
-				if err != nil {
-					return nil, err
-				}
-				props, err := enc.DistrictProperties(i)
-				if err != nil {
-					return nil, err
-				}
-				col.add(ogcFeature{id: d.ID, bound: d.Geometry.Bound(), json: encode.Feature(nil, d.ID, g, props), vals: enc.DistrictRecord(i)})
+				col.add(ogcFeature{id: d.ID, bound: d.Geometry.Bound(), src: int32(i)})
 			}
 			return col, nil
 		})
 	}
 	return o.cols.get(id, func() (*ogcCollection, error) {
 		col := newOGCCollection(l)
-		geoms := make([][]byte, len(ds.Districts))
-		for i := range geoms {
-			var err error
-			if geoms[i], err = enc.DistrictMultiGeometry(i); err != nil {
-				return nil, err
-			}
+		bounds := make([]orb.Bound, len(ds.Districts))
+		for i, d := range ds.Districts {
+			bounds[i] = d.Geometry.Bound()
 		}
 		err := ds.ControlPeriods(func(p geo.ControlPeriod) error {
-			fid, vals := enc.ControlRecord(p)
-			col.add(ogcFeature{id: fid, bound: ds.Districts[p.District].Geometry.Bound(), period: p.Period,
-				json: encode.Feature(nil, fid, geoms[p.District], encode.Properties(nil, l, vals)), vals: vals})
+			col.add(ogcFeature{id: ds.Districts[p.District].ID + "/" + p.From.String(), bound: bounds[p.District],
+				period: p.Period, src: int32(len(col.controls))})
+			col.controls = append(col.controls, p)
 			return nil
 		})
 		return col, err
 	})
+}
+
+// record encodes feature f of col and returns its record values.
+func (o *ogcData) record(col *ogcCollection, f ogcFeature) ([]byte, []any, error) {
+	enc, l := o.s.enc, col.layer
+	switch l.Name {
+	case encode.LayerDistricts:
+		i := int(f.src)
+		g, err := enc.DistrictMultiGeometry(i)
+		if err != nil {
+			return nil, nil, err
+		}
+		props, err := enc.DistrictProperties(i)
+		if err != nil {
+			return nil, nil, err
+		}
+		return encode.Feature(nil, f.id, g, props), enc.DistrictRecord(i), nil
+	case encode.LayerControl:
+		p := col.controls[f.src]
+		g, err := enc.DistrictMultiGeometry(p.District)
+		if err != nil {
+			return nil, nil, err
+		}
+		fid, vals := enc.ControlRecord(p)
+		return encode.Feature(nil, fid, g, encode.Properties(nil, l, vals)), vals, nil
+	}
+	// A territory or front of a period is the one of its first day.
+	day, err := o.s.geometry.on(f.period.From)
+	if err != nil {
+		return nil, nil, err
+	}
+	var g orb.Geometry
+	var fid string
+	var vals []any
+	if l.Name == encode.LayerTerritory {
+		k := slices.IndexFunc(day.Territories, func(t territory.Territory) bool { return t.Label == f.label })
+		if k < 0 {
+			return nil, nil, fmt.Errorf("territory %s: no %q on %s", f.id, f.label, f.period.From)
+		}
+		t := day.Territories[k]
+		g = t.Geometry
+		fid, vals = enc.TerritoryRecord(geo.TerritoryPeriod{Period: f.period, Territory: t})
+	} else {
+		k := slices.IndexFunc(day.Frontlines, func(fr territory.Frontline) bool { return geo.PairKey(fr.Sides[0], fr.Sides[1]) == f.label })
+		if k < 0 {
+			return nil, nil, fmt.Errorf("frontline %s: no %q on %s", f.id, f.label, f.period.From)
+		}
+		fr := day.Frontlines[k]
+		g = fr.Geometry
+		fid, vals = enc.FrontlineRecord(geo.FrontlinePeriod{Period: f.period, Frontline: fr})
+	}
+	gj, err := encode.GeometryJSON(g)
+	if err != nil {
+		return nil, nil, err
+	}
+	return encode.Feature(nil, fid, gj, encode.Properties(nil, l, vals)), vals, nil
 }
 
 func (o *ogcData) shapePeriods() (*ogcPeriods, error) {
@@ -146,23 +201,14 @@ func (o *ogcData) shapePeriods() (*ogcPeriods, error) {
 	enc := o.s.enc
 	tl, fl := enc.TerritoryLayer(), enc.FrontlinesLayer()
 	var ts, fs []ogcFeature
-	feature := func(fid string, l encode.Layer, g orb.Geometry, p geo.Period, vals []any) (ogcFeature, error) {
-		gj, err := encode.GeometryJSON(g)
-		if err != nil {
-			return ogcFeature{}, err
-		}
-		return ogcFeature{id: fid, bound: g.Bound(), period: p, json: encode.Feature(nil, fid, gj, encode.Properties(nil, l, vals)), vals: vals}, nil
-	}
 	err = shapes.Periods(func(p geo.TerritoryPeriod) error {
-		fid, vals := enc.TerritoryRecord(p)
-		f, err := feature(fid, tl, p.Geometry, p.Period, vals)
-		ts = append(ts, f)
-		return err
+		fid, _ := enc.TerritoryRecord(p)
+		ts = append(ts, ogcFeature{id: fid, bound: p.Geometry.Bound(), period: p.Period, label: p.Label})
+		return nil
 	}, func(p geo.FrontlinePeriod) error {
-		fid, vals := enc.FrontlineRecord(p)
-		f, err := feature(fid, fl, p.Geometry, p.Period, vals)
-		fs = append(fs, f)
-		return err
+		fid, _ := enc.FrontlineRecord(p)
+		fs = append(fs, ogcFeature{id: fid, bound: p.Geometry.Bound(), period: p.Period, label: geo.PairKey(p.Sides[0], p.Sides[1])})
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -593,7 +639,11 @@ func (s *Server) getItems(c echo.Context) error {
 		view := itemsView{Collection: s.collectionDoc(b, col.layer, true), Matched: len(matched), Offset: q.offset, Fields: col.layer.Fields, Prev: prev, Next: next}
 		for _, i := range page {
 			f := col.features[i]
-			view.Rows = append(view.Rows, itemRow{ID: f.id, Href: href + "/" + url.PathEscape(f.id) + "?f=html", Values: texts(f.vals)})
+			_, vals, err := s.ogc.record(col, f)
+			if err != nil {
+				return err
+			}
+			view.Rows = append(view.Rows, itemRow{ID: f.id, Href: href + "/" + url.PathEscape(f.id) + "?f=html", Values: texts(vals)})
 		}
 		var buf bytes.Buffer
 		if err := ogcTemplates.ExecuteTemplate(&buf, "items", view); err != nil {
@@ -615,7 +665,11 @@ func (s *Server) getItems(c echo.Context) error {
 	var buf bytes.Buffer
 	fc := encode.NewCollection(&buf, col.layer.Name)
 	for _, i := range page {
-		fc.Raw(col.features[i].json)
+		body, _, err := s.ogc.record(col, col.features[i])
+		if err != nil {
+			return err
+		}
+		fc.Raw(body)
 	}
 	err = fc.Close(func(m *encode.Members) {
 		m.Int("numberMatched", len(matched))
@@ -652,16 +706,19 @@ func (s *Server) getItem(c echo.Context) error {
 	if !ok {
 		return geo.Errorf(geo.KindNotFound, "no feature %q in collection %s", id, col.layer.Name)
 	}
-	f := col.features[i]
+	body, vals, err := s.ogc.record(col, col.features[i])
+	if err != nil {
+		return err
+	}
 	b := base(c)
 	if html {
-		view := itemView{Collection: s.collectionDoc(b, col.layer, true), ID: id, Fields: col.layer.Fields, Values: texts(f.vals)}
+		view := itemView{Collection: s.collectionDoc(b, col.layer, true), ID: id, Fields: col.layer.Fields, Values: texts(vals)}
 		return s.serveOGC(c, true, "", nil, "item", view)
 	}
 	href := b + "/ogc/collections/" + url.PathEscape(col.layer.Name)
 	links := append(selfLinks(href+"/items/"+url.PathEscape(id), "application/geo+json", false),
 		link{href, "collection", "application/json", col.layer.Title})
-	body := bytes.TrimSuffix(f.json, []byte("}"))
+	body = bytes.TrimSuffix(body, []byte("}"))
 	lb, err := jsonResponse(ctypeGeoJSON, links)
 	if err != nil {
 		return err

@@ -391,3 +391,47 @@ func FuzzOGCItemsQuery(f *testing.F) {
 		}
 	})
 }
+
+// A territory or frontline period's feature is the day's territory or
+// front: on every day, the features whose period holds it have the same
+// geometry as /api/territory and /api/frontlines of that day.
+func TestOGCPeriodsAreTheDays(t *testing.T) {
+	h := newServer(t).Handler()
+	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
+	require.NoError(t, err)
+	type fc struct {
+		Features []struct {
+			Geometry   json.RawMessage
+			Properties map[string]any
+		}
+	}
+	side := func(p map[string]any) string { return fmt.Sprint(p["side"]) }
+	daySides := func(p map[string]any) string { s := p["sides"].([]any); return fmt.Sprint(s[0], "|", s[1]) }
+	pair := func(p map[string]any) string { return fmt.Sprint(p["side_a"], "|", p["side_b"]) }
+	r := ds.Range()
+	for d := r.First; d <= r.Last; d++ {
+		for _, c := range []struct {
+			collection, api string
+			dayKey, key     func(map[string]any) string
+		}{
+			{"territory", "/api/territory/", side, side},
+			{"frontlines", "/api/frontlines/", daySides, pair},
+		} {
+			var day, page fc
+			getJSON(t, h, c.api+d.String(), &day)
+			getJSON(t, h, "/ogc/collections/"+c.collection+"/items?limit=1000&datetime="+d.String(), &page)
+			want, got := map[string]string{}, map[string]string{}
+			for _, f := range day.Features {
+				want[c.dayKey(f.Properties)] = string(f.Geometry)
+			}
+			for _, f := range page.Features {
+				got[c.key(f.Properties)] = string(f.Geometry)
+			}
+			require.Equal(t, len(want), len(got), "%s on %s", c.collection, d)
+			for k, g := range want {
+				require.Contains(t, got, k, "%s on %s", c.collection, d)
+				assert.JSONEq(t, g, got[k], "%s %s on %s", c.collection, k, d)
+			}
+		}
+	}
+}
