@@ -10,6 +10,7 @@ import (
 
 	"github.com/frontline/frontline/geo/boundaries"
 	"github.com/frontline/frontline/geo/geodesic"
+	"github.com/frontline/frontline/geo/territory"
 	"github.com/frontline/frontline/geo/thiessen"
 	"github.com/paulmach/orb"
 )
@@ -23,6 +24,7 @@ func runBuildDistricts(args []string, stdout, stderr io.Writer) error {
 	nameProp := fs.String("name-property", boundaries.DefaultNameProperty, "with --polygons: the feature property that names a unit")
 	maxGap := fs.Float64("max-gap", boundaries.DefaultMaxGapM, "with --polygons: the widest street gap in metres that is closed and shared out")
 	reach := fs.Float64("reach", boundaries.DefaultReachM, "with --polygons: how far in metres the ground of a place outside every unit reaches")
+	maxSites := fs.Int("max-gap-sites", territory.MaxGapSites, "with --polygons: the most border sites closing the gaps may take (about 450 MB and 40 s per 500,000); raise it for a large layer on a large machine")
 	placesPath := fs.String("places", "", "places CSV: id,name_en,name_ar,aliases,lon,lat,kind,coord_source (required without --polygons)")
 	outPath := fs.String("out", "", "GeoJSON file to write, replaced whole or not at all (required; - for standard output)")
 	outlinePath := fs.String("outline", "", "GeoJSON Polygon/MultiPolygon, Feature or FeatureCollection (unioned) to divide; default: discs of --buffer around the places")
@@ -30,7 +32,7 @@ func runBuildDistricts(args []string, stdout, stderr io.Writer) error {
 	minDist := fs.Float64("min-distance", thiessen.DefaultMinDistanceM, "error for places closer than this many metres (0: only identical places)")
 	thin := fs.Float64("thin", thiessen.DefaultThinM, "warn about districts whose largest inscribed circle has a smaller radius in metres (0: off)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: frontline build-districts --polygons FILE [--name-property P] [--places FILE] [--max-gap M] [--reach M] --out FILE")
+		fmt.Fprintln(fs.Output(), "Usage: frontline build-districts --polygons FILE [--name-property P] [--places FILE] [--max-gap M] [--max-gap-sites N] [--reach M] --out FILE")
 		fmt.Fprintln(fs.Output(), "       frontline build-districts --places FILE --out FILE [--outline FILE | --buffer M] [--min-distance M] [--thin M]")
 		fmt.Fprintln(fs.Output(), "With --polygons, cleans a real boundary layer into districts that tile its outline (street gaps closed, overlaps resolved,")
 		fmt.Fprintln(fs.Output(), "places matched by name; places without a polygon split the unit they lie in or get a gap cell) and reports on standard error.")
@@ -48,14 +50,14 @@ func runBuildDistricts(args []string, stdout, stderr io.Writer) error {
 	if *polygonsPath != "" {
 		for _, f := range []string{"outline", "buffer", "min-distance", "thin"} {
 			if set[f] {
-				return fmt.Errorf("--%s is for Thiessen cells of points; with --polygons give --name-property, --places, --max-gap or --reach", f)
+				return fmt.Errorf("--%s is for Thiessen cells of points; with --polygons give --name-property, --places, --max-gap, --max-gap-sites or --reach", f)
 			}
 		}
 		return buildFromPolygons(*polygonsPath, *placesPath, *outPath, boundaries.Options{
-			NameProperty: *nameProp, MaxGapM: *maxGap, ReachM: *reach,
+			NameProperty: *nameProp, MaxGapM: *maxGap, ReachM: *reach, MaxGapSites: *maxSites,
 		}, stdout, stderr)
 	}
-	for _, f := range []string{"name-property", "max-gap", "reach"} {
+	for _, f := range []string{"name-property", "max-gap", "max-gap-sites", "reach"} {
 		if set[f] {
 			return fmt.Errorf("--%s needs --polygons FILE: it is for building districts from a polygon layer", f)
 		}
@@ -120,6 +122,9 @@ func buildFromPolygons(polygonsPath, placesPath, outPath string, opt boundaries.
 	if opt.MaxGapM <= 0 || opt.ReachM <= 0 {
 		return fmt.Errorf("--max-gap %g and --reach %g: give distances in metres greater than 0", opt.MaxGapM, opt.ReachM)
 	}
+	if opt.MaxGapSites <= 0 {
+		return fmt.Errorf("--max-gap-sites %d: give a number of sites greater than 0 (default %d)", opt.MaxGapSites, territory.MaxGapSites)
+	}
 	if placesPath != "" {
 		places, err := readPlacesFile(placesPath)
 		if err != nil {
@@ -132,6 +137,10 @@ func buildFromPolygons(polygonsPath, placesPath, outPath string, opt boundaries.
 		return err
 	}
 	res, err := boundaries.Build(layer, polygonsPath, opt)
+	var gapWork *territory.GapWorkError
+	if errors.As(err, &gapWork) {
+		return fmt.Errorf("%w; or give a smaller --max-gap, or a larger --max-gap-sites (now %d) on a machine with the memory for it", err, opt.MaxGapSites)
+	}
 	if err != nil {
 		return err
 	}

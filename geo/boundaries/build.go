@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -375,8 +374,18 @@ func (b *build) nameIndexes(err error) error {
 		}
 		return s
 	})
-	return errors.New(msg)
+	return renamed{msg, err}
 }
+
+// renamed is an error whose message names units where the original said
+// "district N"; errors.Is and As still see the original.
+type renamed struct {
+	msg string
+	err error
+}
+
+func (e renamed) Error() string { return e.msg }
+func (e renamed) Unwrap() error { return e.err }
 
 // place gives every place that matched no unit its ground: a split of the
 // unit that contains its point, or a gap cell outside the units.

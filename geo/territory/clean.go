@@ -299,7 +299,7 @@ func checkGapWork(origs []*geos.Geom, bounds []orb.Bound, gapWidth float64, maxS
 		sites += g.Length()/spacing + float64(g.NumCoordinates())
 	}
 	if sites > float64(maxSites) {
-		return fmt.Errorf("territory: closing the gaps needs %.0f sites along the borders (one every %.3g m), more than the limit of %d: the districts span %.3g° × %.3g°; check for a wrong coordinate, or set the gap width to 0 for districts that already share their borders", sites, gapWidth/2, maxSites, all.Max[0]-all.Min[0], all.Max[1]-all.Min[1])
+		return &GapWorkError{fmt.Sprintf("territory: closing the gaps needs %.0f sites along the borders (one every %.3g m), more than the limit of %d: the districts span %.3g° × %.3g°; check for a wrong coordinate, or set the gap width to 0 for districts that already share their borders", sites, gapWidth/2, maxSites, all.Max[0]-all.Min[0], all.Max[1]-all.Min[1])}
 	}
 	return nil
 }

@@ -40,6 +40,12 @@ const DefaultGapWidth = 25.0
 // build-districts at 60 m.
 const MaxGapSites = 500_000
 
+// GapWorkError is the error of a layer whose gaps would take more than the
+// limit of sites to close (MaxGapSites or WithMaxGapSites).
+type GapWorkError struct{ msg string }
+
+func (e *GapWorkError) Error() string { return e.msg }
+
 // Grid is the precision grid, in degrees, to which all coordinates are
 // snapped before noding (about 1 cm at Aleppo's latitude). It makes borders
 // that are the same up to floating-point noise identical, and makes the
