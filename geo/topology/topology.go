@@ -203,16 +203,47 @@ func (b *builder) ringArcs(r ring) []int {
 				break
 			}
 		}
-		ref, ok := b.byEdge[[2]int32{seg[0], seg[1]}]
+		first := [2]int32{seg[0], seg[1]}
+		ref, ok := b.byEdge[first]
+		// In a valid ring an edge out of a node leads to one arc; a ring
+		// that turns back on itself (a spike) can leave the same way twice
+		// and go elsewhere: then its stretch gets an arc of its own.
+		if ok && !b.sameArc(ref, seg) {
+			ok = false
+		}
 		if !ok {
 			ref = len(b.arcs)
 			b.arcs = append(b.arcs, arc{verts: seg})
-			b.byEdge[[2]int32{seg[0], seg[1]}] = ref
-			b.byEdge[[2]int32{seg[len(seg)-1], seg[len(seg)-2]}] = ^ref
+			last := [2]int32{seg[len(seg)-1], seg[len(seg)-2]}
+			if _, taken := b.byEdge[first]; !taken {
+				b.byEdge[first] = ref
+			}
+			if _, taken := b.byEdge[last]; !taken {
+				b.byEdge[last] = ^ref
+			}
 		}
 		refs = append(refs, ref)
 	}
 	return refs
+}
+
+// sameArc reports whether the arc that ref names runs through seg's
+// vertices in seg's order.
+func (b *builder) sameArc(ref int, seg []int32) bool {
+	a := b.arcs[arcIndex(ref)].verts
+	if len(a) != len(seg) {
+		return false
+	}
+	for k, v := range seg {
+		w := a[k]
+		if ref < 0 {
+			w = a[len(a)-1-k]
+		}
+		if v != w {
+			return false
+		}
+	}
+	return true
 }
 
 // simplify chooses the vertices each arc keeps, then gives back vertices
