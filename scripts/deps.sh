@@ -4,13 +4,15 @@
 #   build: C libraries for cgo (GEOS, PROJ) and the compiler toolchain.
 #   test:  build + headless Chromium (browser test) + GeographicLib tools
 #          + GDAL (gdal-bin: the OGC API, GeoPackage and CSV client tests)
-#          + Debian's geopandas (python3-geopandas: reads every GeoJSON endpoint).
+#          + Debian's geopandas (python3-geopandas: reads every GeoJSON endpoint)
+#          + Debian's QGIS 3.22 bindings (python3-qgis, qgis-providers: the OGC API
+#            and the GeoPackage's project as QGIS opens them).
 # As root it runs apt-get; otherwise it prints the exact command to run.
 set -euo pipefail
 
 pkgs=(gcc pkg-config libgeos-dev libproj-dev)
 if [ "${1:-build}" = test ]; then
-	pkgs+=(chromium geographiclib-tools gdal-bin python3-geopandas)
+	pkgs+=(chromium geographiclib-tools gdal-bin python3-geopandas python3-qgis qgis-providers)
 fi
 
 missing=()

@@ -15,7 +15,8 @@ const ctypeGeoPackage = "application/geopackage+sqlite3"
 
 // getGeoPackage answers the whole dataset as one GeoPackage: the
 // frontline.gpkg that `frontline export` writes (districts, control
-// periods, territory and frontlines, temporal and styled for QGIS). It is
+// periods, territory and frontlines, temporal and styled for QGIS, with a
+// QGIS project inside that refers to the file as DATASET.gpkg). It is
 // made once, on the first request, through a temporary directory (SQLite
 // writes a file and its journal), and then served from the cache.
 func (s *Server) getGeoPackage(c echo.Context) error {
@@ -29,7 +30,9 @@ func (s *Server) getGeoPackage(c echo.Context) error {
 			return nil, fmt.Errorf("GeoPackage: %w", err)
 		}
 		defer os.RemoveAll(dir)
-		path := filepath.Join(dir, "frontline.gpkg")
+		// The QGIS project inside names the file it is in: the name the
+		// download is saved under.
+		path := filepath.Join(dir, s.enc.Meta().Name+".gpkg")
 		if err := gpkg.WriteDataset(path, s.enc, shapes, s.deps.Dataset.Range()); err != nil {
 			return nil, fmt.Errorf("GeoPackage: %w", err)
 		}

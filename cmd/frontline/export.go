@@ -65,7 +65,7 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 	if err := dir.commit(); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %d files to %s: frontline.gpkg, districts.geojson, snapshot/, territory/ and frontlines/ per day (%s), stats.csv, changes.csv\n", dir.files, *out, r)
+	fmt.Fprintf(stdout, "wrote %d files to %s: frontline.gpkg (and its QGIS project frontline.qgs), districts.geojson, snapshot/, territory/ and frontlines/ per day (%s), stats.csv, changes.csv\n", dir.files, *out, r)
 	return nil
 }
 
@@ -135,6 +135,11 @@ func export(dir *outDir, ds *geo.Dataset, r geo.Range, bar *progress) error {
 		return fmt.Errorf("writing frontline.gpkg: %w", err)
 	}
 	bar.step("frontline.gpkg")
+	// The same QGIS project as the one stored in the GeoPackage, as a file
+	// to double-click.
+	if err := dir.writeBytes("frontline.qgs", []byte(gpkg.DatasetProject(enc, "frontline.gpkg", r).QGS())); err != nil {
+		return err
+	}
 	if err := dir.writeBytes(exportMarker, attribution(ds, r)); err != nil {
 		return err
 	}
@@ -153,8 +158,9 @@ func attribution(ds *geo.Dataset, r geo.Range) []byte {
 	}
 	b.WriteString("frontline.gpkg: one GeoPackage with the layers districts, control (one feature per district per period of\n" +
 		"  unchanged state, valid_from included, valid_to excluded), territory and frontlines (per period between the\n" +
-		"  change dates that alter them), each with a default QGIS style; QGIS's Temporal Controller plays the three\n" +
-		"  period layers as soon as the file is opened.\n" +
+		"  change dates that alter them), each with a default QGIS style, and a QGIS project (Project > Open From >\n" +
+		"  GeoPackage) whose Temporal Controller plays the three period layers day by day.\n" +
+		"frontline.qgs: the same QGIS project as a file; open it in QGIS beside frontline.gpkg.\n" +
 		"districts.geojson: the districts with their area.\n" +
 		"snapshot/snapshot_DATE.geojson: every district with its controller and shares (share_<side>) on that day.\n" +
 		"territory/territory_DATE.geojson: the dissolved ground of each side.\n" +

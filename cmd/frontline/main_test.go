@@ -136,10 +136,10 @@ func TestExport(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(out+".partial", "snapshot", "stale.geojson"), []byte("{"), 0o644))
 	code, stdout, stderr := runCLI(t, "export", "--data", small, "--out", out, "--from", "2016-11-19", "--to", "2016-11-21")
 	require.Equal(t, 0, code, stderr)
-	assert.Contains(t, stdout, "wrote 16 files")
+	assert.Contains(t, stdout, "wrote 17 files")
 	assert.Empty(t, stderr, "quiet when stderr is not a terminal")
 	assert.ElementsMatch(t, []string{
-		"ATTRIBUTION.txt", "changes.csv", "changes.csvt", "stats.csv", "stats.csvt", "districts.geojson", "frontline.gpkg",
+		"ATTRIBUTION.txt", "changes.csv", "changes.csvt", "stats.csv", "stats.csvt", "districts.geojson", "frontline.gpkg", "frontline.qgs",
 		"snapshot/snapshot_2016-11-19.geojson", "snapshot/snapshot_2016-11-20.geojson", "snapshot/snapshot_2016-11-21.geojson",
 		"territory/territory_2016-11-19.geojson", "territory/territory_2016-11-20.geojson", "territory/territory_2016-11-21.geojson",
 		"frontlines/frontlines_2016-11-19.geojson", "frontlines/frontlines_2016-11-20.geojson", "frontlines/frontlines_2016-11-21.geojson",

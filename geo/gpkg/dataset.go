@@ -2,6 +2,9 @@ package gpkg
 
 import (
 	"errors"
+	"path/filepath"
+
+	"github.com/paulmach/orb"
 
 	"github.com/frontline/frontline/geo"
 	"github.com/frontline/frontline/geo/encode"
@@ -10,9 +13,10 @@ import (
 // WriteDataset writes a new GeoPackage at path with the layers districts,
 // control, territory and frontlines of enc's dataset and a default QGIS
 // style for each (side colours from sides.csv; the three period layers
-// temporal, so QGIS's Temporal Controller plays them). The periods are
-// those overlapping r, clipped to it: valid_to is at most the day after
-// r.Last. Each feature is written as it is produced.
+// temporal), and DatasetProject stored in it under the dataset's file
+// label, whose Temporal Controller plays them. The periods are those
+// overlapping r, clipped to it: valid_to is at most the day after r.Last.
+// Each feature is written as it is produced.
 func WriteDataset(path string, enc *encode.Encoder, shapes *geo.Shapes, r geo.Range) (err error) {
 	w, err := Create(path)
 	if err != nil {
@@ -98,10 +102,43 @@ func WriteDataset(path string, enc *encode.Encoder, shapes *geo.Shapes, r geo.Ra
 	if err := fw.Close(); err != nil {
 		return err
 	}
-	return errors.Join(styles(w, enc)...)
+	errs := styles(w, enc)
+	errs = append(errs, w.Project(enc.Meta().Name, DatasetProject(enc, filepath.Base(path), r)))
+	return errors.Join(errs...)
 }
 
-func styles(w *Writer, enc *encode.Encoder) []error {
+// DatasetProject is the QGIS project over the GeoPackage that
+// WriteDataset writes as file: front lines and district outlines over the
+// control layer (territory hidden), each in its default style, the time
+// range r by days, the map on the districts.
+func DatasetProject(enc *encode.Encoder, file string, r geo.Range) Project {
+	st := layerStyles(enc)
+	ds := enc.Dataset()
+	var extent orb.Bound
+	for i, d := range ds.Districts {
+		if i == 0 {
+			extent = d.Geometry.Bound()
+		} else {
+			extent = extent.Union(d.Geometry.Bound())
+		}
+	}
+	p := Project{Title: ds.Meta.Title, File: file, Range: r, Extent: extent}
+	// Top first: fronts, outlines, control; territory below, off.
+	for _, k := range []int{3, 0, 1, 2} {
+		p.Layers = append(p.Layers, ProjectLayer{Layer: st[k].layer, Style: st[k].style, Title: st[k].layer.Title, Hidden: k == 2})
+	}
+	return p
+}
+
+type layerStyle struct {
+	layer encode.Layer
+	style Style
+	desc  string
+}
+
+// layerStyles are the default styles of districts, control, territory and
+// frontlines, in that order.
+func layerStyles(enc *encode.Encoder) []layerStyle {
 	var classes []Class
 	for _, s := range enc.Dataset().Sides {
 		classes = append(classes, Class{Value: s.ID, Label: s.Name, Color: s.Color})
@@ -110,17 +147,17 @@ func styles(w *Writer, enc *encode.Encoder) []error {
 		name, color := enc.LabelStyle(l)
 		classes = append(classes, Class{Value: l, Label: name, Color: color})
 	}
-	var errs []error
-	for _, st := range []struct {
-		layer encode.Layer
-		style Style
-		desc  string
-	}{
+	return []layerStyle{
 		{enc.DistrictsLayer(), Style{Outline: "#404040", LineWidth: 0.3}, "district outlines"},
 		{enc.ControlLayer(), Style{Attribute: "controller", Classes: classes, Opacity: 0.7, Outline: "#ffffff", LineWidth: 0.15}, "districts by controller, over time"},
 		{enc.TerritoryLayer(), Style{Attribute: "side", Classes: classes, Opacity: 0.5, Outline: "#303030", LineWidth: 0.3}, "territory by side, over time"},
 		{enc.FrontlinesLayer(), Style{Color: "#111111", LineWidth: 0.9}, "front lines, over time"},
-	} {
+	}
+}
+
+func styles(w *Writer, enc *encode.Encoder) []error {
+	var errs []error
+	for _, st := range layerStyles(enc) {
 		errs = append(errs, w.Style(st.layer.Name, st.layer.Name, st.desc, QML(st.layer, st.style)))
 	}
 	return errs

@@ -1,7 +1,11 @@
 package gpkg_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"database/sql"
+	"encoding/hex"
+	"encoding/xml"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -104,4 +108,58 @@ func TestWriteDatasetStylesAndPeriods(t *testing.T) {
 	var n int
 	require.NoError(t, db.QueryRow("SELECT COUNT(*) FROM control").Scan(&n))
 	assert.Equal(t, 6, n, "5 districts, north-east twice")
+}
+
+// The GeoPackage holds a QGIS project the way QGIS stores one (the .qgz
+// as hexadecimal text in qgis_projects), over its own file, with the
+// period layers temporal, ids QGIS keeps (over ten characters) and the
+// exported range by days.
+func TestWriteDatasetStoresAQGISProject(t *testing.T) {
+	from, _ := geo.ParseDate("2016-11-19")
+	to, _ := geo.ParseDate("2016-11-21")
+	path, _ := write(t, &geo.Range{First: from, Last: to})
+	db, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	defer db.Close()
+	var name, meta, content string
+	require.NoError(t, db.QueryRow("SELECT name, metadata, content FROM qgis_projects").Scan(&name, &meta, &content))
+	assert.Equal(t, "small", name)
+	assert.Contains(t, meta, `"last_modified_time"`)
+	qgz, err := hex.DecodeString(content)
+	require.NoError(t, err)
+	zr, err := zip.NewReader(bytes.NewReader(qgz), int64(len(qgz)))
+	require.NoError(t, err)
+	require.Len(t, zr.File, 1)
+	assert.Equal(t, "small.qgs", zr.File[0].Name)
+	f, err := zr.File[0].Open()
+	require.NoError(t, err)
+	var doc struct {
+		Layers []struct {
+			ID         string `xml:"id"`
+			DataSource string `xml:"datasource"`
+			Temporal   struct {
+				Enabled string `xml:"enabled,attr"`
+				Start   string `xml:"startField,attr"`
+			} `xml:"temporal"`
+		} `xml:"projectlayers>maplayer"`
+		Tree []struct {
+			ID      string `xml:"id,attr"`
+			Checked string `xml:"checked,attr"`
+		} `xml:"layer-tree-group>layer-tree-layer"`
+		Start string `xml:"ProjectTimeSettings>TemporalRange>start"`
+		End   string `xml:"ProjectTimeSettings>TemporalRange>end"`
+	}
+	require.NoError(t, xml.NewDecoder(f).Decode(&doc))
+	assert.Equal(t, "2016-11-19T00:00:00Z", doc.Start)
+	assert.Equal(t, "2016-11-22T00:00:00Z", doc.End, "the day after the last, as valid_to")
+	require.Len(t, doc.Layers, 4)
+	require.Len(t, doc.Tree, 4)
+	for i, l := range doc.Layers {
+		assert.Greater(t, len(l.ID), 10, "QGIS 3.22 replaces ids of ten characters or fewer")
+		assert.Equal(t, doc.Tree[i].ID, l.ID, "the layer tree names the layers")
+		assert.True(t, strings.HasPrefix(l.DataSource, "./frontline.gpkg|layername="), l.DataSource)
+		temporal := !strings.Contains(l.ID, "districts")
+		assert.Equal(t, temporal, l.Temporal.Enabled == "1", l.ID)
+	}
+	assert.Equal(t, "Qt::Unchecked", doc.Tree[3].Checked, "territory starts hidden under the control layer")
 }

@@ -16,8 +16,9 @@ type Class struct {
 
 // Style describes a default QGIS style: polygons filled by category, or
 // lines of one colour; temporal layers also get QGIS's temporal settings
-// (start and end from valid_from and valid_to, end excluded), so the
-// Temporal Controller plays them as soon as they are opened.
+// (start and end from valid_from and valid_to, end excluded). QGIS 3.22
+// applies them switched off when it opens the layer from the file; a
+// Project keeps them on.
 type Style struct {
 	// Attribute is the field the classes test; empty draws one symbol.
 	Attribute string
@@ -34,10 +35,15 @@ type Style struct {
 
 // QML writes s for layer l as a QGIS style document.
 func QML(l encode.Layer, s Style) string {
+	return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" +
+		`<qgis version="3.22.0" styleCategories="Symbology|Temporal">` + "\n" + styleBody(l, s) + "</qgis>\n"
+}
+
+// styleBody writes the elements of s for layer l that a style document
+// and a project's map layer share.
+func styleBody(l encode.Layer, s Style) string {
 	var b strings.Builder
 	line := l.Geometry == "MULTILINESTRING"
-	b.WriteString("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n")
-	b.WriteString(`<qgis version="3.22.0" styleCategories="Symbology|Temporal">` + "\n")
 	if l.Temporal {
 		b.WriteString(`  <temporal enabled="1" mode="2" startField="valid_from" endField="valid_to" startExpression="" endExpression=""` +
 			` durationField="" durationUnit="d" fixedDuration="0" accumulate="0" limitMode="0">` + "\n")
@@ -101,7 +107,7 @@ func QML(l encode.Layer, s Style) string {
 	if line {
 		geomType = 1
 	}
-	fmt.Fprintf(&b, "  <blendMode>0</blendMode>\n  <featureBlendMode>0</featureBlendMode>\n  <layerOpacity>1</layerOpacity>\n  <layerGeometryType>%d</layerGeometryType>\n</qgis>\n", geomType)
+	fmt.Fprintf(&b, "  <blendMode>0</blendMode>\n  <featureBlendMode>0</featureBlendMode>\n  <layerOpacity>1</layerOpacity>\n  <layerGeometryType>%d</layerGeometryType>\n", geomType)
 	return b.String()
 }
 
