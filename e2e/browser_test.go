@@ -452,6 +452,7 @@ func newHandler(t *testing.T, ds *geo.Dataset) http.Handler {
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}, server.Config{})
 	require.NoError(t, err)
+	t.Cleanup(func() { assert.NoError(t, srv.Close()) })
 	return srv.Handler()
 }
 

@@ -87,6 +87,7 @@ type Server struct {
 	geometry   *geometry
 	pairs      []string // every side pair "a|b", for series columns
 	ogc        *ogcData
+	gpkg       *geoPackage
 	// requests counts the requests that may be sampled for the log.
 	requests atomic.Uint64
 	// cacheCtl is the Cache-Control of dataset-derived answers.
@@ -141,6 +142,7 @@ func New(deps Deps, cfg Config) (*Server, error) {
 		geometry: newGeometry(deps.Dataset, c, pairs), pairs: pairs,
 		cacheCtl: "public, max-age=" + strconv.Itoa(int(cfg.MaxAge.Seconds()))}
 	s.ogc = newOGCData(s)
+	s.gpkg = newGeoPackage()
 	if err := s.precompute(); err != nil {
 		return nil, err
 	}
@@ -152,6 +154,11 @@ func New(deps Deps, cfg Config) (*Server, error) {
 // frontlines (successfully or not): from then on every endpoint answers
 // without waiting for the start.
 func (s *Server) Prepared() <-chan struct{} { return s.geometry.ready }
+
+// Close removes the files the server wrote for its answers (the
+// GeoPackage download); Serve calls it when it returns. The handler should
+// not be used after it.
+func (s *Server) Close() error { return s.gpkg.close() }
 
 // Handler returns the HTTP handler (the Echo instance).
 func (s *Server) Handler() http.Handler { return s.e }
@@ -220,6 +227,11 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string) error {
 
 // Serve is ListenAndServe on an open listener.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	defer func() {
+		if err := s.Close(); err != nil {
+			s.log.Warn("removing the server's temporary files", "err", err)
+		}
+	}()
 	ln = writevListener{ln}
 	hs := &http.Server{
 		Handler:           s.e,

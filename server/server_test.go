@@ -335,25 +335,37 @@ func BenchmarkStatsCached(b *testing.B) {
 }
 
 // The GeoPackage download is a SQLite file with the four layers, named by
-// the dataset, cached with an ETag, and leaves no temporary file behind.
+// the dataset, written once into a temporary directory that Close removes,
+// and served with an ETag and byte ranges.
 func TestGeoPackage(t *testing.T) {
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
-	h := newServer(t).Handler()
+	srv := newServer(t)
+	h := srv.Handler()
 	rec := get(t, h, "/api/export.gpkg")
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 	assert.Equal(t, "application/geopackage+sqlite3", rec.Header().Get("Content-Type"))
 	assert.Equal(t, `attachment; filename="small.gpkg"`, rec.Header().Get("Content-Disposition"))
 	body := rec.Body.Bytes()
 	require.True(t, bytes.HasPrefix(body, []byte("SQLite format 3\x00")), "not a SQLite file: %q", body[:min(len(body), 16)])
-	for _, layer := range []string{"districts", "control", "territory", "frontlines", "layer_styles"} {
+	for _, layer := range []string{"districts", "control", "territory", "frontlines", "layer_styles", "qgis_projects"} {
 		assert.True(t, bytes.Contains(body, []byte("CREATE TABLE \""+layer+"\"")) || bytes.Contains(body, []byte("CREATE TABLE "+layer)),
 			"no table %s", layer)
 	}
 	etag := rec.Header().Get("ETag")
 	require.NotEmpty(t, etag)
 	assert.Equal(t, http.StatusNotModified, get(t, h, "/api/export.gpkg", "If-None-Match", etag).Code)
+	part := get(t, h, "/api/export.gpkg", "Range", "bytes=0-15")
+	assert.Equal(t, http.StatusPartialContent, part.Code)
+	assert.Equal(t, "SQLite format 3\x00", part.Body.String())
+	again := get(t, h, "/api/export.gpkg")
+	assert.Equal(t, etag, again.Header().Get("ETag"), "written once")
+
 	left, err := os.ReadDir(tmp)
 	require.NoError(t, err)
-	assert.Empty(t, left, "temporary files left behind")
+	assert.Len(t, left, 1, "one temporary directory while the server runs")
+	require.NoError(t, srv.Close())
+	left, err = os.ReadDir(tmp)
+	require.NoError(t, err)
+	assert.Empty(t, left, "Close removes the GeoPackage")
 }
