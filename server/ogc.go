@@ -24,8 +24,8 @@ import (
 // Each collection is indexed once (on first use): ids, periods and bounds,
 // a few dozen bytes a feature. A page is a filter over the index, and only
 // the features it returns are encoded, from the encoder and the day shapes
-// in the bounded cache: 150,000 control periods cost 15 MB, not their
-// GeoJSON.
+// in the bounded cache: 150,000 control periods cost about 20 MB, not
+// their GeoJSON.
 
 const (
 	ctypeOpenAPI = "application/vnd.oai.openapi+json;version=3.0"
@@ -128,7 +128,7 @@ func (o *ogcData) collection(id string) (*ogcCollection, error) {
 			bounds[i] = d.Geometry.Bound()
 		}
 		err := ds.ControlPeriods(func(p geo.ControlPeriod) error {
-			col.add(ogcFeature{id: ds.Districts[p.District].ID + "/" + p.From.String(), bound: bounds[p.District],
+			col.add(ogcFeature{id: o.s.enc.ControlID(p), bound: bounds[p.District],
 				period: p.Period, src: int32(len(col.controls))})
 			col.controls = append(col.controls, p)
 			return nil

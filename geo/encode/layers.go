@@ -129,7 +129,12 @@ func (e *Encoder) ControlRecord(p geo.ControlPeriod) (string, []any) {
 		sources, note = strings.Join(c.Sources, ""), c.Note
 	}
 	vals = append(vals, rest, d.AreaKm2, p.From, p.To, sources, note)
-	return d.ID + "/" + p.From.String(), vals
+	return e.ControlID(p), vals
+}
+
+// ControlID is the feature id of a control period: DISTRICT/FROM.
+func (e *Encoder) ControlID(p geo.ControlPeriod) string {
+	return e.ds.Districts[p.District].ID + "/" + p.From.String()
 }
 
 // TerritoryRecord returns the values of a territory period in
