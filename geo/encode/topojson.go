@@ -20,7 +20,7 @@ const DisplayTolerance = 1.0
 // object, "districts", with the properties of Districts) for drawing: each
 // border shared by two districts is one arc, simplified once by tolerance
 // metres, and positions are quantized to a grid no coarser than the
-// tolerance. It is a sixth of the GeoJSON's bytes; the exact geometry
+// tolerance. It is a fifth of the GeoJSON's bytes; the exact geometry
 // stays in Districts and every other layer.
 func (e *Encoder) DistrictsTopoJSON(w io.Writer, tolerance float64) error {
 	geoms := make([]orb.Geometry, len(e.ds.Districts))

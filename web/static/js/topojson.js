@@ -1,5 +1,5 @@
 // TopoJSON → GeoJSON for the map: the server sends the districts as a
-// topology (shared borders once, quantized, delta-encoded), a sixth of the
+// topology (shared borders once, quantized, delta-encoded), a fifth of the
 // GeoJSON's bytes and far less to parse on a phone.
 
 /**
