@@ -59,13 +59,21 @@ func TestWriteDatasetOpensInGDAL(t *testing.T) {
 	assert.Contains(t, string(check), "n (Integer) = 10")
 }
 
-func TestWriteDatasetStylesAndPeriods(t *testing.T) {
+// openClipped writes the small dataset's GeoPackage for 19–21 November
+// 2016 and opens it.
+func openClipped(t *testing.T) (*sql.DB, *geo.Dataset) {
+	t.Helper()
 	from, _ := geo.ParseDate("2016-11-19")
 	to, _ := geo.ParseDate("2016-11-21")
 	path, ds := write(t, &geo.Range{First: from, Last: to})
 	db, err := sql.Open("sqlite", path)
 	require.NoError(t, err)
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
+	return db, ds
+}
+
+func TestWriteDatasetStylesAndPeriods(t *testing.T) {
+	db, ds := openClipped(t)
 
 	var appID int
 	require.NoError(t, db.QueryRow("PRAGMA application_id").Scan(&appID))
@@ -115,12 +123,7 @@ func TestWriteDatasetStylesAndPeriods(t *testing.T) {
 // period layers temporal, ids QGIS keeps (over ten characters) and the
 // exported range by days.
 func TestWriteDatasetStoresAQGISProject(t *testing.T) {
-	from, _ := geo.ParseDate("2016-11-19")
-	to, _ := geo.ParseDate("2016-11-21")
-	path, _ := write(t, &geo.Range{First: from, Last: to})
-	db, err := sql.Open("sqlite", path)
-	require.NoError(t, err)
-	defer db.Close()
+	db, _ := openClipped(t)
 	var name, meta, content string
 	require.NoError(t, db.QueryRow("SELECT name, metadata, content FROM qgis_projects").Scan(&name, &meta, &content))
 	assert.Equal(t, "small", name)
