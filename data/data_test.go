@@ -157,3 +157,25 @@ func TestArticleFigures(t *testing.T) {
 	}
 	assert.Equal(t, want, s, "the figures table in %s is stale: run go test ./data -update", path)
 }
+
+// TestBaselineOnItsOwnDate: on the baseline date itself every side holds
+// exactly what it held, in every district split or not, so no other side
+// holds any of it (shares multiplied as if independent gave the government
+// 0.28 km² of the opposition's ground on 15 November).
+func TestBaselineOnItsOwnDate(t *testing.T) {
+	ds := loadDefault(t)
+	for _, d := range ds.ChangeDates() {
+		st, err := ds.Stats(d)
+		require.NoError(t, err)
+		for _, of := range ds.Sides {
+			b, err := ds.Baseline(d, d, of.ID)
+			require.NoError(t, err)
+			assert.InDelta(t, st.Sides[of.ID].Km2, b.Km2, 1e-9, "%s %s", d, of.ID)
+			for _, side := range ds.Sides {
+				if side.ID != of.ID {
+					assert.Zero(t, b.Held[side.ID].Km2, "%s: %s holds some of the ground %s held that day", d, side.ID, of.ID)
+				}
+			}
+		}
+	}
+}

@@ -160,6 +160,54 @@ func TestBaseline(t *testing.T) {
 	assert.Equal(t, geo.KindInvalid, geo.KindOf(err))
 }
 
+// TestBaselineSplitDistricts: within a district only the change in
+// shares changes hands, so a split district that stays split moves
+// nothing, and the baseline date itself gives every other side 0.
+func TestBaselineSplitDistricts(t *testing.T) {
+	ds := loadSmall(t)
+	ne, se := northKm2, southKm2-holeKm2
+	tests := []struct {
+		name, date, base, of string
+		held                 map[string]float64 // km² per side; the rest 0
+	}{
+		{"the baseline date itself, north-east split 0.75/0.25", "2016-11-20", "2016-11-20", "opposition",
+			map[string]float64{"opposition": 0.25*ne + se}},
+		{"the government's split ground on its own date", "2016-11-20", "2016-11-20", "government",
+			map[string]float64{"government": northKm2 + southKm2 + 0.75*ne}},
+		{"a split district that does not change moves nothing", "2016-11-21", "2016-11-20", "opposition",
+			map[string]float64{"opposition": 0.25*ne + se}},
+		{"the opposition's quarter of north-east grows back to the whole: it kept its quarter", "2016-12-01", "2016-11-20", "opposition",
+			map[string]float64{"opposition": 0.25*ne + 0.5*se, "government": 0.5 * se}},
+		{"half of south-east lost, the government gained it", "2016-11-28", "2016-11-20", "opposition",
+			map[string]float64{"opposition": 0.25*ne + 0.5*se, "government": 0.5 * se}},
+		{"the government lost 0.75 of north-east to the opposition", "2016-12-01", "2016-11-20", "government",
+			map[string]float64{"government": northKm2 + southKm2, "opposition": 0.75 * ne}},
+		{"everything the opposition held went to the government", "2016-12-22", "2016-11-28", "opposition",
+			map[string]float64{"government": 0.25*ne + 0.5*se}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := ds.Baseline(date(t, tt.date), date(t, tt.base), tt.of)
+			require.NoError(t, err)
+			var total float64
+			for _, v := range tt.held {
+				total += v
+			}
+			assertRel(t, total, b.Km2)
+			for _, side := range ds.Sides {
+				want := tt.held[side.ID]
+				if want == 0 {
+					assert.Zero(t, b.Held[side.ID].Km2, side.ID)
+					continue
+				}
+				assertRel(t, want, b.Held[side.ID].Km2, side.ID)
+				assertRel(t, want/total, b.Held[side.ID].Share, side.ID)
+			}
+			assert.Zero(t, b.UnassignedKm2)
+		})
+	}
+}
+
 func TestSeries(t *testing.T) {
 	ds := loadSmall(t)
 	s, err := ds.Series(date(t, "2016-11-15"), date(t, "2016-12-22"))

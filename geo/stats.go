@@ -70,8 +70,12 @@ func (d *Dataset) km2On(date Date) []float64 {
 }
 
 // Baseline returns how the ground that side of held on base is held on
-// date. Within a district split on both dates the shares are taken as
-// independent (the table does not say which part changed hands).
+// date. Within a district, ground that changes hands is the change in
+// shares: a side that held 0.75 of it on base and holds 0.25 on date lost
+// 0.5 of the district, to the sides whose shares grew, in proportion to
+// what each gained (the unassigned rest counting as one of them); a side
+// whose share did not fall kept all its ground. So on base itself, and in
+// every district that did not change, of holds all it held.
 func (d *Dataset) Baseline(date, base Date, of string) (Baseline, error) {
 	if err := d.CheckDate(date); err != nil {
 		return Baseline{}, err
@@ -83,22 +87,55 @@ func (d *Dataset) Baseline(date, base Date, of string) (Baseline, error) {
 	if err != nil {
 		return Baseline{}, Errorf(KindInvalid, "baseline side: %v", err)
 	}
-	km2 := make([]float64, len(d.Sides))
-	var total, unassigned float64
+	n := len(d.Sides)
+	km2 := make([]float64, n+1) // the sides, then unassigned
+	gain := make([]float64, n+1)
+	var total float64
 	for i := range d.Districts {
 		was := d.StateOn(i, base).Shares()
-		if was == nil || was[o] == 0 {
+		if shareAt(was, o) == 0 {
 			continue
 		}
-		a := d.Districts[i].AreaKm2 * was[o]
-		total += a
-		unassigned += spread(km2, a, d.StateOn(i, date).Shares())
+		area := d.Districts[i].AreaKm2
+		now := d.StateOn(i, date).Shares()
+		total += area * was[o]
+		kept := min(was[o], shareAt(now, o))
+		km2[o] += area * kept
+		lost := was[o] - kept
+		if lost <= 0 {
+			continue
+		}
+		gained := handOver(gain, was, now)
+		for s, g := range gain {
+			if g > 0 {
+				km2[s] += area * lost * g / gained
+			}
+		}
 	}
-	b := Baseline{Date: base, Of: of, Km2: total, UnassignedKm2: unassigned, Held: make(map[string]SideArea, len(d.Sides))}
+	b := Baseline{Date: base, Of: of, Km2: total, UnassignedKm2: km2[n], Held: make(map[string]SideArea, n)}
 	for s, side := range d.Sides {
 		b.Held[side.ID] = SideArea{Km2: km2[s], Share: ratio(km2[s], total)}
 	}
 	return b, nil
+}
+
+// handOver sets gain[s] to how much the share of side s grew from was to
+// now (0 where it fell), the unassigned rest last, and returns their sum:
+// the part of the district that changed hands.
+func handOver(gain, was, now []float64) float64 {
+	var sum, restWas, restNow float64 = 0, 1, 1
+	for s := range gain[:len(gain)-1] {
+		a, b := shareAt(was, s), shareAt(now, s)
+		restWas -= a
+		restNow -= b
+		gain[s] = max(0, b-a)
+		sum += gain[s]
+	}
+	gain[len(gain)-1] = max(0, restNow-restWas)
+	if gain[len(gain)-1] < 1e-12 {
+		gain[len(gain)-1] = 0
+	}
+	return sum + gain[len(gain)-1]
 }
 
 // Series returns Stats for every day from from to to, both included.
