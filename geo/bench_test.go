@@ -125,9 +125,12 @@ func BenchmarkSeriesScale(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		ds := synthDataset(b, scaleOptions)
-		r := ds.Range()
+		shapes, err := geo.NewShapes(ds)
+		if err != nil {
+			b.Fatal(err)
+		}
 		b.StartTimer()
-		if _, err := ds.Series(r.First, r.Last); err != nil {
+		if _, err := shapes.Series(ds.Range()); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -210,6 +210,10 @@ const (
 	lastYear  = 2099
 )
 
+// longSpanDays: rows spanning more than ten years are more likely a typo
+// in a year than a war.
+const longSpanDays = 3660
+
 // smallShare: a share under it is more likely a misplaced decimal point than
 // a fact any source reports.
 const smallShare = 1e-3
@@ -321,9 +325,9 @@ func readControl(r io.Reader, file string, districts, sides []string, ps *proble
 	rows, keys = checkRowSets(rows, keys, file, ps)
 	slices.SortStableFunc(ps.list[before:], func(a, b Problem) int { return cmp.Compare(a.Line, b.Line) })
 	sumProblems(rows, keys, file, ps)
-	if len(rows) > 0 && int(last.d-first.d)+1 > MaxSeriesDays {
-		ps.warnf(file, last.line, "the rows span %d days, from %s (line %d) to %s: a series covers at most %d days, so the whole range cannot be asked at once; check the years",
-			int(last.d-first.d)+1, first.d, first.line, last.d, MaxSeriesDays)
+	if len(rows) > 0 && int(last.d-first.d)+1 > longSpanDays {
+		ps.warnf(file, last.line, "the rows span %d days, from %s (line %d) to %s: check the years (a typo in a year stretches every series, export and chart)",
+			int(last.d-first.d)+1, first.d, first.line, last.d)
 	}
 	return rows
 }

@@ -81,6 +81,9 @@ type Dataset struct {
 	// once on first use: every date's stats are then a lookup.
 	changeKm2Once sync.Once
 	changeKm2     [][]float64
+	// the sides that hold ground on some date, found on first use.
+	activeOnce sync.Once
+	active     []int
 }
 
 // Load reads and validates the dataset in fsys. name labels it in messages.
@@ -172,6 +175,7 @@ func Load(fsys fs.FS, name string, opt LoadOptions) (*Dataset, error) {
 	}
 	ds.tl = buildTimeline(ds.Rows, ds.districtIndex, ds.sideIndex, len(ds.Districts))
 	warnUncontrolled(ds, label(ControlFile), &ps)
+	warnUnusedSides(ds, label(SidesFile), &ps)
 	ds.Warnings = ps.finish()
 	ds.Version = hex.EncodeToString(h.Sum(nil))[:16]
 	return ds, nil
@@ -218,6 +222,30 @@ func warnUncontrolled(ds *Dataset, file string, ps *problems) {
 		list += fmt.Sprintf(" and %d more", len(ids)-show)
 	}
 	ps.warnf(file, 0, "%d district(s) have no control row and stay unassigned on every date: %s; add rows for them or leave them out of districts.geojson", len(ids), list)
+}
+
+// warnUnusedSides warns about sides that no row of control.csv names: they
+// hold nothing on any date (the legend and every CSV list them all the same).
+func warnUnusedSides(ds *Dataset, file string, ps *problems) {
+	used := make([]bool, len(ds.Sides))
+	for _, r := range ds.Rows {
+		used[ds.sideIndex[r.Side]] = true
+	}
+	var ids []string
+	for s, u := range used {
+		if !u {
+			ids = append(ids, fmt.Sprintf("%q", ds.Sides[s].ID))
+		}
+	}
+	if len(ids) == 0 {
+		return
+	}
+	const show = 10
+	list := strings.Join(ids[:min(len(ids), show)], ", ")
+	if len(ids) > show {
+		list += fmt.Sprintf(" and %d more", len(ids)-show)
+	}
+	ps.warnf(file, 0, "%d side(s) hold no ground on any date (no row of control.csv names them): %s; remove them from sides.csv unless they are about to appear", len(ids), list)
 }
 
 // checkView keeps the first view inside the dataset's dates.

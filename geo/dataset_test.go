@@ -210,7 +210,9 @@ func TestBaselineSplitDistricts(t *testing.T) {
 
 func TestSeries(t *testing.T) {
 	ds := loadSmall(t)
-	s, err := ds.Series(date(t, "2016-11-15"), date(t, "2016-12-22"))
+	shapes, err := geo.NewShapes(ds)
+	require.NoError(t, err)
+	s, err := shapes.Series(geo.Range{First: date(t, "2016-11-15"), Last: date(t, "2016-12-22")})
 	require.NoError(t, err)
 	require.Len(t, s, 38)
 	for _, st := range s {
@@ -220,7 +222,7 @@ func TestSeries(t *testing.T) {
 		}
 		assertRel(t, ds.TotalKm2(), sum+st.UnassignedKm2, st.Date.String())
 	}
-	_, err = ds.Series(date(t, "2016-12-01"), date(t, "2016-11-01"))
+	_, err = shapes.Series(geo.Range{First: date(t, "2016-12-01"), Last: date(t, "2016-11-01")})
 	assert.Equal(t, geo.KindInvalid, geo.KindOf(err))
 }
 

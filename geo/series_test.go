@@ -1,6 +1,8 @@
 package geo_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -33,7 +35,9 @@ func TestStatsEqualDirectSums(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := ds.Range()
-			series, err := ds.Series(r.First, r.Last+3)
+			shapes, err := geo.NewShapes(ds)
+			require.NoError(t, err)
+			series, err := shapes.Series(geo.Range{First: r.First, Last: r.Last + 3})
 			require.NoError(t, err)
 			require.Len(t, series, r.Days()+3)
 			for k, st := range series {
@@ -57,38 +61,95 @@ func TestStatsEqualDirectSums(t *testing.T) {
 				assert.Equal(t, unassigned, st.UnassignedKm2, "%s unassigned", day)
 				one, err := ds.Stats(day)
 				require.NoError(t, err)
-				assert.Equal(t, st, one)
+				assert.Equal(t, st.Stats, one)
 			}
 		})
 	}
 }
 
-// The front lengths of every change date, walked with label numbers kept up
-// to date from date to date, are those of the frontline geometry built on
-// that date.
-func TestFrontLengthsKmMatchFrontlines(t *testing.T) {
+// The front lengths of the series, walked over the change dates with label
+// numbers kept up to date, are those of the frontline geometry built on
+// each day, and the series has a column for exactly the pairs that meet.
+func TestSeriesFrontsMatchFrontlines(t *testing.T) {
 	ds := synthDataset(t, geo.SynthOptions{NX: 12, NY: 10, Dates: 15, Hex: true, Pace: 1, Seed: 2})
 	shapes, err := geo.NewShapes(ds)
 	require.NoError(t, err)
-	pairs := ds.SidePairs()
-	km, err := shapes.FrontLengthsKm(pairs)
+	series, err := shapes.Series(ds.Range())
 	require.NoError(t, err)
-	require.Len(t, km, len(ds.ChangeDates()))
+	pairs, err := shapes.Pairs()
+	require.NoError(t, err)
+	met := map[string]bool{}
 	fronts := 0
-	for _, d := range ds.ChangeDates() {
-		day, err := shapes.On(d)
+	for _, st := range series {
+		day, err := shapes.On(st.Date)
 		require.NoError(t, err)
-		want := day.FrontlineKm(pairs)
-		for k, p := range pairs {
+		want := map[string]float64{}
+		for _, f := range day.Frontlines {
+			want[geo.PairKey(f.Sides[0], f.Sides[1])] += f.LengthM / 1000
+		}
+		require.Len(t, st.FrontlinesKm, len(pairs))
+		for _, p := range pairs {
 			if want[p] == 0 {
-				assert.Zero(t, km[d][k], "%s %s", d, p)
+				assert.Zero(t, st.FrontlinesKm[p], "%s %s", st.Date, p)
 				continue
 			}
+			met[p] = true
 			fronts++
-			assert.InEpsilon(t, want[p], km[d][k], 1e-12, "%s %s", d, p)
+			assert.InEpsilon(t, want[p], st.FrontlinesKm[p], 1e-12, "%s %s", st.Date, p)
+		}
+		for p := range want {
+			assert.Contains(t, pairs, p, "%s: %s meet but have no column", st.Date, p)
 		}
 	}
 	assert.Positive(t, fronts)
-	_, err = shapes.FrontLengthsKm([]string{"west|nobody"})
-	assert.Error(t, err)
+	assert.Len(t, met, len(pairs), "a pair that never meets has a column")
+}
+
+// Sides that hold no ground on any date cost nothing: no front column, and
+// the series cap counts only the sides that hold ground (a sides.csv of
+// 3,000 unused sides made a series of 4.5 million pairs a day).
+func TestUnusedSidesCostNoPairs(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("id,name,color\ngovernment,Government,#d62728\nopposition,Opposition,#2ca02c\nsdf,SDF,#ffbf00\n")
+	for i := range 3000 {
+		fmt.Fprintf(&b, "unused-%d,Unused %d,#123456\n", i, i)
+	}
+	ds, err := geo.LoadDir(smallFS(t, map[string]string{"sides.csv": b.String()}), "small")
+	require.NoError(t, err)
+	assert.Equal(t, []int{0, 1, 2}, ds.ActiveSides())
+	require.NotEmpty(t, ds.Warnings)
+	assert.Contains(t, ds.Warnings[len(ds.Warnings)-1].String(), `small/sides.csv: warning: 3000 side(s) hold no ground on any date (no row of control.csv names them): "unused-0", "unused-1"`)
+	shapes, err := geo.NewShapes(ds)
+	require.NoError(t, err)
+	pairs, err := shapes.Pairs()
+	require.NoError(t, err)
+	assert.Subset(t, []string{"government|opposition", "government|sdf", "opposition|sdf"}, pairs)
+	assert.LessOrEqual(t, len(pairs), 3)
+	series, err := shapes.Series(ds.Range())
+	require.NoError(t, err)
+	assert.Len(t, series, ds.Range().Days())
+	assert.Greater(t, ds.MaxSeriesDays(), ds.Range().Days())
+}
+
+// A series is bounded by its values, not by a fixed number of days.
+func TestSeriesCap(t *testing.T) {
+	ds := loadSmall(t)
+	cols := len(ds.Sides) + 1 + 3
+	assert.Equal(t, geo.MaxSeriesCells/cols, ds.MaxSeriesDays())
+	r := ds.Range()
+	_, err := ds.RangeArg(geo.Arg{Name: "--from", Value: r.First.String()}, geo.Arg{Name: "--to", Value: (r.First + geo.Date(ds.MaxSeriesDays()) - 1).String()})
+	assert.NoError(t, err)
+	_, err = ds.RangeArg(geo.Arg{Name: "--from", Value: r.First.String()}, geo.Arg{Name: "--to", Value: (r.First + geo.Date(ds.MaxSeriesDays())).String()})
+	require.Error(t, err)
+	assert.Equal(t, geo.KindInvalid, geo.KindOf(err))
+	assert.Contains(t, err.Error(), "--from and --to")
+	_, err = ds.RangeArg(geo.Arg{Name: "from", Value: "2016-12-01"}, geo.Arg{Name: "to", Value: "2016-11-20"})
+	assert.EqualError(t, err, "from (2016-12-01) is after to (2016-11-20)")
+	_, err = ds.RangeArg(geo.Arg{Name: `parameter "from"`, Value: "2016-13-01"}, geo.Arg{})
+	assert.ErrorContains(t, err, `parameter "from": date "2016-13-01": there is no month 13`)
+	_, err = ds.RangeArg(geo.Arg{Name: "from", Value: "2016-11-01"}, geo.Arg{})
+	assert.Equal(t, geo.KindOutOfRange, geo.KindOf(err))
+	got, err := ds.RangeArg(geo.Arg{}, geo.Arg{})
+	require.NoError(t, err)
+	assert.Equal(t, r, got)
 }

@@ -15,8 +15,9 @@ import (
 // districts); each date after that is plain Go. Shapes keeps no results:
 // callers that answer the same date often cache them.
 type Shapes struct {
-	ds  *Dataset
-	cov *territory.Coverage
+	ds     *Dataset
+	cov    *territory.Coverage
+	fronts fronts
 }
 
 // DayShapes are the territories and frontlines in force on a day.
@@ -174,86 +175,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.SortFunc(keys, strings.Compare)
 	return keys
-}
-
-// SidePairs lists every pair of the dataset's sides as "a|b", sorted, so
-// that series have the same columns on every day.
-func (d *Dataset) SidePairs() []string {
-	var out []string
-	for i := range d.Sides {
-		for j := i + 1; j < len(d.Sides); j++ {
-			out = append(out, PairKey(d.Sides[i].ID, d.Sides[j].ID))
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
-// FrontLengthsKm returns, for every change date, the front length in km
-// between each pair of sides, indexed like pairs ("a|b" as SidePairs gives
-// them). The lengths are sums of the precomputed border of each pair of
-// neighbouring districts (territory.Coverage.FrontLengthsByID): those of the
-// frontline geometry to about 1e-12, without building any geometry, in one
-// walk over the change dates. This is what a daily series needs.
-func (s *Shapes) FrontLengthsKm(pairs []string) (map[Date][]float64, error) {
-	// Labels as numbers: the sides by index, then Contested, Unassigned.
-	nSides := len(s.ds.Sides)
-	n := nSides + 2
-	number := func(shares []float64) int32 {
-		switch l := s.ds.controllerOf(shares); l {
-		case Contested:
-			return int32(nSides)
-		case Unassigned:
-			return int32(nSides + 1)
-		default:
-			return int32(s.ds.sideIndex[l])
-		}
-	}
-	at := make([]int, len(pairs)) // index of each pair in the n×n sums
-	for k, p := range pairs {
-		a, b, _ := strings.Cut(p, "|")
-		ia, oka := s.ds.sideIndex[a]
-		ib, okb := s.ds.sideIndex[b]
-		if !oka || !okb || ia == ib {
-			return nil, fmt.Errorf("front lengths: %q is not a pair of two sides", p)
-		}
-		at[k] = min(ia, ib)*n + max(ia, ib)
-	}
-	ids := make([]int32, len(s.ds.Districts))
-	for i := range ids {
-		ids[i] = int32(nSides + 1)
-	}
-	out := make(map[Date][]float64, len(s.ds.ChangeDates()))
-	var err error
-	s.ds.walk(func(k int, changed []districtChange) {
-		if err != nil {
-			return
-		}
-		for _, c := range changed {
-			ids[c.district] = number(c.change.Shares)
-		}
-		var sums []float64
-		if sums, err = s.cov.FrontLengthsByID(ids, n); err != nil {
-			return
-		}
-		km := make([]float64, len(pairs))
-		for j, idx := range at {
-			km[j] = sums[idx] / 1000
-		}
-		out[s.ds.tl.dates[k]] = km
-	})
-	return out, err
-}
-
-// FrontlineKm returns the front length in km per side pair, with every
-// pair of pairs present (0 where the sides do not touch).
-func (s *DayShapes) FrontlineKm(pairs []string) map[string]float64 {
-	out := make(map[string]float64, len(pairs))
-	for _, p := range pairs {
-		out[p] = 0
-	}
-	for _, f := range s.Frontlines {
-		out[PairKey(f.Sides[0], f.Sides[1])] += f.LengthM / 1000
-	}
-	return out
 }

@@ -29,9 +29,6 @@ type Baseline struct {
 	UnassignedKm2 float64             `json:"unassigned_km2"`
 }
 
-// MaxSeriesDays bounds a series so one request cannot ask for centuries.
-const MaxSeriesDays = 3660
-
 // Stats returns the area each side holds on date.
 func (d *Dataset) Stats(date Date) (Stats, error) {
 	if err := d.CheckDate(date); err != nil {
@@ -136,28 +133,6 @@ func handOver(gain, was, now []float64) float64 {
 		gain[len(gain)-1] = 0
 	}
 	return sum + gain[len(gain)-1]
-}
-
-// Series returns Stats for every day from from to to, both included.
-func (d *Dataset) Series(from, to Date) ([]Stats, error) {
-	if to < from {
-		return nil, Errorf(KindInvalid, "from %s is after to %s", from, to)
-	}
-	if n := int(to-from) + 1; n > MaxSeriesDays {
-		return nil, Errorf(KindInvalid, "%d days asked, at most %d per series: split the range", n, MaxSeriesDays)
-	}
-	if err := d.CheckDate(from); err != nil {
-		return nil, err
-	}
-	out := make([]Stats, 0, int(to-from)+1)
-	for day := from; day <= to; day++ {
-		st, err := d.Stats(day)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, st)
-	}
-	return out, nil
 }
 
 // spread adds area × share to each side's km2 and returns the unassigned

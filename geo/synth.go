@@ -34,8 +34,8 @@ func (o SynthOptions) Check() error {
 	switch {
 	case o.NX < 2 || o.NY < 2 || o.NX*o.NY > 1_000_000:
 		return fmt.Errorf("--nx and --ny must be at least 2 and make at most 1,000,000 districts, got %d×%d", o.NX, o.NY)
-	case o.Dates < 1 || o.Dates > MaxSeriesDays:
-		return fmt.Errorf("--dates must be 1 to %d, got %d", MaxSeriesDays, o.Dates)
+	case o.Dates < 1 || o.Dates > longSpanDays:
+		return fmt.Errorf("--dates must be 1 to %d, got %d", longSpanDays, o.Dates)
 	case !(o.Pace > 0 && o.Pace <= 100):
 		return fmt.Errorf("--pace must be above 0 and at most 100, got %v", o.Pace)
 	}

@@ -122,8 +122,9 @@ func TestRepairTurnsInvalidIntoWarning(t *testing.T) {
 	})
 	ds, err := geo.Load(fsys, "small", geo.LoadOptions{Repair: true})
 	require.NoError(t, err)
-	require.Len(t, ds.Warnings, 1)
+	require.Len(t, ds.Warnings, 2)
 	assert.Contains(t, ds.Warnings[0].String(), `feature "bow": warning: invalid geometry (Self-intersection`)
+	assert.Contains(t, ds.Warnings[1].String(), `2 side(s) hold no ground on any date`)
 	assert.Greater(t, ds.Districts[0].AreaKm2, 0.0)
 }
 
@@ -133,9 +134,10 @@ func TestWarnings(t *testing.T) {
 	})
 	ds, err := geo.LoadDir(fsys, "small")
 	require.NoError(t, err)
-	require.Len(t, ds.Warnings, 2)
+	require.Len(t, ds.Warnings, 3)
 	assert.Equal(t, "small/control.csv:2: warning: row has neither source nor note: cite the reference, e.g. [17], or say where the fact comes from", ds.Warnings[0].String())
 	assert.Equal(t, `small/control.csv: warning: 4 district(s) have no control row and stay unassigned on every date: "north-east", "south-west", "south-east", "islands"; add rows for them or leave them out of districts.geojson`, ds.Warnings[1].String())
+	assert.Equal(t, `small/sides.csv: warning: 2 side(s) hold no ground on any date (no row of control.csv names them): "opposition", "sdf"; remove them from sides.csv unless they are about to appear`, ds.Warnings[2].String())
 }
 
 func TestProjectedCRSIsReprojected(t *testing.T) {

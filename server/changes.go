@@ -86,20 +86,9 @@ func (s *Server) fileRange(c echo.Context, base string) (geo.Range, string, erro
 	if !ok {
 		return geo.Range{}, "", geo.Errorf(geo.KindNotFound, "no such resource %s: use %s/FROM/TO.csv or %s/FROM/TO.csvt", path, base, base)
 	}
-	first, err := s.checkedDate(c.Param("date"), "from")
+	rg, err := s.deps.Dataset.RangeArg(param("from", c.Param("date")), param("to", to))
 	if err != nil {
-		return geo.Range{}, "", err
-	}
-	last, err := s.checkedDate(to, "to")
-	if err != nil {
-		return geo.Range{}, "", err
-	}
-	rg := geo.Range{First: first, Last: last}
-	if rg.Last < rg.First {
-		return rg, "", geo.Errorf(geo.KindInvalid, "from %s is after to %s", rg.First, rg.Last)
-	}
-	if rg.Days() > geo.MaxSeriesDays {
-		return rg, "", geo.Errorf(geo.KindInvalid, "%d days asked, at most %d: split the range", rg.Days(), geo.MaxSeriesDays)
+		return rg, "", err
 	}
 	return rg, ext, nil
 }

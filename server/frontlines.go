@@ -5,7 +5,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/frontline/frontline/geo"
 	"github.com/frontline/frontline/geo/encode"
 )
 
@@ -25,11 +24,4 @@ func (s *Server) getFrontlines(c echo.Context) error {
 		})
 	})
 	return s.serveDataset(c, r, err)
-}
-
-// frontlineKm returns the frontline length per side pair on date, with
-// every pair present (0 where the sides do not touch), from the pair
-// borders (see geometry.frontlineKm): no geometry is built.
-func (s *Server) frontlineKm(d geo.Date) (map[string]float64, error) {
-	return s.geometry.frontlineKm(d)
 }

@@ -1,9 +1,8 @@
 package server
 
 import (
-	"sync"
-
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/geo/encode"
 )
 
 // geometry keeps the territories and frontlines computed by geo.Shapes.
@@ -15,15 +14,11 @@ type geometry struct {
 	ds     *geo.Dataset
 	ready  chan struct{}
 	shapes *geo.Shapes
+	// source is the features of the layers (OGC API, GeoPackage), over
+	// the cached day shapes.
+	source *encode.Source
 	err    error
 	cache  *cache
-	pairs  []string
-
-	// front length per side pair (indexed like pairs) on every change
-	// date, summed from the pair borders once for all dates.
-	frontsOnce sync.Once
-	fronts     map[geo.Date][]float64
-	frontsErr  error
 }
 
 // dayShapes is a cached geo.DayShapes.
@@ -47,13 +42,22 @@ func (d dayShapes) size() int64 {
 	return n
 }
 
-func newGeometry(ds *geo.Dataset, c *cache, pairs []string) *geometry {
-	g := &geometry{ds: ds, ready: make(chan struct{}), cache: c, pairs: pairs}
+func newGeometry(ds *geo.Dataset, enc *encode.Encoder, c *cache) *geometry {
+	g := &geometry{ds: ds, ready: make(chan struct{}), cache: c}
 	go func() {
 		defer close(g.ready)
-		g.shapes, g.err = geo.NewShapes(ds)
+		if g.shapes, g.err = geo.NewShapes(ds); g.err == nil {
+			g.source = encode.NewSource(enc, g.shapes, g.on)
+		}
 	}()
 	return g
+}
+
+// layers waits for the districts to be prepared and returns the source of
+// the layers' features.
+func (g *geometry) layers() (*encode.Source, error) {
+	<-g.ready
+	return g.source, g.err
 }
 
 // prepared waits for the districts to be prepared.
@@ -82,23 +86,17 @@ func (g *geometry) on(date geo.Date) (*geo.DayShapes, error) {
 	return v.(dayShapes).DayShapes, nil
 }
 
-// frontlineKm returns the frontline length per side pair on date, with
-// every pair present (0 where the sides do not touch), from lengths
-// computed for every change date at once on first use
-// (geo.Shapes.FrontLengthsKm): no territory or frontline is built.
-func (g *geometry) frontlineKm(d geo.Date) (map[string]float64, error) {
+// series returns the daily series of r (geo.Shapes.Series) and the pairs
+// of sides that meet, its front columns.
+func (g *geometry) series(r geo.Range) ([]geo.SeriesDay, []string, error) {
 	shapes, err := g.prepared()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	g.frontsOnce.Do(func() { g.fronts, g.frontsErr = shapes.FrontLengthsKm(g.pairs) })
-	if g.frontsErr != nil {
-		return nil, g.frontsErr
+	days, err := shapes.Series(r)
+	if err != nil {
+		return nil, nil, err
 	}
-	km := g.fronts[g.ds.EffectiveDate(d)]
-	out := make(map[string]float64, len(g.pairs))
-	for k, p := range g.pairs {
-		out[p] = km[k]
-	}
-	return out, nil
+	pairs, err := shapes.Pairs()
+	return days, pairs, err
 }

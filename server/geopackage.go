@@ -42,7 +42,7 @@ func newGeoPackage() *geoPackage { return &geoPackage{once: newOnce[*gpkgFile]()
 // attempt is retried on the next request).
 func (g *geoPackage) file(s *Server) (*gpkgFile, error) {
 	return g.once.get("gpkg", func() (*gpkgFile, error) {
-		shapes, err := s.geometry.prepared()
+		src, err := s.geometry.layers()
 		if err != nil {
 			return nil, err
 		}
@@ -53,7 +53,7 @@ func (g *geoPackage) file(s *Server) (*gpkgFile, error) {
 		// The QGIS project inside names the file it is in: the name the
 		// download is saved under.
 		path := filepath.Join(dir, s.enc.Meta().Name+".gpkg")
-		if err := gpkg.WriteDataset(path, s.enc, shapes, s.deps.Dataset.Range()); err != nil {
+		if err := gpkg.WriteDataset(path, src, s.deps.Dataset.Range()); err != nil {
 			os.RemoveAll(dir)
 			return nil, fmt.Errorf("GeoPackage: %w", err)
 		}

@@ -16,7 +16,6 @@ import (
 
 	"github.com/frontline/frontline/geo"
 	"github.com/frontline/frontline/geo/encode"
-	"github.com/frontline/frontline/geo/territory"
 )
 
 // OGC API – Features Part 1 (Core) at /ogc: the districts and the control,
@@ -44,15 +43,12 @@ var conformance = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
 }
 
-// ogcData holds the collections, computed once each.
+// ogcData holds the collections' indexes, computed once each.
 type ogcData struct {
 	s       *Server
 	started time.Time
 	cols    *once[*ogcCollection]
-	periods *once[*ogcPeriods]
 }
-
-type ogcPeriods struct{ territory, frontlines *ogcCollection }
 
 // ogcCollection is one collection's index.
 type ogcCollection struct {
@@ -60,24 +56,19 @@ type ogcCollection struct {
 	features []ogcFeature
 	byID     map[string]int
 	bound    orb.Bound
-	// controls are the control periods, indexed by ogcFeature.src.
-	controls []geo.ControlPeriod
 }
 
-// ogcFeature is what a page needs to choose a feature, and where to find
-// the rest: src is the district (districts) or the control period
-// (control); label is the territory's label or the front's side pair, on
-// period.From.
+// ogcFeature is what a page needs to choose a feature, and where the
+// layers' source finds the rest.
 type ogcFeature struct {
 	id     string
 	bound  orb.Bound
 	period geo.Period // zero for the static districts
-	src    int32
-	label  string
+	ref    encode.Ref
 }
 
 func newOGCData(s *Server) *ogcData {
-	return &ogcData{s: s, started: time.Now().UTC().Truncate(time.Second), cols: newOnce[*ogcCollection](), periods: newOnce[*ogcPeriods]()}
+	return &ogcData{s: s, started: time.Now().UTC().Truncate(time.Second), cols: newOnce[*ogcCollection]()}
 }
 
 func (o *ogcData) layers() []encode.Layer { return o.s.enc.Layers() }
@@ -95,141 +86,59 @@ func (o *ogcData) layer(id string) (encode.Layer, error) {
 	return encode.Layer{}, geo.Errorf(geo.KindNotFound, "no collection %q: the collections are %s", id, strings.Join(ids, ", "))
 }
 
-// collection returns the features of collection id, computing them once.
+// collection returns the index of collection id, made once from the
+// layers' source: the features in the order they begin (then by id).
 func (o *ogcData) collection(id string) (*ogcCollection, error) {
 	l, err := o.layer(id)
 	if err != nil {
 		return nil, err
 	}
-	ds := o.s.deps.Dataset
-	switch id {
-	case encode.LayerTerritory, encode.LayerFrontlines:
-		p, err := o.periods.get("periods", o.shapePeriods)
+	return o.cols.get(id, func() (*ogcCollection, error) {
+		src, err := o.s.geometry.layers()
 		if err != nil {
 			return nil, err
 		}
-		if id == encode.LayerTerritory {
-			return p.territory, nil
-		}
-		return p.frontlines, nil
-	case encode.LayerDistricts:
-		return o.cols.get(id, func() (*ogcCollection, error) {
-			col := newOGCCollection(l)
-			for i, d := range ds.Districts {
-				col.add(ogcFeature{id: d.ID, bound: d.Geometry.Bound(), src: int32(i)})
-			}
-			return col, nil
-		})
-	}
-	return o.cols.get(id, func() (*ogcCollection, error) {
-		col := newOGCCollection(l)
-		bounds := make([]orb.Bound, len(ds.Districts))
-		for i, d := range ds.Districts {
-			bounds[i] = d.Geometry.Bound()
-		}
-		err := ds.ControlPeriods(func(p geo.ControlPeriod) error {
-			col.add(ogcFeature{id: o.s.enc.ControlID(p), bound: bounds[p.District],
-				period: p.Period, src: int32(len(col.controls))})
-			col.controls = append(col.controls, p)
+		var fs []ogcFeature
+		err = src.Walk(o.s.deps.Dataset.Range(), []string{id}, func(_ string, f encode.Item) error {
+			fs = append(fs, ogcFeature{id: f.ID, bound: f.Bound, period: f.Period, ref: f.Ref})
 			return nil
 		})
-		return col, err
+		if err != nil {
+			return nil, err
+		}
+		if l.Temporal {
+			// Periods come as they end; list them as they begin.
+			sort.SliceStable(fs, func(i, j int) bool {
+				if fs[i].period.From != fs[j].period.From {
+					return fs[i].period.From < fs[j].period.From
+				}
+				return fs[i].id < fs[j].id
+			})
+		}
+		col := newOGCCollection(l)
+		for _, f := range fs {
+			col.add(f)
+		}
+		return col, nil
 	})
 }
 
-// record encodes feature f of col and returns its record values.
+// record encodes feature f of col as GeoJSON and returns its record
+// values.
 func (o *ogcData) record(col *ogcCollection, f ogcFeature) ([]byte, []any, error) {
-	enc, l := o.s.enc, col.layer
-	switch l.Name {
-	case encode.LayerDistricts:
-		i := int(f.src)
-		g, err := enc.DistrictMultiGeometry(i)
-		if err != nil {
-			return nil, nil, err
-		}
-		props, err := enc.DistrictProperties(i)
-		if err != nil {
-			return nil, nil, err
-		}
-		return encode.Feature(nil, f.id, g, props), enc.DistrictRecord(i), nil
-	case encode.LayerControl:
-		p := col.controls[f.src]
-		g, err := enc.DistrictMultiGeometry(p.District)
-		if err != nil {
-			return nil, nil, err
-		}
-		fid, vals := enc.ControlRecord(p)
-		return encode.Feature(nil, fid, g, encode.Properties(nil, l, vals)), vals, nil
-	}
-	// A territory or front of a period is the one of its first day.
-	day, err := o.s.geometry.on(f.period.From)
+	src, err := o.s.geometry.layers()
 	if err != nil {
 		return nil, nil, err
 	}
-	var g orb.Geometry
-	var fid string
-	var vals []any
-	if l.Name == encode.LayerTerritory {
-		k := slices.IndexFunc(day.Territories, func(t territory.Territory) bool { return t.Label == f.label })
-		if k < 0 {
-			return nil, nil, fmt.Errorf("territory %s: no %q on %s", f.id, f.label, f.period.From)
-		}
-		t := day.Territories[k]
-		g = t.Geometry
-		fid, vals = enc.TerritoryRecord(geo.TerritoryPeriod{Period: f.period, Territory: t})
-	} else {
-		k := slices.IndexFunc(day.Frontlines, func(fr territory.Frontline) bool { return geo.PairKey(fr.Sides[0], fr.Sides[1]) == f.label })
-		if k < 0 {
-			return nil, nil, fmt.Errorf("frontline %s: no %q on %s", f.id, f.label, f.period.From)
-		}
-		fr := day.Frontlines[k]
-		g = fr.Geometry
-		fid, vals = enc.FrontlineRecord(geo.FrontlinePeriod{Period: f.period, Frontline: fr})
-	}
-	gj, err := encode.GeometryJSON(g)
+	it, err := src.Item(col.layer.Name, f.ref)
 	if err != nil {
 		return nil, nil, err
 	}
-	return encode.Feature(nil, fid, gj, encode.Properties(nil, l, vals)), vals, nil
-}
-
-func (o *ogcData) shapePeriods() (*ogcPeriods, error) {
-	shapes, err := o.s.geometry.prepared()
+	gj, err := encode.GeometryJSON(it.Geometry)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	enc := o.s.enc
-	tl, fl := enc.TerritoryLayer(), enc.FrontlinesLayer()
-	var ts, fs []ogcFeature
-	err = shapes.Periods(func(p geo.TerritoryPeriod) error {
-		fid, _ := enc.TerritoryRecord(p)
-		ts = append(ts, ogcFeature{id: fid, bound: p.Geometry.Bound(), period: p.Period, label: p.Label})
-		return nil
-	}, func(p geo.FrontlinePeriod) error {
-		fid, _ := enc.FrontlineRecord(p)
-		fs = append(fs, ogcFeature{id: fid, bound: p.Geometry.Bound(), period: p.Period, label: geo.PairKey(p.Sides[0], p.Sides[1])})
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := &ogcPeriods{newOGCCollection(tl), newOGCCollection(fl)}
-	for _, x := range []struct {
-		col *ogcCollection
-		fs  []ogcFeature
-	}{{out.territory, ts}, {out.frontlines, fs}} {
-		// Periods come as they end; list them as they begin.
-		sort.SliceStable(x.fs, func(i, j int) bool {
-			if x.fs[i].period.From != x.fs[j].period.From {
-				return x.fs[i].period.From < x.fs[j].period.From
-			}
-			return x.fs[i].id < x.fs[j].id
-		})
-		for _, f := range x.fs {
-			x.col.add(f)
-		}
-	}
-	return out, nil
+	return encode.Feature(nil, it.ID, gj, encode.Properties(nil, col.layer, it.Values)), it.Values, nil
 }
 
 func newOGCCollection(l encode.Layer) *ogcCollection {

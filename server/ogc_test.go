@@ -359,7 +359,7 @@ func TestCSVAtGDALPaths(t *testing.T) {
 
 	for target, detail := range map[string]string{
 		"/api/stats/2016-11-15/2016-11-21.json":     "use /api/stats/FROM/TO.csv",
-		"/api/stats/2016-11-21/2016-11-15.csv":      "from 2016-11-21 is after to 2016-11-15",
+		"/api/stats/2016-11-21/2016-11-15.csv":      `parameter \"from\" (2016-11-21) is after parameter \"to\" (2016-11-15)`,
 		"/api/stats/2016-11-01/2016-11-15.csv":      "before the dataset begins",
 		"/api/stats.csv?shape=tall":                 `shape \"tall\"`,
 		"/api/changes/2016-11-15/2016-13-01.csv":    "there is no month 13",

@@ -16,45 +16,18 @@ func (s *Server) dateParam(c echo.Context) (geo.Date, error) {
 	return s.checkedDate(c.Param("date"), "date")
 }
 
+// checkedDate reads and checks a date given as the parameter name.
 func (s *Server) checkedDate(v, name string) (geo.Date, error) {
-	if v == "" {
-		return 0, geo.Errorf(geo.KindInvalid, "parameter %q is required: give a date as YYYY-MM-DD", name)
-	}
-	d, err := geo.ParseDate(v)
-	if err != nil {
-		return 0, geo.Errorf(geo.KindInvalid, "parameter %q: %v", name, err)
-	}
-	if err := s.deps.Dataset.CheckDate(d); err != nil {
-		return 0, err
-	}
-	return d, nil
+	return s.deps.Dataset.DateArg(param(name, v))
 }
 
 // dateRange reads ?from=&to=, defaulting to the dataset's whole range.
 func (s *Server) dateRange(c echo.Context) (geo.Range, error) {
-	r := s.deps.Dataset.Range()
-	if v := c.QueryParam("from"); v != "" {
-		d, err := s.checkedDate(v, "from")
-		if err != nil {
-			return r, err
-		}
-		r.First = d
-	}
-	if v := c.QueryParam("to"); v != "" {
-		d, err := s.checkedDate(v, "to")
-		if err != nil {
-			return r, err
-		}
-		r.Last = d
-	}
-	if r.Last < r.First {
-		return r, geo.Errorf(geo.KindInvalid, "from %s is after to %s", r.First, r.Last)
-	}
-	if r.Days() > geo.MaxSeriesDays {
-		return r, geo.Errorf(geo.KindInvalid, "%d days asked, at most %d: split the range", r.Days(), geo.MaxSeriesDays)
-	}
-	return r, nil
+	return s.deps.Dataset.RangeArg(param("from", c.QueryParam("from")), param("to", c.QueryParam("to")))
 }
+
+// param names a query or path parameter in errors as the client knows it.
+func param(name, v string) geo.Arg { return geo.Arg{Name: fmt.Sprintf("parameter %q", name), Value: v} }
 
 // strictQuery refuses a malformed query string, such as ?from=% or a stray
 // ';', with a 400: Echo's parser drops the broken pair silently, and the

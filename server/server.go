@@ -85,7 +85,6 @@ type Server struct {
 	tileOrigin string // scheme://host of TileURL, for the page's policy
 	enc        *encode.Encoder
 	geometry   *geometry
-	pairs      []string // every side pair "a|b", for series columns
 	ogc        *ogcData
 	gpkg       *geoPackage
 	// requests counts the requests that may be sampled for the log.
@@ -137,9 +136,8 @@ func New(deps Deps, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	c := newCache(cfg.CacheBytes, runtime.GOMAXPROCS(0))
-	pairs := deps.Dataset.SidePairs()
 	s := &Server{deps: deps, cfg: cfg, log: log, cache: c, enc: enc, tileOrigin: origin,
-		geometry: newGeometry(deps.Dataset, c, pairs), pairs: pairs,
+		geometry: newGeometry(deps.Dataset, enc, c),
 		cacheCtl: "public, max-age=" + strconv.Itoa(int(cfg.MaxAge.Seconds()))}
 	s.ogc = newOGCData(s)
 	s.gpkg = newGeoPackage()

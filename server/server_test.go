@@ -145,7 +145,7 @@ func TestProblems(t *testing.T) {
 		{"/api/districts/north-eats", 404, `no district "north-eats": did you mean "north-east"?`},
 		{"/api/stats/2016-11-20?baseline=2016-11-15", 400, "baseline and of go together"},
 		{"/api/stats/2016-11-20?baseline=2016-11-15&of=rebels", 400, `parameter "of": no side "rebels"`},
-		{"/api/stats?from=2016-12-01&to=2016-11-20", 400, "from 2016-12-01 is after to 2016-11-20"},
+		{"/api/stats?from=2016-12-01&to=2016-11-20", 400, `parameter "from" (2016-12-01) is after parameter "to" (2016-11-20)`},
 		{"/api/stats?format=xml", 400, `format "xml": use json or csv`},
 		{"/api/changes?from=2016-11-15", 400, `parameter "to" is required`},
 		{"/api/nothing", 404, ""},

@@ -1,7 +1,7 @@
 package server
 
 import (
-	"bytes"
+	"io"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -32,11 +32,11 @@ func (s *Server) getStats(c echo.Context) error {
 	}
 	key := "stats/" + d.String() + "/" + base + "/" + of
 	r, err := s.cached(key, max(d, baseDate), func() (*response, error) {
-		st, err := s.deps.Dataset.Stats(d)
+		days, _, err := s.geometry.series(geo.Range{First: d, Last: d})
 		if err != nil {
 			return nil, err
 		}
-		body := encode.Stats{Stats: st}
+		body := encode.Stats{SeriesDay: days[0]}
 		if base != "" {
 			b, err := s.deps.Dataset.Baseline(d, baseDate, of)
 			if err != nil {
@@ -70,11 +70,11 @@ func (s *Server) getSeries(c echo.Context) error {
 		return s.serveSeriesCSV(c, rg, ".csv")
 	}
 	r, err := s.cached("series/"+rg.First.String()+"/"+rg.Last.String()+"/json", rg.Last, func() (*response, error) {
-		series, err := s.seriesEntries(rg)
+		days, pairs, err := s.geometry.series(rg)
 		if err != nil {
 			return nil, err
 		}
-		return jsonResponse(ctypeJSON, encode.NewSeries(s.deps.Dataset, rg.First, rg.Last, series))
+		return jsonResponse(ctypeJSON, encode.NewSeries(s.deps.Dataset, rg, pairs, days))
 	})
 	return s.serveDataset(c, r, err)
 }
@@ -100,46 +100,28 @@ func (s *Server) serveSeriesCSV(c echo.Context, rg geo.Range, ext string) error 
 		if shape == "long" {
 			return s.serveDataset(c, newResponse(ctypeText, encode.SeriesLongCSVT()), nil)
 		}
-		return s.serveDataset(c, newResponse(ctypeText, encode.SeriesCSVT(ds)), nil)
+		_, pairs, err := s.geometry.series(geo.Range{First: rg.First, Last: rg.First})
+		if err != nil {
+			return err
+		}
+		return s.serveDataset(c, newResponse(ctypeText, encode.SeriesCSVT(ds, pairs)), nil)
 	}
 	key := "series/" + rg.First.String() + "/" + rg.Last.String() + "/csv/" + shape
 	r, err := s.cached(key, rg.Last, func() (*response, error) {
-		var buf bytes.Buffer
-		if shape == "long" {
-			stats, err := ds.Series(rg.First, rg.Last)
-			if err != nil {
-				return nil, err
-			}
-			err = encode.SeriesLongCSV(&buf, ds, stats)
-			return newResponse(ctypeCSV, buf.Bytes()), err
-		}
-		series, err := s.seriesEntries(rg)
+		days, pairs, err := s.geometry.series(rg)
 		if err != nil {
 			return nil, err
 		}
-		err = encode.SeriesCSV(&buf, ds, series)
-		return newResponse(ctypeCSV, buf.Bytes()), err
+		return encoded(ctypeCSV, func(w io.Writer) error {
+			if shape == "long" {
+				return encode.SeriesLongCSV(w, ds, days)
+			}
+			return encode.SeriesCSV(w, ds, pairs, days)
+		})
 	})
 	if err != nil {
 		return err
 	}
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="stats-`+rg.First.String()+`-`+rg.Last.String()+`.csv"`)
 	return r.serve(c, s.cacheControl())
-}
-
-// seriesEntries computes the areas and front lengths of every day of rg.
-func (s *Server) seriesEntries(rg geo.Range) ([]encode.SeriesEntry, error) {
-	stats, err := s.deps.Dataset.Series(rg.First, rg.Last)
-	if err != nil {
-		return nil, err
-	}
-	series := make([]encode.SeriesEntry, len(stats))
-	for i, st := range stats {
-		km, err := s.frontlineKm(st.Date)
-		if err != nil {
-			return nil, err
-		}
-		series[i] = encode.SeriesEntry{Stats: st, FrontlinesKm: km}
-	}
-	return series, nil
 }

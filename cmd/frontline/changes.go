@@ -22,22 +22,17 @@ func runChanges(args []string, stdout, stderr io.Writer) error {
 	if *format != "table" && *format != "json" {
 		return fmt.Errorf("--format %q: use table or json", *format)
 	}
-	from, err := geo.ParseDate(*fromS)
-	if err != nil {
-		return fmt.Errorf("--from: %w", err)
-	}
-	to, err := geo.ParseDate(*toS)
-	if err != nil {
-		return fmt.Errorf("--to: %w", err)
-	}
 	ds, err := df.load(stderr)
 	if err != nil {
 		return err
 	}
-	for _, d := range []geo.Date{from, to} {
-		if err := ds.CheckDate(d); err != nil {
-			return err
-		}
+	from, err := ds.DateArg(geo.Arg{Name: "--from", Value: *fromS})
+	if err != nil {
+		return err
+	}
+	to, err := ds.DateArg(geo.Arg{Name: "--to", Value: *toS})
+	if err != nil {
+		return err
 	}
 	changes := ds.Changes(from, to)
 	sum := ds.ChangeSummary(from, to)

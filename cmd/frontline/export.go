@@ -32,27 +32,9 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	r := ds.Range()
-	for _, p := range []struct {
-		flag string
-		v    string
-		d    *geo.Date
-	}{{"--from", *fromS, &r.First}, {"--to", *toS, &r.Last}} {
-		if p.v == "" {
-			continue
-		}
-		if *p.d, err = geo.ParseDate(p.v); err != nil {
-			return fmt.Errorf("%s: %w", p.flag, err)
-		}
-		if err := ds.CheckDate(*p.d); err != nil {
-			return fmt.Errorf("%s: %w", p.flag, err)
-		}
-	}
-	if r.Last < r.First {
-		return fmt.Errorf("--from %s is after --to %s", r.First, r.Last)
-	}
-	if r.Days() > geo.MaxSeriesDays {
-		return fmt.Errorf("%d days asked, at most %d per export: split the range with --from and --to", r.Days(), geo.MaxSeriesDays)
+	r, err := flagRange(ds, "", *fromS, *toS)
+	if err != nil {
+		return err
 	}
 	dir, err := newOutDir(*out, exportMarker)
 	if err != nil {
@@ -70,7 +52,7 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 }
 
 // export writes every file into dir, each day and layer as it is produced:
-// nothing of the range is held but the series rows.
+// nothing of the range is held but the series.
 func export(dir *outDir, ds *geo.Dataset, r geo.Range, bar *progress) error {
 	enc, err := encode.New(ds)
 	if err != nil {
@@ -83,8 +65,6 @@ func export(dir *outDir, ds *geo.Dataset, r geo.Range, bar *progress) error {
 	if err := dir.write("districts.geojson", enc.Districts); err != nil {
 		return err
 	}
-	pairs := ds.SidePairs()
-	series := make([]encode.SeriesEntry, 0, r.Days())
 	var day *geo.DayShapes
 	for d := r.First; d <= r.Last; d++ {
 		if day == nil || ds.EffectiveDate(d) != day.Date {
@@ -106,17 +86,20 @@ func export(dir *outDir, ds *geo.Dataset, r geo.Range, bar *progress) error {
 				return err
 			}
 		}
-		st, err := ds.Stats(d)
-		if err != nil {
-			return err
-		}
-		series = append(series, encode.SeriesEntry{Stats: st, FrontlinesKm: day.FrontlineKm(pairs)})
 		bar.step(d.String())
 	}
-	if err := dir.write("stats.csv", func(w io.Writer) error { return encode.SeriesCSV(w, ds, series) }); err != nil {
+	days, err := shapes.Series(r)
+	if err != nil {
 		return err
 	}
-	if err := dir.writeBytes("stats.csvt", encode.SeriesCSVT(ds)); err != nil {
+	pairs, err := shapes.Pairs()
+	if err != nil {
+		return err
+	}
+	if err := dir.write("stats.csv", func(w io.Writer) error { return encode.SeriesCSV(w, ds, pairs, days) }); err != nil {
+		return err
+	}
+	if err := dir.writeBytes("stats.csvt", encode.SeriesCSVT(ds, pairs)); err != nil {
 		return err
 	}
 	bar.step("stats.csv")
@@ -131,7 +114,7 @@ func export(dir *outDir, ds *geo.Dataset, r geo.Range, bar *progress) error {
 	if err != nil {
 		return err
 	}
-	if err := gpkg.WriteDataset(path, enc, shapes, r); err != nil {
+	if err := gpkg.WriteDataset(path, encode.NewSource(enc, shapes, nil), r); err != nil {
 		return fmt.Errorf("writing frontline.gpkg: %w", err)
 	}
 	bar.step("frontline.gpkg")

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/frontline/frontline/geo"
@@ -45,9 +46,9 @@ func runStats(args []string, stdout, stderr io.Writer) error {
 	if *dateS == "" {
 		return seriesTable(ds, *fromS, *toS, stdout)
 	}
-	d, err := geo.ParseDate(*dateS)
+	d, err := ds.DateArg(geo.Arg{Name: "--date", Value: *dateS})
 	if err != nil {
-		return fmt.Errorf("--date: %w", err)
+		return err
 	}
 	st, err := ds.Stats(d)
 	if err != nil {
@@ -55,9 +56,9 @@ func runStats(args []string, stdout, stderr io.Writer) error {
 	}
 	var base *geo.Baseline
 	if *baseS != "" {
-		bd, err := geo.ParseDate(*baseS)
+		bd, err := ds.DateArg(geo.Arg{Name: "--baseline", Value: *baseS})
 		if err != nil {
-			return fmt.Errorf("--baseline: %w", err)
+			return err
 		}
 		b, err := ds.Baseline(d, bd, *of)
 		if err != nil {
@@ -90,40 +91,10 @@ func runStats(args []string, stdout, stderr io.Writer) error {
 }
 
 // apiStats prints the API's own JSON or CSV for the same question, written
-// by the same encoders, so the command line and the server never disagree
-// on a number or a column.
+// by the same encoders from the same series, so the command line and the
+// server never disagree on a number or a column.
 func apiStats(ds *geo.Dataset, date, from, to, base, of, format string, stdout io.Writer) error {
-	if date != "" && format == "json" {
-		d, err := geo.ParseDate(date)
-		if err != nil {
-			return fmt.Errorf("--date: %w", err)
-		}
-		st, err := ds.Stats(d)
-		if err != nil {
-			return err
-		}
-		body := encode.Stats{Stats: st}
-		if base != "" {
-			bd, err := geo.ParseDate(base)
-			if err != nil {
-				return fmt.Errorf("--baseline: %w", err)
-			}
-			b, err := ds.Baseline(d, bd, of)
-			if err != nil {
-				return err
-			}
-			body.Baseline = &b
-		}
-		return printJSON(stdout, body)
-	}
-	if date != "" {
-		from, to = date, date
-	}
-	r, err := flagRange(ds, from, to)
-	if err != nil {
-		return err
-	}
-	stats, err := ds.Series(r.First, r.Last)
+	r, err := flagRange(ds, date, from, to)
 	if err != nil {
 		return err
 	}
@@ -131,38 +102,43 @@ func apiStats(ds *geo.Dataset, date, from, to, base, of, format string, stdout i
 	if err != nil {
 		return err
 	}
-	pairs := ds.SidePairs()
-	series := make([]encode.SeriesEntry, len(stats))
-	var day *geo.DayShapes
-	for i, st := range stats {
-		if day == nil || ds.EffectiveDate(st.Date) != day.Date {
-			if day, err = shapes.On(st.Date); err != nil {
+	days, err := shapes.Series(r)
+	if err != nil {
+		return err
+	}
+	pairs, err := shapes.Pairs()
+	if err != nil {
+		return err
+	}
+	if date != "" && format == "json" {
+		body := encode.Stats{SeriesDay: days[0]}
+		if base != "" {
+			bd, err := ds.DateArg(geo.Arg{Name: "--baseline", Value: base})
+			if err != nil {
 				return err
 			}
+			b, err := ds.Baseline(r.First, bd, of)
+			if err != nil {
+				return err
+			}
+			body.Baseline = &b
 		}
-		series[i] = encode.SeriesEntry{Stats: st, FrontlinesKm: day.FrontlineKm(pairs)}
+		return printJSON(stdout, body)
 	}
 	if format == "csv" {
-		return encode.SeriesCSV(stdout, ds, series)
+		return encode.SeriesCSV(stdout, ds, pairs, days)
 	}
-	return printJSON(stdout, encode.NewSeries(ds, r.First, r.Last, series))
+	return printJSON(stdout, encode.NewSeries(ds, r, pairs, days))
 }
 
-// flagRange reads --from and --to, defaulting to the dataset's range.
-func flagRange(ds *geo.Dataset, from, to string) (geo.Range, error) {
-	r := ds.Range()
-	var err error
-	if from != "" {
-		if r.First, err = geo.ParseDate(from); err != nil {
-			return r, fmt.Errorf("--from: %w", err)
-		}
+// flagRange reads --date, or --from and --to (each defaulting to the
+// dataset's first or last date), as every series checks a range.
+func flagRange(ds *geo.Dataset, date, from, to string) (geo.Range, error) {
+	if date != "" {
+		d, err := ds.DateArg(geo.Arg{Name: "--date", Value: date})
+		return geo.Range{First: d, Last: d}, err
 	}
-	if to != "" {
-		if r.Last, err = geo.ParseDate(to); err != nil {
-			return r, fmt.Errorf("--to: %w", err)
-		}
-	}
-	return r, nil
+	return ds.RangeArg(geo.Arg{Name: "--from", Value: from}, geo.Arg{Name: "--to", Value: to})
 }
 
 func printJSON(w io.Writer, v any) error {
@@ -174,12 +150,22 @@ func printJSON(w io.Writer, v any) error {
 	return err
 }
 
+// seriesTable prints the series as a table: km² per side, then the front
+// length of each pair of sides that meet.
 func seriesTable(ds *geo.Dataset, fromS, toS string, stdout io.Writer) error {
-	r, err := flagRange(ds, fromS, toS)
+	r, err := flagRange(ds, "", fromS, toS)
 	if err != nil {
 		return err
 	}
-	series, err := ds.Series(r.First, r.Last)
+	shapes, err := geo.NewShapes(ds)
+	if err != nil {
+		return err
+	}
+	days, err := shapes.Series(r)
+	if err != nil {
+		return err
+	}
+	pairs, err := shapes.Pairs()
 	if err != nil {
 		return err
 	}
@@ -188,13 +174,21 @@ func seriesTable(ds *geo.Dataset, fromS, toS string, stdout io.Writer) error {
 	for _, s := range ds.Sides {
 		fmt.Fprintf(tw, "%s km²\t", s.ID)
 	}
-	fmt.Fprintln(tw, "unassigned km²\t")
-	for _, st := range series {
+	fmt.Fprint(tw, "unassigned km²\t")
+	for _, p := range pairs {
+		fmt.Fprintf(tw, "front %s km\t", strings.ReplaceAll(p, "|", "–"))
+	}
+	fmt.Fprintln(tw)
+	for _, st := range days {
 		fmt.Fprintf(tw, "%s\t", st.Date)
 		for _, s := range ds.Sides {
 			fmt.Fprintf(tw, "%.3f\t", st.Sides[s.ID].Km2)
 		}
-		fmt.Fprintf(tw, "%.3f\t\n", st.UnassignedKm2)
+		fmt.Fprintf(tw, "%.3f\t", st.UnassignedKm2)
+		for _, p := range pairs {
+			fmt.Fprintf(tw, "%.3f\t", st.FrontlinesKm[p])
+		}
+		fmt.Fprintln(tw)
 	}
 	return tw.Flush()
 }

@@ -140,16 +140,6 @@ func (e *Encoder) DistrictProperties(i int) ([]byte, error) {
 	return json.Marshal(props)
 }
 
-// DistrictMultiGeometry returns district i's geometry as a GeoJSON
-// MultiPolygon, for layers that must have one geometry type.
-func (e *Encoder) DistrictMultiGeometry(i int) ([]byte, error) {
-	g := e.ds.Districts[i].Geometry
-	if p, ok := g.(orb.Polygon); ok {
-		g = orb.MultiPolygon{p}
-	}
-	return geometryJSON(g)
-}
-
 // state writes a district's state on date d as the members of o:
 // controller, shares (side → share, zeros left out), with flat the
 // share_<side> of every side, since, sources (left out when none), note,
@@ -416,6 +406,9 @@ type Meta struct {
 	ViewCompare *geo.Date `json:"view_compare,omitempty"`
 	// References counts the entries of /api/references.
 	References int `json:"references"`
+	// MaxSeriesDays is the most days one series request may cover
+	// (geo.Dataset.MaxSeriesDays): a page asks for at most that many.
+	MaxSeriesDays int `json:"max_series_days"`
 }
 
 // Meta returns the dataset's description.
@@ -426,7 +419,7 @@ func (e *Encoder) Meta() Meta {
 		Name: fileLabel(ds.Name), ViewDate: ds.Meta.ViewDate, ViewCompare: ds.Meta.ViewCompare, References: len(ds.References),
 		Title: ds.Meta.Title, Description: ds.Meta.Description, Attribution: ds.Meta.Attribution, License: ds.Meta.License,
 		FirstDate: r.First, LastDate: r.Last, Sides: ds.Sides, ChangeDates: slices.Clone(ds.ChangeDates()),
-		Districts: len(ds.Districts), TotalKm2: ds.TotalKm2(), Version: ds.Version,
+		Districts: len(ds.Districts), TotalKm2: ds.TotalKm2(), Version: ds.Version, MaxSeriesDays: ds.MaxSeriesDays(),
 	}
 }
 

@@ -10,48 +10,42 @@ import (
 	"github.com/frontline/frontline/geo"
 )
 
-// Stats is the answer for one date: the areas, and with a baseline who now
-// holds the ground a side held then.
+// Stats is the answer for one date: the areas and front lengths, and with
+// a baseline who now holds the ground a side held then.
 type Stats struct {
-	geo.Stats
+	geo.SeriesDay
 	Baseline *geo.Baseline `json:"baseline,omitempty"`
-}
-
-// SeriesEntry is one day of the series: the areas and the length of the
-// front per side pair "a|b" in km.
-type SeriesEntry struct {
-	geo.Stats
-	FrontlinesKm map[string]float64 `json:"frontlines_km"`
 }
 
 // Series is the daily series over a range.
 type Series struct {
-	From   geo.Date      `json:"from"`
-	To     geo.Date      `json:"to"`
-	Sides  []string      `json:"sides"`
-	Pairs  []string      `json:"pairs"`
-	Series []SeriesEntry `json:"series"`
+	From   geo.Date        `json:"from"`
+	To     geo.Date        `json:"to"`
+	Sides  []string        `json:"sides"`
+	Pairs  []string        `json:"pairs"`
+	Series []geo.SeriesDay `json:"series"`
 }
 
-// NewSeries wraps the entries of [from, to] with the side ids and pairs.
-func NewSeries(ds *geo.Dataset, from, to geo.Date, entries []SeriesEntry) Series {
+// NewSeries wraps the days of r with the side ids and the pairs of sides
+// that meet (geo.Shapes.Pairs).
+func NewSeries(ds *geo.Dataset, r geo.Range, pairs []string, days []geo.SeriesDay) Series {
 	sides := make([]string, len(ds.Sides))
 	for i, s := range ds.Sides {
 		sides[i] = s.ID
 	}
-	return Series{From: from, To: to, Sides: sides, Pairs: ds.SidePairs(), Series: entries}
+	return Series{From: r.First, To: r.Last, Sides: sides, Pairs: pairs, Series: days}
 }
 
 // SeriesHeader returns the wide CSV header with units: date, <side>_km2
-// per side, unassigned_km2, total_km2, then front_<a>_<b>_km per side
-// pair.
-func SeriesHeader(ds *geo.Dataset) []string {
+// per side, unassigned_km2, total_km2, then front_<a>_<b>_km per pair of
+// sides that meet.
+func SeriesHeader(ds *geo.Dataset, pairs []string) []string {
 	head := []string{"date"}
 	for _, s := range ds.Sides {
 		head = append(head, s.ID+"_km2")
 	}
 	head = append(head, "unassigned_km2", "total_km2")
-	for _, p := range ds.SidePairs() {
+	for _, p := range pairs {
 		head = append(head, "front_"+strings.ReplaceAll(p, "|", "_")+"_km")
 	}
 	return head
@@ -59,12 +53,11 @@ func SeriesHeader(ds *geo.Dataset) []string {
 
 // SeriesCSV writes the wide series: one row per day, areas in km² and
 // front lengths in km, 6 decimals (1 m², 1 mm).
-func SeriesCSV(w io.Writer, ds *geo.Dataset, series []SeriesEntry) error {
+func SeriesCSV(w io.Writer, ds *geo.Dataset, pairs []string, days []geo.SeriesDay) error {
 	cw := csv.NewWriter(w)
-	_ = cw.Write(SeriesHeader(ds))
-	pairs := ds.SidePairs()
+	_ = cw.Write(SeriesHeader(ds, pairs))
 	rec := make([]string, 0, len(ds.Sides)+3+len(pairs))
-	for _, st := range series {
+	for _, st := range days {
 		rec = append(rec[:0], st.Date.String())
 		for _, sd := range ds.Sides {
 			rec = append(rec, fixed(st.Sides[sd.ID].Km2))
@@ -80,9 +73,9 @@ func SeriesCSV(w io.Writer, ds *geo.Dataset, series []SeriesEntry) error {
 }
 
 // SeriesCSVT is the GDAL column-type file of SeriesCSV.
-func SeriesCSVT(ds *geo.Dataset) []byte {
+func SeriesCSVT(ds *geo.Dataset, pairs []string) []byte {
 	types := []string{"Date"}
-	for range SeriesHeader(ds)[1:] {
+	for range SeriesHeader(ds, pairs)[1:] {
 		types = append(types, "Real")
 	}
 	return csvt(types)
@@ -91,7 +84,7 @@ func SeriesCSVT(ds *geo.Dataset) []byte {
 // SeriesLongCSV writes the tidy form: date,side,km2,share, one row per day
 // and side, the unassigned ground as side "unassigned"; share is of the
 // total.
-func SeriesLongCSV(w io.Writer, ds *geo.Dataset, series []geo.Stats) error {
+func SeriesLongCSV(w io.Writer, ds *geo.Dataset, series []geo.SeriesDay) error {
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"date", "side", "km2", "share"})
 	for _, st := range series {

@@ -11,13 +11,12 @@ import (
 )
 
 // WriteDataset writes a new GeoPackage at path with the layers districts,
-// control, territory and frontlines of enc's dataset and a default QGIS
+// control, territory and frontlines of src's dataset and a default QGIS
 // style for each (side colours from sides.csv; the three period layers
 // temporal), and DatasetProject stored in it under the dataset's file
-// label, whose Temporal Controller plays them. The periods are those
-// overlapping r, clipped to it: valid_to is at most the day after r.Last.
-// Each feature is written as it is produced.
-func WriteDataset(path string, enc *encode.Encoder, shapes *geo.Shapes, r geo.Range) (err error) {
+// label, whose Temporal Controller plays them. The features are those of
+// src.Walk over r, each written as it is produced.
+func WriteDataset(path string, src *encode.Source, r geo.Range) (err error) {
 	w, err := Create(path)
 	if err != nil {
 		return err
@@ -27,80 +26,28 @@ func WriteDataset(path string, enc *encode.Encoder, shapes *geo.Shapes, r geo.Ra
 			err = cerr
 		}
 	}()
-	ds := enc.Dataset()
-	clip := func(p geo.Period) (geo.Period, bool) {
-		if !p.Overlaps(r.First, r.Last) {
-			return p, false
-		}
-		return geo.Period{From: max(p.From, r.First), To: min(p.To, r.Last+1)}, true
-	}
-
-	dl := enc.DistrictsLayer()
-	lw, err := w.Layer(dl)
-	if err != nil {
-		return err
-	}
-	for i, d := range ds.Districts {
-		if err := lw.Add(d.ID, d.Geometry, enc.DistrictRecord(i)); err != nil {
+	enc := src.Encoder()
+	layers := enc.Layers()
+	writers := make(map[string]*LayerWriter, len(layers))
+	names := make([]string, len(layers))
+	for k, l := range layers {
+		// Districts and control are written whole before the period
+		// layers, which come together from one walk.
+		if writers[l.Name], err = w.Layer(l); err != nil {
 			return err
 		}
+		names[k] = l.Name
 	}
-	if err := lw.Close(); err != nil {
-		return err
-	}
-
-	cl := enc.ControlLayer()
-	if lw, err = w.Layer(cl); err != nil {
-		return err
-	}
-	err = ds.ControlPeriods(func(p geo.ControlPeriod) error {
-		var ok bool
-		if p.Period, ok = clip(p.Period); !ok {
-			return nil
-		}
-		id, vals := enc.ControlRecord(p)
-		return lw.Add(id, ds.Districts[p.District].Geometry, vals)
+	err = src.Walk(r, names, func(layer string, f encode.Item) error {
+		return writers[layer].Add(f.ID, f.Geometry, f.Values)
 	})
 	if err != nil {
 		return err
 	}
-	if err := lw.Close(); err != nil {
-		return err
-	}
-
-	tl, fl := enc.TerritoryLayer(), enc.FrontlinesLayer()
-	tw, err := w.Layer(tl)
-	if err != nil {
-		return err
-	}
-	fw, err := w.Layer(fl)
-	if err != nil {
-		return err
-	}
-	// Both period layers come from one walk over the change dates.
-	err = shapes.Periods(func(p geo.TerritoryPeriod) error {
-		var ok bool
-		if p.Period, ok = clip(p.Period); !ok {
-			return nil
+	for _, name := range names {
+		if err := writers[name].Close(); err != nil {
+			return err
 		}
-		id, vals := enc.TerritoryRecord(p)
-		return tw.Add(id, p.Geometry, vals)
-	}, func(p geo.FrontlinePeriod) error {
-		var ok bool
-		if p.Period, ok = clip(p.Period); !ok {
-			return nil
-		}
-		id, vals := enc.FrontlineRecord(p)
-		return fw.Add(id, p.Geometry, vals)
-	})
-	if err != nil {
-		return err
-	}
-	if err := tw.Close(); err != nil {
-		return err
-	}
-	if err := fw.Close(); err != nil {
-		return err
 	}
 	errs := styles(w, enc)
 	errs = append(errs, w.Project(enc.Meta().Name, DatasetProject(enc, filepath.Base(path), r)))

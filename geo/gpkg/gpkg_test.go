@@ -33,7 +33,7 @@ func write(t *testing.T, r *geo.Range) (string, *geo.Dataset) {
 		rg = *r
 	}
 	path := filepath.Join(t.TempDir(), "frontline.gpkg")
-	require.NoError(t, gpkg.WriteDataset(path, enc, shapes, rg))
+	require.NoError(t, gpkg.WriteDataset(path, encode.NewSource(enc, shapes, nil), rg))
 	return path, ds
 }
 

@@ -309,28 +309,24 @@ func (c *Coverage) FrontLengths(labels []string) (map[[2]string]float64, error) 
 		return nil, err
 	}
 	ids, names := intern(labels)
-	n := len(names)
-	sums, err := c.FrontLengthsByID(ids, n)
+	sums, err := c.FrontLengthsByID(ids, len(names))
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[[2]string]float64)
-	for a := 0; a < n; a++ {
-		for b := a + 1; b < n; b++ {
-			if v := sums[a*n+b]; v > 0 {
-				out[[2]string{names[a], names[b]}] = v
-			}
-		}
+	out := make(map[[2]string]float64, len(sums))
+	for k, v := range sums {
+		out[[2]string{names[k[0]], names[k[1]]}] = v
 	}
 	return out, nil
 }
 
 // FrontLengthsByID is FrontLengths for labels given as numbers: ids[i] in
-// [0, n) is district i's label. The border length in metres between
-// labels a < b is at a*n+b of the result (0 where they do not meet). A
-// caller that walks many dates keeps the numbers up to date itself and
-// saves the labels' strings.
-func (c *Coverage) FrontLengthsByID(ids []int32, n int) ([]float64, error) {
+// [0, n) is district i's label. The result holds the border length in
+// metres of every pair of labels {a, b}, a < b, that meet, and no other:
+// its size grows with the pairs that touch, never with n² (a dataset may
+// list thousands of sides that never meet). A caller that walks many dates
+// keeps the numbers up to date itself and saves the labels' strings.
+func (c *Coverage) FrontLengthsByID(ids []int32, n int) (map[[2]int32]float64, error) {
 	if len(ids) != len(c.edges) {
 		return nil, fmt.Errorf("territory: %d labels for %d districts: give exactly one label per district", len(ids), len(c.edges))
 	}
@@ -339,11 +335,11 @@ func (c *Coverage) FrontLengthsByID(ids []int32, n int) ([]float64, error) {
 			return nil, fmt.Errorf("territory: district %d has label number %d, outside [0, %d)", i, id, n)
 		}
 	}
-	sums := make([]float64, n*n)
+	sums := map[[2]int32]float64{}
 	for _, p := range c.pairs {
 		la, lb := ids[p.a], ids[p.b]
 		if la != lb {
-			sums[int(min(la, lb))*n+int(max(la, lb))] += p.lengthM
+			sums[[2]int32{min(la, lb), max(la, lb)}] += p.lengthM
 		}
 	}
 	return sums, nil
