@@ -277,8 +277,8 @@ func readControl(r io.Reader, file string, districts, sides []string, ps *proble
 			ps.errorf(file, line, "unknown district %q%s", f[1], hints.suggest(ps, file, f[1], districts))
 			rowOK = false
 		}
-		if sides != nil && !sideNum.has(f[2]) {
-			ps.errorf(file, line, "unknown side %q%s (sides come from sides.csv)", f[2], hints.suggest(ps, file, f[2], sides))
+		if sides != nil && !sideNum.has(f[2]) && f[2] != Unassigned {
+			ps.errorf(file, line, "unknown side %q%s (sides come from sides.csv, or %q for ground no side holds)", f[2], hints.suggest(ps, file, f[2], sides), Unassigned)
 			rowOK = false
 		}
 		var share float64
@@ -287,6 +287,9 @@ func readControl(r io.Reader, file string, districts, sides []string, ps *proble
 			rowOK = false
 		} else if share, _ = strconv.ParseFloat(f[3], 64); !(share > 0 && share <= 1) {
 			ps.errorf(file, line, "share %v is out of range (0,1]: write a fraction, e.g. 0.75 for 75%%", share)
+			rowOK = false
+		} else if f[2] == Unassigned && share != 1 {
+			ps.errorf(file, line, "a row for %q clears the district whole: give share 1 (the rest of a district no side holds is unassigned already)", Unassigned)
 			rowOK = false
 		} else if share < smallShare {
 			ps.warnf(file, line, "share %s is less than %g of the district: check the decimal point, or leave the row out", f[3], smallShare)
@@ -400,7 +403,13 @@ func sumProblems(rows []Row, keys []rowKey, file string, ps *problems) {
 		}
 		if sum > 1+1e-9 {
 			r := rows[keys[i].row]
-			found = append(found, over{line, fmt.Sprintf("shares of district %q on %s sum to %.4g > 1: the rest must be unassigned, not more than the whole", r.District, r.Date, sum)})
+			msg := fmt.Sprintf("shares of district %q on %s sum to %.4g > 1: the rest must be unassigned, not more than the whole", r.District, r.Date, sum)
+			for k := i; k < j; k++ {
+				if rows[keys[k].row].Side == Unassigned {
+					msg = fmt.Sprintf("district %q on %s has a row for %q and rows for sides: a row for %q stands alone (no side holds any of it)", r.District, r.Date, Unassigned, Unassigned)
+				}
+			}
+			found = append(found, over{line, msg})
 		}
 		i = j
 	}

@@ -229,7 +229,9 @@ func warnUncontrolled(ds *Dataset, file string, ps *problems) {
 func warnUnusedSides(ds *Dataset, file string, ps *problems) {
 	used := make([]bool, len(ds.Sides))
 	for _, r := range ds.Rows {
-		used[ds.sideIndex[r.Side]] = true
+		if r.Side != Unassigned {
+			used[ds.sideIndex[r.Side]] = true
+		}
 	}
 	var ids []string
 	for s, u := range used {

@@ -268,3 +268,35 @@ func smallFS(t *testing.T, replace map[string]string) fstest.MapFS {
 	}
 	return fsys
 }
+
+// A row for side "unassigned" clears a district from its date on: no side
+// holds it, and its ground counts as unassigned; it stands alone, whole.
+func TestUnassignedRow(t *testing.T) {
+	fsys := smallFS(t, map[string]string{geo.ControlFile: header +
+		"2016-11-15,north-west,government,1,[1],\n" +
+		"2016-11-20,north-west,unassigned,1,[2],the map no longer covers it\n"})
+	ds, err := geo.LoadDir(fsys, "small")
+	require.NoError(t, err)
+	st, err := ds.Stats(date(t, "2016-11-19"))
+	require.NoError(t, err)
+	assertRel(t, northKm2, st.Sides["government"].Km2)
+	st, err = ds.Stats(date(t, "2016-11-20"))
+	require.NoError(t, err)
+	assert.Zero(t, st.Sides["government"].Km2)
+	assertRel(t, ds.TotalKm2(), st.UnassignedKm2)
+	i, err := ds.DistrictIndex("north-west")
+	require.NoError(t, err)
+	assert.Equal(t, geo.Unassigned, ds.Controller(ds.StateOn(i, date(t, "2016-11-21"))))
+
+	for name, tt := range map[string]struct{ rows, want string }{
+		"a share of it":  {"2016-11-15,north-west,unassigned,0.5,[1],\n", `a row for "unassigned" clears the district whole: give share 1`},
+		"beside a side":  {"2016-11-15,north-west,unassigned,1,[1],\n2016-11-15,north-west,government,0.5,[1],\n", `a row for "unassigned" stands alone`},
+		"an unknown one": {"2016-11-15,north-west,nobody,1,[1],\n", `unknown side "nobody"`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := geo.LoadDir(smallFS(t, map[string]string{geo.ControlFile: header + tt.rows}), "small")
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}

@@ -7,7 +7,8 @@ import (
 )
 
 // Change is the state a district enters on a date: the merged rows of
-// control.csv for that district and date.
+// control.csv for that district and date. A row for side "unassigned"
+// (share 1, alone) clears the district: all its shares are 0.
 type Change struct {
 	Date Date
 	// Shares is indexed like Dataset.Sides; the rest up to 1 is unassigned.
@@ -77,7 +78,9 @@ func buildTimeline(rows []Row, districtIndex, sideIndex map[string]int, nDistric
 		shares = shares[nSides:]
 		for ; j < len(refs) && refs[j].district == refs[i].district && refs[j].date == refs[i].date; j++ {
 			r := &rows[refs[j].row]
-			c.Shares[sideIndex[r.Side]] += r.Share
+			if r.Side != Unassigned { // clears the district: no share
+				c.Shares[sideIndex[r.Side]] += r.Share
+			}
 			if j == i && isUnique(r.Sources) {
 				c.Sources = slices.Clip(r.Sources) // shared until a second row adds to it
 			} else {
