@@ -10,6 +10,8 @@ package geodesic
 #cgo nocallback ring_area
 #cgo noescape line_length
 #cgo nocallback line_length
+#cgo noescape geodesic_points
+#cgo nocallback geodesic_points
 #include <geodesic.h>
 
 // The WGS84 ellipsoid, initialised once when the program is loaded (before
@@ -35,6 +37,18 @@ static double line_length(const double *lonlat, int n) {
 		total += s12;
 	}
 	return total;
+}
+// geodesic_points writes the n-1 points that cut the geodesic from
+// (lon1, lat1) to (lon2, lat2) into n equal parts, as lon, lat pairs.
+static void geodesic_points(double lon1, double lat1, double lon2, double lat2, int n, double *out) {
+	struct geod_geodesicline l;
+	geod_inverseline(&l, &wgs84, lat1, lon1, lat2, lon2, 0);
+	for (int i = 1; i < n; i++) {
+		double lat, lon;
+		geod_position(&l, l.s13 * i / n, &lat, &lon, 0);
+		out[2*(i-1)] = lon;
+		out[2*(i-1)+1] = lat;
+	}
 }
 */
 import "C"
@@ -157,4 +171,50 @@ func lineLength(ls orb.LineString) float64 {
 	// An orb.Point is two float64s, lon then lat, as C's double[2]: the
 	// line's backing array is passed as it is, in one call.
 	return float64(C.line_length((*C.double)(unsafe.Pointer(&ls[0])), C.int(len(ls))))
+}
+
+// DensifyRing returns r with points added along the geodesic of every
+// segment longer than maxM metres, cutting it into equal parts no longer
+// than maxM: the lines between the points then stay within millimetres of
+// the geodesic (for maxM up to a kilometre), so an overlay that works on
+// straight lines in longitude and latitude, and splits a segment where it
+// meets another line, keeps the area the geodesic edges enclose. r itself
+// is returned when no segment is longer.
+func DensifyRing(r orb.Ring, maxM float64) orb.Ring {
+	if !(maxM > 0) || len(r) < 2 {
+		return r
+	}
+	var out orb.Ring
+	var buf []float64
+	for i := 0; i+1 < len(r); i++ {
+		a, b := r[i], r[i+1]
+		d := Distance(a, b)
+		if !(d > maxM) || math.IsInf(d, 0) {
+			if out != nil {
+				out = append(out, a)
+			}
+			continue
+		}
+		if out == nil {
+			out = make(orb.Ring, 0, len(r)+16)
+			out = append(out, r[:i]...)
+		}
+		out = append(out, a)
+		n := int(math.Ceil(d / maxM))
+		if n > 1<<20 {
+			n = 1 << 20 // a segment of 1,000 km or more at 1 m: the limit bounds the work
+		}
+		if cap(buf) < 2*(n-1) {
+			buf = make([]float64, 2*(n-1))
+		}
+		buf = buf[:2*(n-1)]
+		C.geodesic_points(C.double(a[0]), C.double(a[1]), C.double(b[0]), C.double(b[1]), C.int(n), (*C.double)(unsafe.Pointer(&buf[0])))
+		for k := 0; k+1 < len(buf); k += 2 {
+			out = append(out, orb.Point{buf[k], buf[k+1]})
+		}
+	}
+	if out == nil {
+		return r
+	}
+	return append(out, r[len(r)-1])
 }

@@ -5,6 +5,8 @@ import (
 	"math"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/paulmach/orb"
 )
 
@@ -123,4 +125,21 @@ func ExampleArea() {
 	square := orb.Polygon{{{37.1, 36.2}, {37.11, 36.2}, {37.11, 36.21}, {37.1, 36.21}, {37.1, 36.2}}}
 	fmt.Printf("%.4f km²\n", Area(square)/1e6)
 	// Output: 0.9979 km²
+}
+
+// Points added along the geodesic keep the geodesic area: the edges
+// between them are pieces of the same geodesics.
+func TestDensifyRingKeepsArea(t *testing.T) {
+	r := orb.Ring{{30, 45}, {40, 45}, {40, 50}, {30, 50}, {30, 45}}
+	d := DensifyRing(r, 1000)
+	assert.Greater(t, len(d), 2000)
+	assert.Equal(t, r[0], d[0])
+	assert.Equal(t, r[len(r)-1], d[len(d)-1])
+	assert.InEpsilon(t, RingArea(r), RingArea(d), 1e-12)
+	for i := 0; i+1 < len(d); i++ {
+		assert.LessOrEqual(t, Distance(d[i], d[i+1]), 1000.0+1e-6)
+	}
+	// No segment over the limit: the same ring back.
+	short := orb.Ring{{30, 45}, {30.001, 45}, {30.001, 45.001}, {30, 45}}
+	assert.Equal(t, short, DensifyRing(short, 1000))
 }
