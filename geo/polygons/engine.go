@@ -1,0 +1,556 @@
+package polygons
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+	"github.com/twpayne/go-geos"
+
+	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/geo/geodesic"
+	"github.com/frontline/frontline/geo/internal/geosx"
+	"github.com/frontline/frontline/geo/territory"
+)
+
+// engine folds the dates into the arrangement one by one: each date's
+// polygons cut the faces they cross, and every face gets the label it has
+// that day. Importing a whole archive and appending its days one run at a
+// time are the same fold, so they give the same faces, ids and rows.
+//
+// Labels are small numbers: 0 … nSides-1 the input sides in the order
+// given (the first claims ground two sides claim), then the rest side (if
+// any), then unassigned.
+type engine struct {
+	arr    *arrangement
+	nSides int
+	// rest says whether ground of the regions that no side holds goes to
+	// the rest side (else it is unassigned).
+	rest bool
+	// edgeM is the edge rule's width in metres (see edgeRule).
+	edgeM float64
+	// inserted are the segments of every polygon boundary inserted so far.
+	inserted map[segKey]bool
+	// prev are the last date's polygons, per side.
+	prev  []orb.MultiPolygon
+	dates []geo.Date
+}
+
+func (e *engine) restLabel() int16       { return int16(e.nSides) }
+func (e *engine) unassignedLabel() int16 { return int16(e.nSides + 1) }
+
+// DayReport says what one date did.
+type DayReport struct {
+	Date geo.Date
+	// Lines is the number of new boundary segments; Faces the faces made
+	// by cutting; Changed the faces that changed hands.
+	Lines, Faces, Changed int
+	// InputKm2 and HeldKm2 are each side's area on the date: of its input
+	// polygons and of the faces it holds (they differ by the overlaps
+	// given to an earlier side and by floating-point noise).
+	InputKm2, HeldKm2 []float64
+	// OverlapKm2 is the ground two sides claimed, kept by the first.
+	OverlapKm2 float64
+	// EdgeKm2 is the ground of the regions no side held that the edge rule
+	// left unassigned instead of giving it to the rest side.
+	EdgeKm2 float64
+	// RestKm2 is the rest side's ground.
+	RestKm2 float64
+	// RepairedKm2 is the area the inputs' repair and rounding to the grid
+	// moved (|area after − area before|).
+	RepairedKm2 float64
+}
+
+// addDay processes one date: polys holds each side's polygons (snapped to
+// the grid and valid; nil for none).
+func (e *engine) addDay(d geo.Date, polys []orb.MultiPolygon) (DayReport, error) {
+	if n := len(e.dates); n > 0 && d <= e.dates[n-1] {
+		return DayReport{}, fmt.Errorf("date %s comes after %s: dates are processed in order", d, e.dates[n-1])
+	}
+	day := int32(len(e.dates))
+	e.dates = append(e.dates, d)
+	rep := DayReport{Date: d, InputKm2: make([]float64, e.nSides), HeldKm2: make([]float64, e.nSides)}
+
+	var lines []segKey
+	fresh := map[segKey]bool{}
+	bounds := make([]orb.Bound, len(polys))
+	for i, p := range polys {
+		bounds[i] = p.Bound()
+		rep.InputKm2[i] = geodesic.Area(p) / 1e6
+		forEachSegMP(p, func(k segKey) {
+			if !e.inserted[k] && !fresh[k] {
+				fresh[k] = true
+				lines = append(lines, k)
+			}
+		})
+	}
+	slices.SortFunc(lines, compareSegs)
+	preps := make([]*geos.PrepGeom, len(polys))
+	for i, p := range polys {
+		if len(p) == 0 {
+			continue
+		}
+		g, err := geosx.ToGEOS(e.arr.ctx, p)
+		if err != nil {
+			return rep, err
+		}
+		preps[i] = g.Prepare()
+	}
+	inside := func(pt orb.Point) int {
+		for i, p := range preps {
+			// (PrepGeom.ContainsXY is a stub before GEOS 3.12: it always says no.)
+			if p != nil && bounds[i].Contains(pt) && p.Contains(e.arr.ctx.NewPointFromXY(pt[0], pt[1])) {
+				return i
+			}
+		}
+		return -1
+	}
+	made, err := e.arr.insert(lines)
+	if err != nil {
+		return rep, fmt.Errorf("%s: cutting the faces: %w", d, err)
+	}
+	// A line counts as inserted once it lies along edges: one left dangling
+	// (its ring not closed yet) is noded again the next time it comes.
+	for k := range fresh {
+		if e.arr.onEdge(k) {
+			e.inserted[k] = true
+		}
+	}
+	rep.Lines, rep.Faces = len(lines), len(made)
+
+	// The faces whose label may change: the new ones, and those inside
+	// what changed since the last date.
+	cand := map[int32]bool{}
+	isNew := map[int32]bool{}
+	for _, s := range made {
+		cand[s], isNew[s] = true, true
+	}
+	if e.prev == nil { // the first date labels every face
+		for s, f := range e.arr.faces {
+			if f != nil {
+				cand[int32(s)] = true
+			}
+		}
+	}
+	for i, p := range polys {
+		var was orb.MultiPolygon
+		if e.prev != nil {
+			was = e.prev[i]
+		}
+		for _, b := range e.changed(was, p) {
+			for _, s := range e.arr.index.query(b) {
+				if b.Contains(e.arr.faces[s].inner) {
+					cand[s] = true
+				}
+			}
+		}
+	}
+	var changed []int32
+	for _, s := range sortedSlots(cand) {
+		f := e.arr.faces[s]
+		b := e.unassignedLabel()
+		switch side := inside(f.inner); {
+		case side >= 0:
+			b = int16(side)
+		case f.region >= 0 && e.rest:
+			b = e.restLabel()
+		}
+		if b != f.base || isNew[s] {
+			f.base = b
+			changed = append(changed, s)
+		}
+	}
+	final := e.edgeRule(changed)
+	for _, s := range sortedSlots(final) {
+		f := e.arr.faces[s]
+		if l := final[s]; l != f.label(e.unassignedLabel()) {
+			f.hist = append(f.hist, mark{day: day, label: l})
+			rep.Changed++
+		}
+	}
+	e.prev = polys
+	// Held ground, for the report and the exactness check.
+	for _, f := range e.arr.faces {
+		if f == nil {
+			continue
+		}
+		switch l := f.label(e.unassignedLabel()); {
+		case int(l) < e.nSides:
+			rep.HeldKm2[l] += f.areaM2 / 1e6
+		case l == e.restLabel() && e.rest:
+			rep.RestKm2 += f.areaM2 / 1e6
+		case l == e.unassignedLabel() && f.base == e.restLabel():
+			rep.EdgeKm2 += f.areaM2 / 1e6
+		}
+	}
+	if len(polys) > 1 {
+		if rep.OverlapKm2, err = e.overlapKm2(polys); err != nil {
+			return rep, err
+		}
+	}
+	return rep, nil
+}
+
+// cellDeg is the side of the grid cells that cut the regions when the
+// first faces are made: no face is larger, so cutting the faces along a
+// day's new lines nodes a few cells' borders, never a whole region's (a
+// raion's border has thousands of vertices). Faces of the same region with
+// the same history are joined again when the dataset is written (see
+// dissolve), so the cells are not seen in the output.
+const cellDeg = 0.2
+
+// seed makes the first faces: the regions' borders and a grid of lines
+// cellDeg apart, noded together and polygonized; a face belongs to the
+// smallest region containing it (regions that overlap give the overlap to
+// the smaller, as build-districts does), and ground outside every region
+// is no face until a side's polygon covers it. It returns the area in km²
+// where regions overlapped.
+func (e *engine) seed(regions []orb.MultiPolygon) (float64, error) {
+	var lines orb.MultiLineString
+	var all orb.Bound
+	areas := make([]float64, len(regions))
+	bounds := make([]orb.Bound, len(regions))
+	for i, mp := range regions {
+		mp = snapMulti(mp)
+		regions[i] = mp
+		areas[i], bounds[i] = geodesic.Area(mp), mp.Bound()
+		if i == 0 {
+			all = bounds[i]
+		}
+		all = all.Union(bounds[i])
+		for _, p := range mp {
+			for _, r := range p {
+				lines = append(lines, orb.LineString(r))
+			}
+		}
+	}
+	if len(lines) == 0 {
+		return 0, nil
+	}
+	lines = append(lines, segLines(gridLines(all))...)
+	lg, err := geosx.ToGEOS(e.arr.ctx, lines)
+	if err != nil {
+		return 0, err
+	}
+	_, pieces, err := e.arr.node(nil, lg)
+	if err != nil {
+		return 0, fmt.Errorf("noding the regions: %w", err)
+	}
+	order := make([]int, len(regions)) // smaller regions first
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(areas[a], areas[b]) })
+	index := newCellIndex(0.5)
+	for _, i := range order {
+		index.insert(int32(i), bounds[i])
+	}
+	var claimed float64 // face area counted once per region containing it
+	for _, p := range pieces {
+		f, err := e.arr.newFace(p, -1, nil)
+		if err != nil {
+			return 0, err
+		}
+		cands := index.query(orb.Bound{Min: f.inner, Max: f.inner})
+		slices.SortStableFunc(cands, func(a, b int32) int { return cmp.Compare(areas[a], areas[b]) })
+		for _, r := range cands {
+			if bounds[r].Contains(f.inner) && planar.MultiPolygonContains(regions[r], f.inner) {
+				if f.region < 0 {
+					f.region = r
+				} else {
+					claimed += f.areaM2
+				}
+			}
+		}
+		if f.region < 0 {
+			e.arr.nextID--
+			continue // a gap between regions, or outside them all
+		}
+		f.base = e.unassignedLabel()
+		e.arr.add(f)
+	}
+	return claimed / 1e6, nil
+}
+
+// gridLines returns the lines cellDeg apart across b, and a cell beyond,
+// one segment per cell side (GEOS's snap-rounding noder is slow on long
+// segments that cross thousands of others).
+func gridLines(b orb.Bound) []segKey {
+	x0, x1 := math.Floor(b.Min[0]/cellDeg)-1, math.Ceil(b.Max[0]/cellDeg)+1
+	y0, y1 := math.Floor(b.Min[1]/cellDeg)-1, math.Ceil(b.Max[1]/cellDeg)+1
+	at := func(i float64) float64 { return snap(i * cellDeg) }
+	var out []segKey
+	for i := x0; i <= x1; i++ {
+		for j := y0; j <= y1; j++ {
+			if j < y1 {
+				out = append(out, newSegKey(orb.Point{at(i), at(j)}, orb.Point{at(i), at(j + 1)}))
+			}
+			if i < x1 {
+				out = append(out, newSegKey(orb.Point{at(i), at(j)}, orb.Point{at(i + 1), at(j)}))
+			}
+		}
+	}
+	return out
+}
+
+func segLines(segs []segKey) orb.MultiLineString {
+	ml := make(orb.MultiLineString, len(segs))
+	for i, s := range segs {
+		ml[i] = orb.LineString{s[0], s[1]}
+	}
+	return ml
+}
+
+func snapMulti(mp orb.MultiPolygon) orb.MultiPolygon {
+	out := make(orb.MultiPolygon, len(mp))
+	for i, p := range mp {
+		out[i] = snapPolygon(p)
+	}
+	return out
+}
+
+// snapPolygon rounds a polygon to the grid (a copy).
+func snapPolygon(p orb.Polygon) orb.Polygon {
+	out := make(orb.Polygon, len(p))
+	for i, r := range p {
+		q := make(orb.Ring, len(r))
+		for j, pt := range r {
+			q[j] = snapPoint(pt)
+		}
+		out[i] = q
+	}
+	return out
+}
+
+// changed returns bounds that together cover every place where was and
+// now differ: the boundary of their symmetric difference is made of the
+// segments one has and the other lacks, so each connected chain of those
+// segments bounds a part of it (or a hole in one).
+func (e *engine) changed(was, now orb.MultiPolygon) []orb.Bound {
+	diff := map[segKey]bool{}
+	forEachSegMP(was, func(k segKey) { diff[k] = !diff[k] })
+	forEachSegMP(now, func(k segKey) { diff[k] = !diff[k] })
+	// Chains: union-find over the segments' end points.
+	parent := map[orb.Point]orb.Point{}
+	var find func(p orb.Point) orb.Point
+	find = func(p orb.Point) orb.Point {
+		q, ok := parent[p]
+		if !ok || q == p {
+			return p
+		}
+		r := find(q)
+		parent[p] = r
+		return r
+	}
+	for k, odd := range diff {
+		if odd {
+			a, b := find(k[0]), find(k[1])
+			if a != b {
+				parent[a] = b
+			}
+		}
+	}
+	boxes := map[orb.Point]orb.Bound{}
+	for k, odd := range diff {
+		if !odd {
+			continue
+		}
+		r := find(k[0])
+		b, ok := boxes[r]
+		if !ok {
+			b = orb.Bound{Min: k[0], Max: k[0]}
+		}
+		boxes[r] = b.Extend(k[0]).Extend(k[1])
+	}
+	out := make([]orb.Bound, 0, len(boxes))
+	for _, b := range boxes {
+		out = append(out, pad(b))
+	}
+	slices.SortFunc(out, func(x, y orb.Bound) int {
+		return cmp.Or(cmp.Compare(x.Min[0], y.Min[0]), cmp.Compare(x.Min[1], y.Min[1]), cmp.Compare(x.Max[0], y.Max[0]), cmp.Compare(x.Max[1], y.Max[1]))
+	})
+	return out
+}
+
+// overlapKm2 is the ground claimed by more than one side.
+func (e *engine) overlapKm2(polys []orb.MultiPolygon) (float64, error) {
+	var km2 float64
+	for i := range polys {
+		for j := i + 1; j < len(polys); j++ {
+			if len(polys[i]) == 0 || len(polys[j]) == 0 || !boundsTouch(polys[i].Bound(), polys[j].Bound()) {
+				continue
+			}
+			a, err := geosx.ToGEOS(e.arr.ctx, polys[i])
+			if err != nil {
+				return 0, err
+			}
+			b, err := geosx.ToGEOS(e.arr.ctx, polys[j])
+			if err != nil {
+				return 0, err
+			}
+			mp, err := geosx.PolygonalParts(a.Intersection(b))
+			if err != nil {
+				return 0, err
+			}
+			km2 += geodesic.Area(mp) / 1e6
+		}
+	}
+	return km2, nil
+}
+
+// edgeRule gives the final label of the faces whose base label changed
+// and of every face in a piece of the rest side's ground that touches
+// them. Where a side's map stops at the edge of the regions (a state
+// border, a coast) its line and the regions' border never quite agree: the
+// ground between them, which no side's map covers, is a sliver along the
+// edge, and giving it to the rest side would draw a front along the whole
+// border. So a connected piece of the rest side's ground that touches the
+// edge of the regions (the outside, or ground outside every region) and is
+// on average narrower than edgeM (twice its area over its perimeter) is
+// left unassigned. Real ground the rest side holds is wider.
+func (e *engine) edgeRule(changed []int32) map[int32]int16 {
+	final := map[int32]int16{}
+	rest := e.restLabel()
+	var seeds []int32
+	for _, s := range changed {
+		seeds = append(seeds, s)
+		for _, n := range e.arr.nbrsOf(s) {
+			if n.slot >= 0 {
+				seeds = append(seeds, n.slot)
+			}
+		}
+	}
+	for _, s := range changed {
+		final[s] = e.arr.faces[s].base
+	}
+	visited := map[int32]bool{}
+	for _, s := range seeds {
+		if visited[s] || e.arr.faces[s].base != rest || !e.rest {
+			continue
+		}
+		comp := []int32{s}
+		visited[s] = true
+		var areaM2, perimM, edgeM float64
+		for i := 0; i < len(comp); i++ {
+			f := e.arr.faces[comp[i]]
+			areaM2 += f.areaM2
+			for _, n := range e.arr.nbrsOf(comp[i]) {
+				if n.slot >= 0 && e.arr.faces[n.slot].base == rest {
+					if !visited[n.slot] {
+						visited[n.slot] = true
+						comp = append(comp, n.slot)
+					}
+					continue
+				}
+				perimM += n.m
+				if n.slot < 0 || e.arr.faces[n.slot].region < 0 {
+					edgeM += n.m
+				}
+			}
+		}
+		l := rest
+		if edgeM > 0 && perimM > 0 && 2*areaM2/perimM < e.edgeM {
+			l = e.unassignedLabel()
+		}
+		for _, c := range comp {
+			final[c] = l
+		}
+	}
+	return final
+}
+
+func forEachSegMP(mp orb.MultiPolygon, fn func(segKey)) {
+	for _, p := range mp {
+		forEachSeg(p, fn)
+	}
+}
+
+func compareSegs(x, y segKey) int {
+	for i := range 2 {
+		for j := range 2 {
+			if x[i][j] != y[i][j] {
+				if x[i][j] < y[i][j] {
+					return -1
+				}
+				return 1
+			}
+		}
+	}
+	return 0
+}
+
+func sortedSlots[V any](m map[int32]V) []int32 {
+	out := make([]int32, 0, len(m))
+	for s := range m {
+		out = append(out, s)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// relErr is |a-b| relative to b.
+func relErr(a, b float64) float64 {
+	if b == 0 {
+		return math.Abs(a)
+	}
+	return math.Abs(a-b) / math.Abs(b)
+}
+
+// densifyM is the longest segment of an input polygon: longer ones get
+// points along their geodesic, so that the faces, cut on straight lines in
+// longitude and latitude, keep the geodesic area of the input (a 50 km
+// edge bows about 25 m away from the straight line; a 1 km one 1 cm).
+const densifyM = 1000
+
+// validOnGrid makes a side's polygons valid and rounds them to the grid
+// (GEOS MakeValid, then snap rounding, which keeps them valid); it returns
+// the result and the area in km² the repair moved.
+func validOnGrid(ctx *geos.Context, mp orb.MultiPolygon) (orb.MultiPolygon, float64, error) {
+	if len(mp) == 0 {
+		return nil, 0, nil
+	}
+	g, err := geosx.ToGEOS(ctx, mp)
+	if err != nil {
+		return nil, 0, err
+	}
+	before := geodesic.Area(mp)
+	dense := make(orb.MultiPolygon, len(mp))
+	for i, p := range mp {
+		dense[i] = make(orb.Polygon, len(p))
+		for j, r := range p {
+			dense[i][j] = geodesic.DensifyRing(r, densifyM)
+		}
+	}
+	g, err = geosx.ToGEOS(ctx, dense)
+	if err != nil {
+		return nil, 0, err
+	}
+	// Rounding each coordinate keeps most maps valid; snap rounding (which
+	// also nodes) is the fallback for those it does not.
+	rounded, err := geosx.ToGEOS(ctx, snapMulti(dense))
+	if err != nil {
+		return nil, 0, err
+	}
+	if rounded.IsValid() {
+		g = rounded
+	} else {
+		if !g.IsValid() {
+			g = g.MakeValid()
+		}
+		g = g.SetPrecision(territory.Grid, geos.PrecisionRuleNone)
+		if g == nil {
+			return nil, 0, fmt.Errorf("GEOS could not round the polygons to the %g° grid", territory.Grid)
+		}
+	}
+	out, err := geosx.PolygonalParts(g)
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, p := range out {
+		orient(p)
+	}
+	return out, math.Abs(geodesic.Area(out)-before) / 1e6, nil
+}

@@ -1,0 +1,343 @@
+package polygons
+
+import (
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/twpayne/go-geos"
+
+	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/geo/internal/geosx"
+)
+
+// DefaultEdgeM is the default width of the edge rule (Config.EdgeM): on
+// DeepState's map of Ukraine and the OSM raions, the ground between the
+// map's edge and the state border or coast that no side holds is 170–580 m
+// wide where it is a sliver, and the ground Ukraine holds along the border
+// is kilometres wide.
+const DefaultEdgeM = 500
+
+// Config fixes what an import makes of its inputs: a later run with another
+// Config starts again from the first date.
+type Config struct {
+	// Sides are the ids of the sides whose polygons are read, in the order
+	// that settles overlaps: ground two sides claim on a date goes to the
+	// one listed first.
+	Sides []string
+	// Rest is the side that holds the ground of the regions no other side
+	// holds; "" leaves it unassigned.
+	Rest string
+	// EdgeM is the edge rule's width in metres (see engine.edgeRule).
+	EdgeM float64
+	// Regions identifies the regions layer and how it was read: its
+	// content hash and the properties of id, name and group.
+	RegionsSHA256, RegionID, RegionName, Group string
+}
+
+func (c Config) same(o Config) bool {
+	return slices.Equal(c.Sides, o.Sides) && c.Rest == o.Rest && c.EdgeM == o.EdgeM &&
+		c.RegionsSHA256 == o.RegionsSHA256 && c.RegionID == o.RegionID && c.RegionName == o.RegionName && c.Group == o.Group
+}
+
+// Region is one region of the regions layer: it names and groups the
+// faces inside it (a raion in its oblast).
+type Region struct {
+	ID, Name, Group string
+	Geometry        orb.MultiPolygon `json:"-"`
+}
+
+// Input is one file an import read for a date and a side.
+type Input struct {
+	Side   string
+	File   string
+	SHA256 string
+}
+
+// Importer folds dated polygons into a dataset: its faces, their history,
+// the inputs of every date and what each date did. It is not safe for
+// concurrent use.
+type Importer struct {
+	cfg     Config
+	regions []Region
+	eng     *engine
+	// inputs are the files of each processed date, by side (empty when a
+	// side's last polygons were carried forward).
+	inputs  [][]Input
+	reports []DayReport
+	// Overlap is the area in km² where regions overlapped (given to the
+	// smaller).
+	overlapKm2 float64
+}
+
+// New starts an import: the regions (none is allowed: then the ground is
+// only what the sides' polygons cover) are cut into the first faces.
+func New(cfg Config, regions []Region) (*Importer, error) {
+	if len(cfg.Sides) == 0 {
+		return nil, errors.New("no sides: give at least one --side ID=PATTERN")
+	}
+	if cfg.EdgeM < 0 {
+		return nil, fmt.Errorf("the edge width %v m is negative", cfg.EdgeM)
+	}
+	eng := &engine{arr: newArrangement(geos.NewContext()), nSides: len(cfg.Sides), rest: cfg.Rest != "",
+		edgeM: cfg.EdgeM, inserted: map[segKey]bool{}}
+	geoms := make([]orb.MultiPolygon, len(regions))
+	for i, r := range regions {
+		geoms[i] = r.Geometry
+	}
+	im := &Importer{cfg: cfg, regions: regions, eng: eng}
+	var err error
+	if im.overlapKm2, err = eng.seed(geoms); err != nil {
+		return nil, err
+	}
+	return im, nil
+}
+
+// Config returns the import's settings.
+func (im *Importer) Config() Config { return im.cfg }
+
+// Dates returns the dates processed, in order.
+func (im *Importer) Dates() []geo.Date { return im.eng.dates }
+
+// Inputs returns the files read for the i-th date.
+func (im *Importer) Inputs(i int) []Input { return im.inputs[i] }
+
+// Reports returns what each date did.
+func (im *Importer) Reports() []DayReport { return im.reports }
+
+// RegionOverlapKm2 is the ground where regions overlapped, given to the
+// smaller.
+func (im *Importer) RegionOverlapKm2() float64 { return im.overlapKm2 }
+
+// Add processes the next date: days holds, per side in Config order, its
+// polygons on the date, or a zero Day to carry its last polygons forward
+// (a side without any yet holds nothing). It returns what the date did;
+// on an error the importer is unusable (start again from the saved
+// state).
+func (im *Importer) Add(date geo.Date, days []Day) (DayReport, error) {
+	if len(days) != len(im.cfg.Sides) {
+		return DayReport{}, fmt.Errorf("%d sides' polygons for %d sides", len(days), len(im.cfg.Sides))
+	}
+	polys := make([]orb.MultiPolygon, len(days))
+	var inputs []Input
+	var repairedKm2 float64
+	for i, d := range days {
+		if d.File == "" {
+			if im.eng.prev != nil {
+				polys[i] = im.eng.prev[i]
+			}
+			continue
+		}
+		p, moved, err := validOnGrid(im.eng.arr.ctx, d.Polygons)
+		if err != nil {
+			return DayReport{}, fmt.Errorf("%s: %w", d.File, err)
+		}
+		repairedKm2 += moved
+		polys[i] = p
+		inputs = append(inputs, Input{Side: im.cfg.Sides[i], File: d.File, SHA256: d.SHA256})
+	}
+	rep, err := im.eng.addDay(date, polys)
+	if err != nil {
+		return rep, err
+	}
+	rep.RepairedKm2 = repairedKm2
+	im.inputs = append(im.inputs, inputs)
+	im.reports = append(im.reports, rep)
+	return rep, nil
+}
+
+// state is what Save writes and Resume reads: everything the fold needs to
+// go on exactly as if it had never stopped.
+type state struct {
+	Format     int
+	Config     Config
+	Regions    []Region
+	NSides     int
+	Rest       bool
+	EdgeM      float64
+	Faces      []savedFace
+	Free       []int32
+	NextID     int64
+	Inserted   []segKey
+	Prev       []orb.MultiPolygon
+	Dates      []geo.Date
+	Inputs     [][]Input
+	Reports    []DayReport
+	OverlapKm2 float64
+}
+
+type savedFace struct {
+	Slot   int32
+	ID     int64
+	Poly   orb.Polygon
+	Region int32
+	Hist   []mark
+	Base   int16
+}
+
+// stateFormat changes when the state's meaning does.
+const stateFormat = 1
+
+// Save writes the import's state (gob), for Resume.
+func (im *Importer) Save(w io.Writer) error {
+	e := im.eng
+	st := state{Format: stateFormat, Config: im.cfg, Regions: im.regions, NSides: e.nSides, Rest: e.rest, EdgeM: e.edgeM,
+		Free: slices.Clone(e.arr.free), NextID: e.arr.nextID, Prev: e.prev, Dates: e.dates, Inputs: im.inputs,
+		Reports: im.reports, OverlapKm2: im.overlapKm2}
+	for slot, f := range e.arr.faces {
+		if f != nil {
+			st.Faces = append(st.Faces, savedFace{Slot: int32(slot), ID: f.id, Poly: f.poly, Region: f.region, Hist: f.hist, Base: f.base})
+		}
+	}
+	for k := range e.inserted {
+		st.Inserted = append(st.Inserted, k)
+	}
+	slices.SortFunc(st.Inserted, compareSegs)
+	return gob.NewEncoder(w).Encode(&st)
+}
+
+// Resume reads a state Save wrote and rebuilds the importer as it was.
+func Resume(r io.Reader) (*Importer, error) {
+	var st state
+	if err := gob.NewDecoder(r).Decode(&st); err != nil {
+		return nil, fmt.Errorf("reading the import's state: %w", err)
+	}
+	if st.Format != stateFormat {
+		return nil, fmt.Errorf("the import's state is of format %d, this frontline reads %d", st.Format, stateFormat)
+	}
+	arr := newArrangement(geos.NewContext())
+	arr.nextID = st.NextID
+	size := len(st.Faces) + len(st.Free)
+	arr.faces = make([]*face, size)
+	for _, sf := range st.Faces {
+		if sf.Slot < 0 || int(sf.Slot) >= size || arr.faces[sf.Slot] != nil {
+			return nil, fmt.Errorf("the import's state is damaged: face %d in slot %d", sf.ID, sf.Slot)
+		}
+		f, err := arr.measure(sf.Poly)
+		if err != nil {
+			return nil, fmt.Errorf("the import's state: face %d: %w", sf.ID, err)
+		}
+		f.id, f.region, f.hist, f.base = sf.ID, sf.Region, sf.Hist, sf.Base
+		arr.faces[sf.Slot] = f
+		arr.index.insert(sf.Slot, f.bound)
+		arr.addSegs(sf.Slot, f.poly)
+	}
+	for _, s := range st.Free {
+		if s < 0 || int(s) >= size || arr.faces[s] != nil {
+			return nil, fmt.Errorf("the import's state is damaged: free slot %d", s)
+		}
+	}
+	arr.free = st.Free
+	eng := &engine{arr: arr, nSides: st.NSides, rest: st.Rest, edgeM: st.EdgeM, inserted: make(map[segKey]bool, len(st.Inserted)),
+		prev: st.Prev, dates: st.Dates}
+	for _, k := range st.Inserted {
+		eng.inserted[k] = true
+	}
+	return &Importer{cfg: st.Config, regions: st.Regions, eng: eng, inputs: st.Inputs, reports: st.Reports, overlapKm2: st.OverlapKm2}, nil
+}
+
+// labelID names a label: a side id, "unassigned".
+func (im *Importer) labelID(l int16) string {
+	switch {
+	case int(l) < len(im.cfg.Sides):
+		return im.cfg.Sides[l]
+	case int(l) == len(im.cfg.Sides) && im.cfg.Rest != "":
+		return im.cfg.Rest
+	}
+	return geo.Unassigned
+}
+
+// district is one district of the dataset written: the faces of one region
+// with one history that share borders, joined.
+type district struct {
+	id     string
+	faces  []int32
+	region int32
+	hist   []mark
+	geom   orb.Geometry
+}
+
+// districts joins the faces into the dataset's districts (see dissolve)
+// and orders them by id.
+func (im *Importer) districts() ([]district, error) {
+	arr := im.eng.arr
+	same := func(a, b *face) bool { return a.region == b.region && slices.Equal(a.hist, b.hist) }
+	seen := map[int32]bool{}
+	var out []district
+	for slot, f := range arr.faces {
+		s := int32(slot)
+		if f == nil || seen[s] {
+			continue
+		}
+		group := []int32{s}
+		seen[s] = true
+		for i := 0; i < len(group); i++ {
+			for _, n := range arr.nbrsOf(group[i]) {
+				if n.slot >= 0 && !seen[n.slot] && same(f, arr.faces[n.slot]) {
+					seen[n.slot] = true
+					group = append(group, n.slot)
+				}
+			}
+		}
+		first := f.id
+		for _, g := range group {
+			first = min(first, arr.faces[g].id)
+		}
+		d := district{id: fmt.Sprintf("f%d", first), faces: group, region: f.region, hist: f.hist}
+		geom, err := dissolve(arr, group)
+		if err != nil {
+			return nil, fmt.Errorf("joining the faces of district %s: %w", d.id, err)
+		}
+		d.geom = geom
+		out = append(out, d)
+	}
+	slices.SortFunc(out, func(a, b district) int {
+		return cmpID(a.id, b.id)
+	})
+	return out, nil
+}
+
+// cmpID orders "f12" before "f100".
+func cmpID(a, b string) int {
+	if len(a) != len(b) {
+		return len(a) - len(b)
+	}
+	return strings.Compare(a, b)
+}
+
+// dissolve joins faces that share borders into one polygon: the faces are
+// an exact partition, so their coverage union keeps every vertex of the
+// outer border, and the district shares its borders with its neighbours
+// vertex for vertex.
+func dissolve(arr *arrangement, slots []int32) (orb.Geometry, error) {
+	if len(slots) == 1 {
+		return arr.faces[slots[0]].poly, nil
+	}
+	polys := make(orb.MultiPolygon, len(slots))
+	for i, s := range slots {
+		polys[i] = arr.faces[s].poly
+	}
+	g, err := geosx.ToGEOS(arr.ctx, polys)
+	if err != nil {
+		return nil, err
+	}
+	u := g.CoverageUnion()
+	if u == nil {
+		return nil, errors.New("GEOS could not join the faces")
+	}
+	mp, err := geosx.Polygons(u)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range mp {
+		orient(p)
+	}
+	if len(mp) == 1 {
+		return mp[0], nil
+	}
+	return mp, nil
+}
