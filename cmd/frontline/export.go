@@ -11,10 +11,6 @@ import (
 	"github.com/frontline/frontline/geo/gpkg"
 )
 
-// exportMarker is the file every export holds: a folder with it may be
-// replaced by a new export.
-const exportMarker = "ATTRIBUTION.txt"
-
 func runExport(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("export", stderr)
 	var df datasetFlags
@@ -54,7 +50,7 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 	if r.Days() > geo.MaxSeriesDays {
 		return fmt.Errorf("%d days asked, at most %d per export: split the range with --from and --to", r.Days(), geo.MaxSeriesDays)
 	}
-	dir, err := newOutDir(*out, exportMarker)
+	dir, err := newOutDir(*out, "export")
 	if err != nil {
 		return err
 	}
@@ -140,7 +136,7 @@ func export(dir *outDir, ds *geo.Dataset, r geo.Range, bar *progress) error {
 	if err := dir.writeBytes("frontline.qgs", []byte(gpkg.DatasetProject(enc, "frontline.gpkg", r).QGS())); err != nil {
 		return err
 	}
-	if err := dir.writeBytes(exportMarker, attribution(ds, r)); err != nil {
+	if err := dir.writeBytes("ATTRIBUTION.txt", attribution(ds, r)); err != nil {
 		return err
 	}
 	bar.done()
