@@ -217,6 +217,9 @@ func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) 
 		if msg := textProblem(name, false); msg != "" {
 			ps.featureWarnf(file, label, "the name %q has %s: write plain text (the page shows names as text)", name, msg)
 		}
+		if FormulaLike(name) {
+			ps.featureWarnf(file, label, "the name %q begins with %q, which a spreadsheet would run as a formula: frontline's CSV downloads write it after a single quote; begin it with a word", name, firstRune(name))
+		}
 		if !idOK {
 			dups = append(dups, District{ID: label, Geometry: orient(g)})
 			continue
