@@ -251,6 +251,7 @@ func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) 
 	for i := range out {
 		out[i].AreaKm2 = geodesic.Area(out[i].Geometry) / 1e6
 	}
+	warnExtent(out, crs, file, ps)
 	return out
 }
 
