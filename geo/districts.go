@@ -166,6 +166,11 @@ func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) 
 			}
 			ps.featureErrorf(file, label, "the district id has %s: ids appear in URLs, files and pages; use letters, digits, '-' and '_'", msg)
 			idOK = false
+		} else if id == "." || id == ".." {
+			// Browsers and proxies resolve a path segment . or .. (even
+			// escaped as %2E) before the request leaves: no URL reaches it.
+			ps.featureErrorf(file, label, "the district id %q is a path step that no URL can name (/api/districts/%s resolves to another path): use letters, digits, '-' and '_'", id, id)
+			idOK = false
 		}
 		geom, err := f.geometryOf()
 		var other errNotPolygonal

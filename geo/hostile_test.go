@@ -160,6 +160,10 @@ func TestHostileDistricts(t *testing.T) {
 			[]string{`feature #0 ("a\x00b"): error: the district id has a NUL byte at byte 1`}, nil},
 		{"control character in id", collection(feature(`"a\u001bb"`, `{}`, ring)), true,
 			[]string{`error: the district id has the control character U+001B at byte 1`}, nil},
+		{"id ..", collection(feature(`".."`, `{}`, ring)), true,
+			[]string{`feature #0 (".."): error: the district id ".." is a path step that no URL can name (/api/districts/.. resolves to another path)`}, nil},
+		{"id .", collection(feature(`"."`, `{}`, ring)), true,
+			[]string{`feature #0 ("."): error: the district id "." is a path step that no URL can name`}, nil},
 		{"quote in id", collection(feature(`"a\"b"`, `{}`, ring)), true,
 			[]string{`error: the district id has markup characters`}, nil},
 	}

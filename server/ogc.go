@@ -698,9 +698,9 @@ func (s *Server) getItem(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	id, err := url.PathUnescape(c.Param("*"))
+	id, err := pathValue(c, "*")
 	if err != nil {
-		return geo.Errorf(geo.KindInvalid, "feature id %q is not a valid URL path: %v", c.Param("*"), err)
+		return err
 	}
 	i, ok := col.byID[id]
 	if !ok {

@@ -10,6 +10,23 @@ import (
 	"github.com/frontline/frontline/geo"
 )
 
+// pathValue returns the path parameter name as the client meant it. Echo
+// routes on the escaped path when it holds escapes Go would not write (an
+// id with a slash comes as %2F) and then gives parameters escaped;
+// otherwise on the unescaped path. Unescaping only in the first case
+// serves every id, a literal "%41" included.
+func pathValue(c echo.Context, name string) (string, error) {
+	v := c.Param(name)
+	if c.Request().URL.RawPath == "" {
+		return v, nil
+	}
+	u, err := url.PathUnescape(v)
+	if err != nil {
+		return "", geo.Errorf(geo.KindInvalid, "%s %q is not a valid URL path: %v", name, v, err)
+	}
+	return u, nil
+}
+
 // dateParam reads and checks the :date path parameter in one step: it
 // must be a date, on or after the dataset's first date.
 func (s *Server) dateParam(c echo.Context) (geo.Date, error) {
