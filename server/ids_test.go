@@ -55,7 +55,7 @@ func TestEveryAcceptedIDIsServed(t *testing.T) {
 	}
 	ds, err := geo.LoadDir(os.DirFS(dir), "ids")
 	require.NoError(t, err)
-	srv, err := server.New(server.Deps{Dataset: ds}, server.Config{})
+	srv, err := server.New(server.Deps{Dataset: ds}, server.Config{AllowedHosts: testHosts})
 	require.NoError(t, err)
 	h := srv.Handler()
 	for _, id := range ids {

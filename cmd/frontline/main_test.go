@@ -73,6 +73,8 @@ func TestCLI(t *testing.T) {
 		{"serve bad log level", []string{"serve", "--log-level", "loud"}, 1, nil, []string{`--log-level "loud": use debug, info, warn or error`}, ""},
 		{"serve bad log sample", []string{"serve", "--log-sample", "0"}, 1, nil, []string{"--log-sample must be at least 1"}, ""},
 		{"serve bad cache size", []string{"serve", "--cache-mb", "0"}, 1, nil, []string{"--cache-mb must be 1 to"}, ""},
+		{"serve bad base URL", []string{"serve", "--base-url", "ftp://maps.example.org"}, 1, nil, []string{`base URL "ftp://maps.example.org": give the address clients use`}, ""},
+		{"serve bad proxy", []string{"serve", "--trusted-proxies", "10.0.0.0/33"}, 1, nil, []string{`--trusted-proxies "10.0.0.0/33": give networks such as 10.0.0.0/8`}, ""},
 		{"serve bad tiles", []string{"serve", "--tiles", "javascript:alert(1)/{z}/{x}/{y}"}, 1, nil, []string{`--tiles "javascript:alert(1)/{z}/{x}/{y}": give an http(s) URL template`}, ""},
 		{"serve tiles without {z}", []string{"serve", "--tiles", "https://tiles.example.org/a.png"}, 1, nil, []string{"with {z}, {x} and {y}"}, ""},
 	}
