@@ -301,6 +301,9 @@ func readControl(r io.Reader, file string, districts, sides []string, ps *proble
 			if msg := texts.check(c.v); msg != "" {
 				ps.warnf(file, line, "the %s has %s: write plain text (the page shows it as text)", c.name, msg)
 			}
+			if FormulaLike(c.v) {
+				ps.warnf(file, line, "the %s begins with %q, which a spreadsheet would run as a formula: frontline's CSV downloads write it after a single quote; begin it with a word", c.name, firstRune(c.v))
+			}
 		}
 		if !rowOK {
 			continue

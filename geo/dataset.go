@@ -54,7 +54,17 @@ type LoadOptions struct {
 	// whose gap_width_m is 0 and warns with a suggestion (frontline
 	// validate). It costs a union of all districts, so serving skips it.
 	CheckGaps bool
+	// MaxParts, MaxVertices: see DistrictOptions (0: the defaults).
+	MaxParts, MaxVertices int
+	// MaxSideDistricts caps sides × districts, the size of every state of
+	// the map (each change holds a share per side); 0 means
+	// DefaultMaxSideDistricts.
+	MaxSideDistricts int
 }
+
+// DefaultMaxSideDistricts is the default cap on sides × districts: 20,000
+// districts with 100 sides, where real datasets have 3 to 10 sides.
+const DefaultMaxSideDistricts = 2_000_000
 
 // Dataset is a loaded, validated dataset: immutable once returned, so it
 // is safe for concurrent use.
@@ -130,10 +140,19 @@ func Load(fsys fs.FS, name string, opt LoadOptions) (*Dataset, error) {
 	if b := read(DistrictsFile, true); b != nil {
 		ds.Districts = readDistricts(b, label(DistrictsFile), DistrictOptions{
 			IDProperty: ds.Meta.IDProperty, NameProperty: ds.Meta.NameProperty, Repair: opt.Repair,
-			MergeDuplicates: ds.Meta.MergeDuplicateIDs,
+			MergeDuplicates: ds.Meta.MergeDuplicateIDs, MaxParts: opt.MaxParts, MaxVertices: opt.MaxVertices,
 		}, &ps)
 	}
 	districtsOK := ps.errors == before
+	maxSD := opt.MaxSideDistricts
+	if maxSD <= 0 {
+		maxSD = DefaultMaxSideDistricts
+	}
+	if n := len(ds.Sides) * len(ds.Districts); n > maxSD {
+		ps.errorf(label(SidesFile), 0, "%d sides × %d districts = %d, more than the limit of %d: every state of the map holds a share "+
+			"per side and district; drop the sides no row uses, or raise the limit with --max-side-districts", len(ds.Sides), len(ds.Districts), n, maxSD)
+		sidesOK = false
+	}
 	if districtsOK && opt.CheckGaps && ds.Meta.GapWidthM == 0 {
 		checkGaps(ds.Districts, label(DistrictsFile), &ps)
 	}

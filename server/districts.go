@@ -36,7 +36,11 @@ func (s *Server) getDistrictsTopoJSON(c echo.Context) error {
 
 func (s *Server) getDistrict(c echo.Context) error {
 	ds := s.deps.Dataset
-	i, err := ds.DistrictIndex(c.Param("id"))
+	id, err := pathValue(c, "id")
+	if err != nil {
+		return err
+	}
+	i, err := ds.DistrictIndex(id)
 	if err != nil {
 		return err
 	}

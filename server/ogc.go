@@ -152,9 +152,10 @@ func (c *ogcCollection) add(f ogcFeature) {
 	c.bound = c.bound.Union(f.bound)
 }
 
-// base returns the scheme and host the client used: links are absolute,
-// as GDAL and QGIS resolve them against the landing page.
-func base(c echo.Context) string { return c.Scheme() + "://" + c.Request().Host }
+// base returns what the OGC links start with (set by Server.linkBase):
+// links are absolute, as GDAL and QGIS resolve them against the landing
+// page.
+func base(c echo.Context) string { b, _ := c.Get(baseKey).(string); return b }
 
 // wantsHTML reads ?f=json|html, else the Accept header: HTML when the
 // client ranks text/html above every JSON type (browsers do).
@@ -194,11 +195,7 @@ func wantsHTML(c echo.Context) (bool, error) {
 func (s *Server) serveOGC(c echo.Context, html bool, jsonType string, body any, page string, view any) error {
 	c.Response().Header().Add("Vary", "Accept")
 	if html {
-		var buf bytes.Buffer
-		if err := ogcTemplates.ExecuteTemplate(&buf, page, view); err != nil {
-			return err
-		}
-		return newResponse(ctypeHTML, buf.Bytes()).serve(c, s.cacheControl())
+		return s.serveOGCPage(c, page, view)
 	}
 	r, err := jsonResponse(jsonType, body)
 	if err != nil {
@@ -354,19 +351,16 @@ type itemsQuery struct {
 	raw           url.Values // the known parameters as given, for links
 }
 
-var itemsParams = []string{"f", "bbox", "datetime", "limit", "offset"}
+// itemsParams are the parameters of an items request besides f; the
+// route table refuses any other, as OGC API – Features wants.
+var itemsParams = []string{"bbox", "datetime", "limit", "offset"}
 
 // parseItems reads and checks every parameter of an items request in one
-// step; an unknown parameter is an error, as OGC API – Features wants.
+// step.
 func parseItems(c echo.Context) (itemsQuery, error) {
 	q := itemsQuery{limit: ogcDefaultLimit, raw: url.Values{}}
 	params := c.QueryParams()
-	for k := range params {
-		if !slices.Contains(itemsParams, k) {
-			return q, geo.Errorf(geo.KindInvalid, "unknown parameter %q: items take %s", k, strings.Join(itemsParams, ", "))
-		}
-	}
-	for _, k := range itemsParams[1:] {
+	for _, k := range itemsParams {
 		if v := params.Get(k); v != "" {
 			q.raw.Set(k, v)
 		}
@@ -554,11 +548,7 @@ func (s *Server) getItems(c echo.Context) error {
 			}
 			view.Rows = append(view.Rows, itemRow{ID: f.id, Href: href + "/" + url.PathEscape(f.id) + "?f=html", Values: texts(vals)})
 		}
-		var buf bytes.Buffer
-		if err := ogcTemplates.ExecuteTemplate(&buf, "items", view); err != nil {
-			return err
-		}
-		return newResponse(ctypeHTML, buf.Bytes()).serve(c, s.cacheControl())
+		return s.serveOGCPage(c, "items", view)
 	}
 	links := []link{
 		{at(q.offset, "json"), "self", "application/geo+json", "this page"},
@@ -607,9 +597,9 @@ func (s *Server) getItem(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	id, err := url.PathUnescape(c.Param("*"))
+	id, err := pathValue(c, "*")
 	if err != nil {
-		return geo.Errorf(geo.KindInvalid, "feature id %q is not a valid URL path: %v", c.Param("*"), err)
+		return err
 	}
 	i, ok := col.byID[id]
 	if !ok {

@@ -1,6 +1,37 @@
 package server
 
-import "html/template"
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"html/template"
+
+	"github.com/labstack/echo/v4"
+)
+
+// ogcCSS is the OGC pages' one style sheet, inline in their head.
+const ogcCSS = `body{font:15px/1.45 system-ui,sans-serif;margin:1.5em auto;max-width:72em;padding:0 1em;color:#222}
+table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}
+th{background:#f3f3f3}nav{margin:.5em 0 1em}code{background:#f3f3f3;padding:0 3px}`
+
+// ogcPagePolicy is the Content-Security-Policy of the OGC pages: nothing
+// but that style sheet, allowed by its hash (the API's policy,
+// default-src 'none', blocked it), and links.
+var ogcPagePolicy = func() string {
+	sum := sha256.Sum256([]byte(ogcCSS))
+	return "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) +
+		"'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+}()
+
+// serveOGCPage renders an OGC page with its policy.
+func (s *Server) serveOGCPage(c echo.Context, page string, view any) error {
+	var buf bytes.Buffer
+	if err := ogcTemplates.ExecuteTemplate(&buf, page, view); err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Security-Policy", ogcPagePolicy)
+	return newResponse(ctypeHTML, buf.Bytes()).serve(c, s.cacheControl())
+}
 
 // ogcTemplates render the OGC API pages. html/template escapes every
 // value: dataset strings reach the page as text only.
@@ -8,9 +39,7 @@ var ogcTemplates = template.Must(template.New("ogc").Parse(`
 {{define "head"}}<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.}} — frontline OGC API</title>
-<style>body{font:15px/1.45 system-ui,sans-serif;margin:1.5em auto;max-width:72em;padding:0 1em;color:#222}
-table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}
-th{background:#f3f3f3}nav{margin:.5em 0 1em}code{background:#f3f3f3;padding:0 3px}</style></head><body>
+<style>` + ogcCSS + `</style></head><body>
 <nav><a href="/ogc?f=html">Landing page</a> · <a href="/ogc/collections?f=html">Collections</a> · <a href="/ogc/api?f=html">API</a> · <a href="/">Map</a></nav>{{end}}
 {{define "foot"}}</body></html>{{end}}
 

@@ -309,7 +309,7 @@ func TestOGCHTMLEscapesDatasetStrings(t *testing.T) {
 		"2016-11-15,north-west,government,1,[1],\""+evil+"\"\n"), 0o644))
 	ds, err := geo.LoadDir(os.DirFS(dir), "evil")
 	require.NoError(t, err)
-	srv, err := server.New(server.Deps{Dataset: ds}, server.Config{})
+	srv, err := server.New(server.Deps{Dataset: ds}, server.Config{AllowedHosts: testHosts})
 	require.NoError(t, err)
 	for _, target := range []string{"/ogc?f=html", "/ogc/api?f=html", "/ogc/collections/control/items?f=html", "/ogc/collections/control/items/north-west%2F2016-11-15?f=html"} {
 		body := get(t, srv.Handler(), target).Body.String()

@@ -2,13 +2,33 @@ package server
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/frontline/frontline/geo"
 )
+
+// pathValue returns the path parameter name as the client meant it. Echo
+// routes on the escaped path when it holds escapes Go would not write (an
+// id with a slash comes as %2F) and then gives parameters escaped;
+// otherwise on the unescaped path. Unescaping only in the first case
+// serves every id, a literal "%41" included.
+func pathValue(c echo.Context, name string) (string, error) {
+	v := c.Param(name)
+	if c.Request().URL.RawPath == "" {
+		return v, nil
+	}
+	u, err := url.PathUnescape(v)
+	if err != nil {
+		return "", geo.Errorf(geo.KindInvalid, "%s %q is not a valid URL path: %v", name, v, err)
+	}
+	return u, nil
+}
 
 // dateParam reads and checks the :date path parameter in one step: it
 // must be a date, on or after the dataset's first date.
@@ -40,6 +60,43 @@ func strictQuery(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		return next(c)
+	}
+}
+
+// shapeParam reads ?shape=, the form of the series CSV: "" (wide),
+// wide or long.
+func shapeParam(c echo.Context) (string, error) {
+	shape := c.QueryParam("shape")
+	if shape != "" && shape != "wide" && shape != "long" {
+		return "", geo.Errorf(geo.KindInvalid, "shape %q: use wide (a column per side) or long (date,side,km2,share)", shape)
+	}
+	return shape, nil
+}
+
+// knownQuery refuses, with a 400 that names it, a query parameter the
+// route does not know (a typo such as ?shape=wide2 is a wrong value, but
+// ?shpe=long would be answered as if it were absent) or one given twice
+// (which of from=…&from=… counts?). The route table in server.go lists
+// each route's parameters.
+func knownQuery(known []string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if c.Request().URL.RawQuery == "" {
+				return next(c)
+			}
+			params := c.QueryParams()
+			for _, k := range slices.Sorted(maps.Keys(params)) {
+				switch {
+				case !slices.Contains(known, k) && len(known) == 0:
+					return geo.Errorf(geo.KindInvalid, "unknown parameter %q: %s takes no parameters", clip(k, 100), c.Path())
+				case !slices.Contains(known, k):
+					return geo.Errorf(geo.KindInvalid, "unknown parameter %q: %s takes %s", clip(k, 100), c.Path(), strings.Join(known, ", "))
+				case len(params[k]) > 1:
+					return geo.Errorf(geo.KindInvalid, "parameter %q is given %d times: give it once", k, len(params[k]))
+				}
+			}
+			return next(c)
+		}
 	}
 }
 

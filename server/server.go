@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -61,6 +62,19 @@ type Config struct {
 	// MiB): past it the least recently used are dropped and computed again
 	// when next asked for.
 	CacheBytes int64
+	// BaseURL is the address clients use (scheme, host, optional path),
+	// from which the OGC API's links are built. Without it they are built
+	// from the request, when its host is one of AllowedHosts; requests
+	// naming another host get 421.
+	BaseURL string
+	// AllowedHosts are the host names (no port) a request may name to
+	// have the OGC links built on it, without BaseURL (default:
+	// DefaultAllowedHosts).
+	AllowedHosts []string
+	// TrustedProxies are the networks of the proxies in front: a request
+	// straight from one has its X-Forwarded-For (the request log's remote)
+	// and X-Forwarded-Proto believed. Nobody's, by default.
+	TrustedProxies []netip.Prefix
 	// LogSample logs one in LogSample requests that succeed or fail on the
 	// client's side (default 1: every request); 5xx answers and requests
 	// slower than SlowRequest are always logged (at Error; Warn for slow
@@ -83,6 +97,7 @@ type Server struct {
 	meta       *response
 	assets     *assetSet
 	tileOrigin string // scheme://host of TileURL, for the page's policy
+	origin     *origin
 	enc        *encode.Encoder
 	geometry   *geometry
 	ogc        *ogcData
@@ -131,12 +146,16 @@ func New(deps Deps, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: tile URL %q: %w", cfg.TileURL, err)
 	}
+	links, err := newOrigin(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
 	enc, err := encode.New(deps.Dataset)
 	if err != nil {
 		return nil, err
 	}
 	c := newCache(cfg.CacheBytes, runtime.GOMAXPROCS(0))
-	s := &Server{deps: deps, cfg: cfg, log: log, cache: c, enc: enc, tileOrigin: origin,
+	s := &Server{deps: deps, cfg: cfg, log: log, cache: c, enc: enc, tileOrigin: origin, origin: links,
 		geometry: newGeometry(deps.Dataset, enc, c),
 		cacheCtl: "public, max-age=" + strconv.Itoa(int(cfg.MaxAge.Seconds()))}
 	s.ogc = newOGCData(s)
@@ -167,6 +186,8 @@ func (s *Server) routes() *echo.Echo {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = s.origin.ipExtractor()
+	e.Pre(closeSmuggling)
 	e.Use(s.requestLog)
 	e.Use(securityHeaders())
 	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
@@ -177,8 +198,18 @@ func (s *Server) routes() *echo.Echo {
 	}))
 	e.Use(strictQuery)
 
-	get := func(path string, h echo.HandlerFunc) {
-		e.Match([]string{http.MethodGet, http.MethodHead}, path, h)
+	// Each route lists the query parameters it knows: any other, or one
+	// given twice, is a 400 that names it (knownQuery). The OGC routes
+	// build links (linkBase).
+	methods := []string{http.MethodGet, http.MethodHead}
+	get := func(path string, h echo.HandlerFunc, params ...string) {
+		e.Match(methods, path, h, knownQuery(params))
+	}
+	// An OGC client carries the query of its connection URL (GDAL's
+	// OAPIF:…/ogc?datetime=…) over to every request: each OGC route knows
+	// f and the items' parameters.
+	ogc := func(path string, h echo.HandlerFunc) {
+		e.Match(methods, path, h, knownQuery(append([]string{"f"}, itemsParams...)), s.linkBase)
 	}
 	get("/healthz", s.health)
 	get("/api/meta", s.getMeta)
@@ -187,29 +218,31 @@ func (s *Server) routes() *echo.Echo {
 	get("/api/districts/:id", s.getDistrict)
 	get("/api/control/:date", s.getControl)
 	get("/api/snapshot/:date", s.getSnapshot)
-	get("/api/stats", s.getSeries)
-	get("/api/stats.csv", s.getSeriesFile)
-	get("/api/stats.csvt", s.getSeriesFile)
-	get("/api/stats/:date", s.getStats)
-	get("/api/stats/:date/:to", s.getSeriesFile)
+	get("/api/stats", s.getSeries, "from", "to", "format", "shape")
+	get("/api/stats.csv", s.getSeriesFile, "shape")
+	get("/api/stats.csvt", s.getSeriesFile, "shape")
+	get("/api/stats/:date", s.getStats, "baseline", "of")
+	get("/api/stats/:date/:to", s.getSeriesFile, "shape")
 	get("/api/territory/:date", s.getTerritory)
 	get("/api/frontlines/:date", s.getFrontlines)
-	get("/api/changes", s.getChanges)
-	get("/api/changes/summary", s.getChangesSummary)
+	get("/api/changes", s.getChanges, "from", "to")
+	get("/api/changes/summary", s.getChangesSummary, "from", "to")
 	get("/api/changes.csv", s.getChangesFile)
 	get("/api/changes.csvt", s.getChangesFile)
 	get("/api/changes/:date/:to", s.getChangesFile)
-	get("/ogc", s.getLanding)
-	get("/ogc/", s.getLanding)
-	get("/ogc/conformance", s.getConformance)
-	get("/ogc/api", s.getOpenAPI)
-	get("/ogc/collections", s.getCollections)
-	get("/ogc/collections/:collection", s.getCollection)
-	get("/ogc/collections/:collection/items", s.getItems)
-	get("/ogc/collections/:collection/items/*", s.getItem)
+	ogc("/ogc", s.getLanding)
+	ogc("/ogc/", s.getLanding)
+	ogc("/ogc/conformance", s.getConformance)
+	ogc("/ogc/api", s.getOpenAPI)
+	ogc("/ogc/collections", s.getCollections)
+	ogc("/ogc/collections/:collection", s.getCollection)
+	ogc("/ogc/collections/:collection/items", s.getItems)
+	ogc("/ogc/collections/:collection/items/*", s.getItem)
 	get("/api/references", s.getReferences)
 	get("/api/export.gpkg", s.getGeoPackage)
-	get("/*", s.getAsset)
+	// The page takes ?tiles=off and ?embed=1, and a shared link may carry
+	// anything (utm_source=…): its files check no parameter.
+	e.Match(methods, "/*", s.getAsset)
 	return e
 }
 

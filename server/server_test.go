@@ -25,12 +25,15 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
+// testHosts allows httptest.NewRequest's host to set the OGC links.
+var testHosts = []string{"example.com"}
+
 func newServer(t testing.TB) *server.Server {
 	t.Helper()
 	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
 	require.NoError(t, err)
 	assets := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>frontline</title>" + strings.Repeat(" ", 600))}}
-	srv, err := server.New(server.Deps{Dataset: ds, Assets: assets}, server.Config{Version: "test"})
+	srv, err := server.New(server.Deps{Dataset: ds, Assets: assets}, server.Config{Version: "test", AllowedHosts: testHosts})
 	require.NoError(t, err)
 	return srv
 }

@@ -56,6 +56,9 @@ func (s *Server) getSeries(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if _, err := shapeParam(c); err != nil {
+		return err
+	}
 	format := c.QueryParam("format")
 	switch {
 	case format == "" && strings.Contains(c.Request().Header.Get("Accept"), "text/csv"):
@@ -91,9 +94,9 @@ func (s *Server) getSeriesFile(c echo.Context) error {
 }
 
 func (s *Server) serveSeriesCSV(c echo.Context, rg geo.Range, ext string) error {
-	shape := c.QueryParam("shape")
-	if shape != "" && shape != "wide" && shape != "long" {
-		return geo.Errorf(geo.KindInvalid, "shape %q: use wide (a column per side) or long (date,side,km2,share)", shape)
+	shape, err := shapeParam(c)
+	if err != nil {
+		return err
 	}
 	ds := s.deps.Dataset
 	if ext == ".csvt" {

@@ -174,12 +174,23 @@ func readOutlineFile(path string) (orb.MultiPolygon, error) {
 	return thiessen.ReadOutline(f, path)
 }
 
-// writeAtomically writes through a temporary file in the target's directory
-// and renames it over the target, so that a failure leaves no half-written
-// file. "-" writes to stdout.
+// writeAtomically writes through a temporary file of a unique name in the
+// target's directory and renames it over the target, so that a failure
+// leaves no half-written file. "-" writes to stdout. The target is resolved
+// first: a symbolic link stays and its file is replaced; a folder or
+// anything else that is not a plain file is refused.
 func writeAtomically(path string, stdout io.Writer, write func(io.Writer) error) error {
 	if path == "-" {
 		return write(stdout)
+	}
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		if st.IsDir() {
+			return fmt.Errorf("--out %s is a folder: give the name of the file to write, such as %s", path, filepath.Join(path, "districts.geojson"))
+		}
+		return fmt.Errorf("--out %s is not a plain file: give the name of a file to write", path)
+	}
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {

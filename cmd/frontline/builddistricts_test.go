@@ -24,9 +24,7 @@ const bdOutline = `{"type":"Feature","properties":{},"geometry":{"type":"Polygon
 func writeFiles(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
-	for name, content := range files {
-		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644))
-	}
+	writeTree(t, dir, files)
 	return dir
 }
 
@@ -174,4 +172,27 @@ func TestBuildDistrictsCommandErrors(t *testing.T) {
 			assert.True(t, os.IsNotExist(statErr), "no output file on error")
 		})
 	}
+}
+
+// TestBuildDistrictsOutTarget: --out names a file; a folder is refused
+// with a clear message, and a link keeps pointing at the file it replaces.
+func TestBuildDistrictsOutTarget(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"p.csv": bdPlaces, "real.geojson": "old", "sub/keep.txt": "precious"})
+	var stdout, stderr bytes.Buffer
+	err := runBuildDistricts([]string{"--places", filepath.Join(dir, "p.csv"), "--out", filepath.Join(dir, "sub")}, &stdout, &stderr)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "is a folder: give the name of the file to write, such as "+filepath.Join(dir, "sub", "districts.geojson"))
+
+	link := filepath.Join(dir, "link.geojson")
+	require.NoError(t, os.Symlink("real.geojson", link))
+	require.NoError(t, runBuildDistricts([]string{"--places", filepath.Join(dir, "p.csv"), "--out", link}, &stdout, &stderr))
+	st, err := os.Lstat(link)
+	require.NoError(t, err)
+	assert.NotZero(t, st.Mode()&os.ModeSymlink, "the link is kept")
+	b, err := os.ReadFile(filepath.Join(dir, "real.geojson"))
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(string(b), `{"type":"FeatureCollection"`), "the file it points at is written")
+	keep, err := os.ReadFile(filepath.Join(dir, "sub", "keep.txt"))
+	require.NoError(t, err)
+	assert.Equal(t, "precious", string(keep))
 }

@@ -11,10 +11,6 @@ import (
 	"github.com/frontline/frontline/geo/gpkg"
 )
 
-// exportMarker is the file every export holds: a folder with it may be
-// replaced by a new export.
-const exportMarker = "ATTRIBUTION.txt"
-
 func runExport(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("export", stderr)
 	var df datasetFlags
@@ -36,7 +32,7 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	dir, err := newOutDir(*out, exportMarker)
+	dir, err := newOutDir(*out, "export")
 	if err != nil {
 		return err
 	}
@@ -123,7 +119,7 @@ func export(dir *outDir, ds *geo.Dataset, r geo.Range, bar *progress) error {
 	if err := dir.writeBytes("frontline.qgs", []byte(gpkg.DatasetProject(enc, "frontline.gpkg", r).QGS())); err != nil {
 		return err
 	}
-	if err := dir.writeBytes(exportMarker, attribution(ds, r)); err != nil {
+	if err := dir.writeBytes("ATTRIBUTION.txt", attribution(ds, r)); err != nil {
 		return err
 	}
 	bar.done()

@@ -65,11 +65,16 @@ func TestCLI(t *testing.T) {
 			[]string{"2 district(s), 1.956 km² changed hands", "North East  opposition  government  0.998"}, nil, ""},
 		{"validate ok", []string{"validate", small}, 0, []string{"ok — 5 districts (4.989 km²), 3 sides, 12 control rows, 5 change dates"}, nil, "error"},
 		{"validate size limit", []string{"validate", "--max-file-mb", "0", small}, 1, nil, []string{"--max-file-mb 0: give a size in MiB from 1 to 1048576"}, "ok —"},
+		{"validate bad limit", []string{"validate", "--max-parts", "0", small}, 1, nil, []string{"--max-parts 0: give a limit of at least 1"}, "ok —"},
+		{"validate over a limit", []string{"validate", "--max-side-districts", "14", small}, 1,
+			[]string{"sides.csv: error: 3 sides × 5 districts = 15, more than the limit of 14", "--max-side-districts"}, nil, "ok —"},
 		{"validate embedded default", []string{"validate", "../../data/aleppo-2016"}, 0, []string{"0 warning(s)"}, nil, ""},
 		{"serve bad flag", []string{"serve", "--log-format", "xml"}, 1, nil, []string{`--log-format "xml": use text or json`}, ""},
 		{"serve bad log level", []string{"serve", "--log-level", "loud"}, 1, nil, []string{`--log-level "loud": use debug, info, warn or error`}, ""},
 		{"serve bad log sample", []string{"serve", "--log-sample", "0"}, 1, nil, []string{"--log-sample must be at least 1"}, ""},
 		{"serve bad cache size", []string{"serve", "--cache-mb", "0"}, 1, nil, []string{"--cache-mb must be 1 to"}, ""},
+		{"serve bad base URL", []string{"serve", "--base-url", "ftp://maps.example.org"}, 1, nil, []string{`base URL "ftp://maps.example.org": give the address clients use`}, ""},
+		{"serve bad proxy", []string{"serve", "--trusted-proxies", "10.0.0.0/33"}, 1, nil, []string{`--trusted-proxies "10.0.0.0/33": give networks such as 10.0.0.0/8`}, ""},
 		{"serve bad tiles", []string{"serve", "--tiles", "javascript:alert(1)/{z}/{x}/{y}"}, 1, nil, []string{`--tiles "javascript:alert(1)/{z}/{x}/{y}": give an http(s) URL template`}, ""},
 		{"serve tiles without {z}", []string{"serve", "--tiles", "https://tiles.example.org/a.png"}, 1, nil, []string{"with {z}, {x} and {y}"}, ""},
 	}
@@ -131,15 +136,12 @@ func files(t *testing.T, dir string) []string {
 func TestExport(t *testing.T) {
 	parent := t.TempDir()
 	out := filepath.Join(parent, "export")
-	// A run interrupted earlier left a partial folder: it is cleared.
-	require.NoError(t, os.MkdirAll(filepath.Join(out+".partial", "snapshot"), 0o755))
-	require.NoError(t, os.WriteFile(filepath.Join(out+".partial", "snapshot", "stale.geojson"), []byte("{"), 0o644))
 	code, stdout, stderr := runCLI(t, "export", "--data", small, "--out", out, "--from", "2016-11-19", "--to", "2016-11-21")
 	require.Equal(t, 0, code, stderr)
 	assert.Contains(t, stdout, "wrote 17 files")
 	assert.Empty(t, stderr, "quiet when stderr is not a terminal")
 	assert.ElementsMatch(t, []string{
-		"ATTRIBUTION.txt", "changes.csv", "changes.csvt", "stats.csv", "stats.csvt", "districts.geojson", "frontline.gpkg", "frontline.qgs",
+		manifestName, "ATTRIBUTION.txt", "changes.csv", "changes.csvt", "stats.csv", "stats.csvt", "districts.geojson", "frontline.gpkg", "frontline.qgs",
 		"snapshot/snapshot_2016-11-19.geojson", "snapshot/snapshot_2016-11-20.geojson", "snapshot/snapshot_2016-11-21.geojson",
 		"territory/territory_2016-11-19.geojson", "territory/territory_2016-11-20.geojson", "territory/territory_2016-11-21.geojson",
 		"frontlines/frontlines_2016-11-19.geojson", "frontlines/frontlines_2016-11-20.geojson", "frontlines/frontlines_2016-11-21.geojson",
@@ -192,13 +194,6 @@ func TestExport(t *testing.T) {
 	assert.Contains(t, stderr, "frontline export:")
 	assert.Contains(t, stderr, "not a directory")
 
-	// A folder of other files is never replaced.
-	mine := t.TempDir()
-	require.NoError(t, os.WriteFile(filepath.Join(mine, "thesis.tex"), []byte("x"), 0o644))
-	code, _, stderr = runCLI(t, "export", "--data", small, "--out", mine)
-	assert.Equal(t, 1, code)
-	assert.Contains(t, stderr, "not an earlier output of this command")
-	assert.Equal(t, []string{"thesis.tex"}, files(t, mine))
 }
 
 func TestLogWriterFlushes(t *testing.T) {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"os/signal"
@@ -29,6 +31,9 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	cacheMB := fs.Int("cache-mb", 64, "memory for cached answers, MiB: past it the least recently used are dropped and computed again when asked for")
 	tiles := fs.String("tiles", server.DefaultTileURL, "basemap tile URL template for the map page ({z}/{x}/{y}, optional {s}), or off")
 	tilesCredit := fs.String("tiles-attribution", "", "credit line of --tiles (default: OpenStreetMap's, with the default tiles)")
+	baseURL := fs.String("base-url", "", "the address clients use, e.g. https://maps.example.org: the OGC API's links are built on it (set it behind a proxy or CDN)")
+	allowedHosts := fs.String("allowed-hosts", "", "without --base-url: comma-separated host names whose requests may set the OGC links (default: --addr's host, localhost, 127.0.0.1, ::1); others get 421")
+	trustedProxies := fs.String("trusted-proxies", "", "comma-separated networks (CIDR) of the proxies in front, whose X-Forwarded-For and X-Forwarded-Proto are believed (default: none)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -52,6 +57,10 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("--request-timeout must be positive, got %s", *timeout)
 	}
 	if err := checkTileURL(*tiles); err != nil {
+		return err
+	}
+	hosts, proxies, err := originFlags(*addr, *allowedHosts, *trustedProxies)
+	if err != nil {
 		return err
 	}
 	// The cache holds most of the heap of a busy server; with the default
@@ -78,7 +87,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 	srv, err := server.New(server.Deps{Dataset: ds, Assets: web.Assets(), Logger: log},
 		server.Config{RequestTimeout: *timeout, Version: version, TileURL: *tiles, TileAttribution: *tilesCredit,
-			CacheBytes: int64(*cacheMB) << 20, LogSample: *logSample})
+			CacheBytes: int64(*cacheMB) << 20, LogSample: *logSample, BaseURL: *baseURL, AllowedHosts: hosts, TrustedProxies: proxies})
 	if err != nil {
 		return err
 	}
@@ -115,4 +124,39 @@ func checkTileURL(t string) error {
 		return fmt.Errorf("--tiles %q: give an http(s) URL template with {z}, {x} and {y}, e.g. %s, or off", t, server.DefaultTileURL)
 	}
 	return nil
+}
+
+// originFlags reads --allowed-hosts (default: the host of --addr, when it
+// names one, and server.DefaultAllowedHosts) and --trusted-proxies.
+func originFlags(addr, hostsFlag, proxiesFlag string) ([]string, []netip.Prefix, error) {
+	var hosts []string
+	for _, h := range strings.Split(hostsFlag, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			hosts = append(hosts, h)
+		}
+	}
+	if len(hosts) == 0 {
+		hosts = append(hosts, server.DefaultAllowedHosts...)
+		if h, _, err := net.SplitHostPort(addr); err == nil && h != "" {
+			if ip, err := netip.ParseAddr(h); err != nil || !ip.IsUnspecified() {
+				hosts = append(hosts, h)
+			}
+		}
+	}
+	var proxies []netip.Prefix
+	for _, p := range strings.Split(proxiesFlag, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		pfx, err := netip.ParsePrefix(p)
+		if err != nil {
+			ip, ierr := netip.ParseAddr(p)
+			if ierr != nil {
+				return nil, nil, fmt.Errorf("--trusted-proxies %q: give networks such as 10.0.0.0/8 or addresses such as 192.0.2.7", p)
+			}
+			pfx = netip.PrefixFrom(ip, ip.BitLen())
+		}
+		proxies = append(proxies, pfx)
+	}
+	return hosts, proxies, nil
 }

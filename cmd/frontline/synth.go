@@ -31,7 +31,7 @@ func runSynth(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	dir, err := newOutDir(*out, geo.ControlFile)
+	dir, err := newOutDir(*out, "synth")
 	if err != nil {
 		return err
 	}

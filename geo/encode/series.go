@@ -2,7 +2,6 @@ package encode
 
 import (
 	"bufio"
-	"encoding/csv"
 	"io"
 	"strconv"
 	"strings"
@@ -54,7 +53,7 @@ func SeriesHeader(ds *geo.Dataset, pairs []string) []string {
 // SeriesCSV writes the wide series: one row per day, areas in km² and
 // front lengths in km, 6 decimals (1 m², 1 mm).
 func SeriesCSV(w io.Writer, ds *geo.Dataset, pairs []string, days []geo.SeriesDay) error {
-	cw := csv.NewWriter(w)
+	cw := NewCSVWriter(w)
 	_ = cw.Write(SeriesHeader(ds, pairs))
 	rec := make([]string, 0, len(ds.Sides)+3+len(pairs))
 	for _, st := range days {
@@ -85,7 +84,7 @@ func SeriesCSVT(ds *geo.Dataset, pairs []string) []byte {
 // and side, the unassigned ground as side "unassigned"; share is of the
 // total.
 func SeriesLongCSV(w io.Writer, ds *geo.Dataset, series []geo.SeriesDay) error {
-	cw := csv.NewWriter(w)
+	cw := NewCSVWriter(w)
 	_ = cw.Write([]string{"date", "side", "km2", "share"})
 	for _, st := range series {
 		day := st.Date.String()
@@ -113,7 +112,7 @@ var ChangesHeader = []string{"date", "district", "name", "from", "to", "moved_km
 // next within r, one row per change, day by day: streamed, nothing held.
 func ChangesCSV(w io.Writer, ds *geo.Dataset, r geo.Range) error {
 	bw := bufio.NewWriter(w)
-	cw := csv.NewWriter(bw)
+	cw := NewCSVWriter(bw)
 	_ = cw.Write(ChangesHeader)
 	for day := r.First + 1; day <= r.Last; day++ {
 		for _, ch := range ds.Changes(day-1, day) {

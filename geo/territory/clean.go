@@ -135,13 +135,20 @@ func NewCoverage(geoms []orb.Geometry, opts ...Option) (cov *Coverage, err error
 			return nil, err
 		}
 		// The union of all districts is needed only to find the gaps.
-		union = ctx.NewCollection(geos.TypeIDGeometryCollection, origs).UnaryUnionPrec(Grid)
-		r := cfg.gapWidth / 2 / metresPerDegree(union)
 		// Mitred offsets give back every corner, convex or concave, where
 		// nothing merged; round ones would fillet the concave corners of
 		// the outline and pass the fillets off as gaps.
 		bp := ctx.NewBufParams().SetJoinStyle(geos.BufJoinStyleMitre).SetMitreLimit(10)
-		closed := union.BufferWithParams(bp, r).BufferWithParams(bp, -r).SetPrecision(Grid, geos.PrecisionRuleNone)
+		var closed *geos.Geom
+		if parts := numPolygons(origs); parts <= wholeParts {
+			union = ctx.NewCollection(geos.TypeIDGeometryCollection, origs).UnaryUnionPrec(Grid)
+			r := cfg.gapWidth / 2 / metresPerDegree(union)
+			closed = union.BufferWithParams(bp, r).BufferWithParams(bp, -r)
+		} else {
+			union = geosx.Union(ctx, ctx.NewCollection(geos.TypeIDGeometryCollection, origs), Grid)
+			closed = geosx.Closing(ctx, union, bp, cfg.gapWidth/2/metresPerDegree(union))
+		}
+		closed = closed.SetPrecision(Grid, geos.PrecisionRuleNone)
 		gap = gaps(ctx, polygonal(ctx, must(closed.Difference(union), "finding the gaps")))
 	}
 
@@ -179,7 +186,20 @@ func NewCoverage(geoms []orb.Geometry, opts ...Option) (cov *Coverage, err error
 		return nil, fmt.Errorf("territory: polygonize returned %s, want a collection of %d polygons", faceWKB.GeoJSONType(), faces.NumGeometries())
 	}
 
-	index := partition.NewIndex(bounds)
+	// Faces are found in the parts of the districts, one index entry per
+	// part: a district of thousands of separate parts (islands) is not
+	// tested whole for every face.
+	var parts []orb.Polygon
+	var partBounds []orb.Bound
+	var partOf []int32
+	for i, mp := range polys {
+		for _, p := range mp {
+			parts = append(parts, p)
+			partBounds = append(partBounds, p.Bound())
+			partOf = append(partOf, int32(i))
+		}
+	}
+	index := partition.NewIndex(partBounds)
 	owner := make([]int32, len(faceColl))
 	facePolys := make([]orb.Polygon, len(faceColl))
 	for k, fg := range faceColl {
@@ -191,9 +211,9 @@ func NewCoverage(geoms []orb.Geometry, opts ...Option) (cov *Coverage, err error
 		pt := faces.Geometry(k).PointOnSurface()
 		p := orb.Point{pt.X(), pt.Y()}
 		owner[k] = -1
-		for _, i := range index.Query(p) {
-			if bounds[i].Contains(p) && planar.MultiPolygonContains(polys[i], p) {
-				owner[k] = i
+		for _, j := range index.Query(p) {
+			if partBounds[j].Contains(p) && planar.PolygonContains(parts[j], p) {
+				owner[k] = partOf[j]
 				break
 			}
 		}
@@ -204,6 +224,23 @@ func NewCoverage(geoms []orb.Geometry, opts ...Option) (cov *Coverage, err error
 		}
 	}
 	return assemble(n, facePolys, owner, cfg.gapWidth), nil
+}
+
+// wholeParts is the most polygons whose union and closing GEOS computes
+// whole, as it did when the datasets' districts were built (Aleppo's have
+// about 150). Past it they are computed part by part (geosx.Union,
+// geosx.Closing), which agrees up to noding noise: GEOS's whole-geometry
+// union and buffer grow with the square of the number of separate parts
+// (a district of 50,000 separate squares never became ready).
+const wholeParts = 1000
+
+// numPolygons counts the polygons of gs.
+func numPolygons(gs []*geos.Geom) int {
+	n := 0
+	for _, g := range gs {
+		n += g.NumGeometries()
+	}
+	return n
 }
 
 // must turns the nil that some go-geos methods return on a GEOS error into a

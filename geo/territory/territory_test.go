@@ -608,3 +608,29 @@ func BenchmarkFrontLengths(b *testing.B) {
 		}
 	}
 }
+
+// TestManyPartsClosed: past wholeParts polygons the union and the closing
+// are computed part by part (geosx.Union, geosx.Closing); the gaps close
+// as they do whole. A district of 40 × 40 squares of ~20 m, 2 m apart,
+// beside a plain one: at a gap width of 25 m the squares close into one
+// block, and the district's area is the block's.
+func TestManyPartsClosed(t *testing.T) {
+	const side, size, step = 40, 0.00018, 0.0002 // degrees: ~20 m squares, ~2 m apart
+	var mp orb.MultiPolygon
+	for i := range side {
+		for j := range side {
+			x, y := 37.1+float64(i)*step, 36.2+float64(j)*step
+			mp = append(mp, orb.Polygon{{{x, y}, {x + size, y}, {x + size, y + size}, {x, y + size}, {x, y}}})
+		}
+	}
+	require.Greater(t, len(mp), wholeParts)
+	other := orb.Polygon{{{37.0, 36.2}, {37.05, 36.2}, {37.05, 36.25}, {37.0, 36.25}, {37.0, 36.2}}}
+	cov, err := NewCoverage([]orb.Geometry{mp, other}, WithGapWidth(25))
+	require.NoError(t, err)
+	end := 37.1 + float64(side-1)*step + size
+	top := 36.2 + float64(side-1)*step + size
+	block := orb.Polygon{{{37.1, 36.2}, {end, 36.2}, {end, top}, {37.1, top}, {37.1, 36.2}}}
+	relEqual(t, geodesic.Area(block), cov.AreaM2(0), "the squares closed into one block")
+	assert.Len(t, cov.District(0), 1, "one polygon")
+	relEqual(t, geodesic.Area(other), cov.AreaM2(1), "the other district is as it was")
+}

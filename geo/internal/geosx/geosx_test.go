@@ -158,3 +158,30 @@ func TestToFromGEOS(t *testing.T) {
 	_, err = ToGEOS(ctx, nil)
 	assert.Error(t, err)
 }
+
+func rect(x0, y0, x1, y1 float64) orb.Polygon {
+	return orb.Polygon{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}}
+}
+
+// TestUnionAndClosing: Union passes lone polygons through and unions the
+// rest; Closing, part by part, is the closing of the whole.
+func TestUnionAndClosing(t *testing.T) {
+	ctx := geos.NewContext()
+	in, err := ToGEOS(ctx, orb.Collection{
+		rect(0, 0, 1, 1), rect(1, 0, 2, 1), // share an edge: one polygon
+		rect(5, 0, 6, 1), // alone
+		orb.MultiPolygon{rect(10, 0, 11, 1), rect(11.2, 0, 12, 1)}, // 0.2 apart
+	})
+	require.NoError(t, err)
+	u := Union(ctx, in, 0)
+	assert.Equal(t, geos.TypeIDMultiPolygon, u.TypeID())
+	assert.Equal(t, 4, u.NumGeometries())
+	assert.InDelta(t, 5-0.2, u.Area(), 1e-12)
+
+	bp := ctx.NewBufParams().SetJoinStyle(geos.BufJoinStyleMitre).SetMitreLimit(10)
+	closed := Closing(ctx, u, bp, 0.15)
+	whole := u.BufferWithParams(bp, 0.15).BufferWithParams(bp, -0.15)
+	assert.Equal(t, 3, closed.NumGeometries(), "the 0.2 gap is closed, the others are wider")
+	assert.InDelta(t, whole.Area(), closed.Area(), 1e-9)
+	assert.InDelta(t, 5, closed.Area(), 1e-9)
+}
