@@ -8,6 +8,9 @@ import (
 	"net"
 	"net/http"
 	"path"
+	"runtime"
+	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -34,6 +37,9 @@ type Live struct {
 	assets *assetSet // the front end, shared: it does not depend on the dataset
 	load   func() (*geo.Dataset, error)
 	cur    atomic.Pointer[version]
+	// hot samples the API requests served, for the warm-up of the next
+	// version.
+	hot hotRequests
 
 	wake       chan struct{} // a reload is asked for; holds at most one
 	quit       chan struct{} // closed by Close
@@ -106,6 +112,7 @@ func NewLive(deps Deps, cfg Config, load func() (*geo.Dataset, error)) (*Live, e
 
 // ServeHTTP answers r with the version current when it arrives.
 func (l *Live) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	l.hot.record(r)
 	v := l.acquire()
 	defer v.release(l.log)
 	v.s.e.ServeHTTP(w, r)
@@ -270,6 +277,8 @@ func (l *Live) reload() error {
 	for _, w := range ds.Warnings {
 		l.log.Warn(w.String())
 	}
+	prepared := time.Since(start)
+	warmed := l.warmUp(s)
 	if err := s.goLive(l, time.Now()); err != nil {
 		_ = s.Close()
 		return l.refuse(err, ds)
@@ -280,7 +289,7 @@ func (l *Live) reload() error {
 	r := ds.Range()
 	l.log.Info("reloaded: a new version of the dataset is live", "dataset", ds.Name, "version", ds.Version,
 		"previous", old.s.deps.Dataset.Version, "districts", len(ds.Districts), "range", r.String(),
-		"took", time.Since(start).Round(time.Millisecond))
+		"prepared_in", prepared.Round(time.Millisecond), "warmed", warmed, "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
@@ -371,3 +380,120 @@ func (s *Server) goLive(l *Live, at time.Time) error {
 	s.meta = m
 	return nil
 }
+
+// The warm-up: before a new version goes live, the answers most asked for
+// lately are computed on it, so that a busy server does not meet its
+// clients with a cold cache at every swap (as at a start, every hot answer
+// would be computed while the requests for it wait).
+const (
+	hotSize   = 256 // requests remembered
+	hotSample = 8   // one request in hotSample is remembered
+	hotWarm   = 64  // distinct requests warmed at most
+	// warmBudget bounds how long a swap waits for the warm-up; what is
+	// not done by then goes on in the background on the new version.
+	warmBudget = 5 * time.Second
+)
+
+// hotRequests is a sample of the API requests served: a ring written
+// without a lock, so that recording costs a request almost nothing.
+type hotRequests struct {
+	n   atomic.Uint64
+	uri [hotSize]atomic.Pointer[string]
+}
+
+func (h *hotRequests) record(r *http.Request) {
+	if r.Method != http.MethodGet {
+		return
+	}
+	n := h.n.Add(1)
+	if n%hotSample != 0 {
+		return
+	}
+	p := r.URL.Path
+	// The GeoPackage is written once per version, on demand: too large
+	// to make for a swap.
+	if !strings.HasPrefix(p, "/api/") && !strings.HasPrefix(p, "/ogc/") || p == "/api/export.gpkg" {
+		return
+	}
+	u := r.URL.RequestURI()
+	h.uri[(n/hotSample)%hotSize].Store(&u)
+}
+
+// top returns the distinct requests remembered, the most frequent first,
+// at most max.
+func (h *hotRequests) top(max int) []string {
+	count := map[string]int{}
+	for i := range h.uri {
+		if u := h.uri[i].Load(); u != nil {
+			count[*u]++
+		}
+	}
+	out := make([]string, 0, len(count))
+	for u := range count {
+		out = append(out, u)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if count[out[i]] != count[out[j]] {
+			return count[out[i]] > count[out[j]]
+		}
+		return out[i] < out[j]
+	})
+	return out[:min(len(out), max)]
+}
+
+// warmUp asks s for the hot requests (gzip, as browsers ask), a few at a
+// time, for up to warmBudget, and returns how many were answered.
+func (l *Live) warmUp(s *Server) int {
+	uris := l.hot.top(hotWarm)
+	if len(uris) == 0 {
+		return 0
+	}
+	work := make(chan string)
+	var answered atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for u := range work {
+				req, err := http.NewRequest(http.MethodGet, u, nil)
+				if err != nil {
+					continue
+				}
+				req.RequestURI = u
+				req.Header.Set("Accept-Encoding", "gzip")
+				req.RemoteAddr = "reload-warm-up:0" // how the request log names them
+				s.e.ServeHTTP(discard{h: http.Header{}}, req)
+				answered.Add(1)
+			}
+		}()
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(work)
+		for _, u := range uris {
+			select {
+			case work <- u:
+			case <-done:
+				return
+			}
+		}
+	}()
+	finished := make(chan struct{})
+	go func() { wg.Wait(); close(finished) }()
+	select {
+	case <-finished:
+	case <-time.After(warmBudget):
+	case <-l.quit:
+	}
+	close(done)
+	return int(answered.Load())
+}
+
+// discard is a ResponseWriter that keeps nothing: the warm-up wants the
+// answers in the cache, not the bytes.
+type discard struct{ h http.Header }
+
+func (d discard) Header() http.Header         { return d.h }
+func (d discard) Write(p []byte) (int, error) { return len(p), nil }
+func (d discard) WriteHeader(int)             {}

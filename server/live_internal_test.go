@@ -4,8 +4,12 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -201,3 +205,58 @@ func TestLiveClosesAVersionAfterItsRequests(t *testing.T) {
 	}
 }
 
+
+// A new version is warmed before it goes live: the answers asked for most
+// lately are in its cache at the swap, so the first requests after it find
+// them computed (and in gzip, as they were asked for).
+func TestLiveWarmsTheHotAnswersBeforeTheSwap(t *testing.T) {
+	dsA, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
+	require.NoError(t, err)
+	l, err := NewLive(Deps{Dataset: dsA}, Config{}, func() (*geo.Dataset, error) {
+		fsys := fstest.MapFS{}
+		for _, f := range []string{geo.SidesFile, geo.DistrictsFile, geo.ControlFile} {
+			b, err := os.ReadFile(filepath.Join("../geo/testdata/small", f))
+			if err != nil {
+				return nil, err
+			}
+			fsys[f] = &fstest.MapFile{Data: b}
+		}
+		fsys[geo.MetaFile] = &fstest.MapFile{Data: []byte(`{"title": "small, again"}`)}
+		return geo.LoadDir(fsys, "small")
+	})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = l.Close() })
+	hot := []string{"/api/snapshot/2016-11-20", "/api/territory/2016-11-28", "/api/stats?from=2016-11-15&to=2016-12-22"}
+	for i := range 10 * hotSample * len(hot) {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodGet, hot[i%len(hot)], nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		l.ServeHTTP(rec, req)
+		require.Equal(t, http.StatusOK, rec.Code)
+	}
+	// Pages and downloads of the GeoPackage are not warmed.
+	for range 2 * hotSample {
+		l.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/index.html", nil))
+	}
+	assert.ElementsMatch(t, hot, l.hot.top(hotWarm))
+
+	require.NoError(t, l.Reload(context.Background()))
+	s := l.cur.Load().s
+	require.Equal(t, "small, again", s.deps.Dataset.Meta.Title)
+	s.cache.mu.Lock()
+	keys := slices.Collect(maps.Keys(s.cache.items))
+	s.cache.mu.Unlock()
+	for _, k := range []string{"snapshot/2016-11-20", "territory/2016-11-28", "series/2016-11-15/2016-12-22/json"} {
+		assert.Contains(t, keys, k)
+	}
+	misses := s.cache.misses.Load()
+	for _, u := range hot {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodGet, u, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		l.ServeHTTP(rec, req)
+		require.Equal(t, http.StatusOK, rec.Code)
+		assert.Equal(t, "gzip", rec.Header().Get("Content-Encoding"))
+	}
+	assert.Equal(t, misses, s.cache.misses.Load(), "the first requests after the swap are answered from the cache")
+}
