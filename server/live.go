@@ -442,7 +442,8 @@ func (h *hotRequests) top(max int) []string {
 }
 
 // warmUp asks s for the hot requests (gzip, as browsers ask), a few at a
-// time, for up to warmBudget, and returns how many were answered.
+// time, for up to warmBudget and half the cache budget, and returns how
+// many were answered.
 func (l *Live) warmUp(s *Server) int {
 	uris := l.hot.top(hotWarm)
 	if len(uris) == 0 {
@@ -456,6 +457,11 @@ func (l *Live) warmUp(s *Server) int {
 		go func() {
 			defer wg.Done()
 			for u := range work {
+				// The old version's cache is full until the swap: the
+				// new one's warm-up takes at most half the budget more.
+				if s.cache.bytes() >= s.cfg.CacheBytes/2 {
+					continue
+				}
 				req, err := http.NewRequest(http.MethodGet, u, nil)
 				if err != nil {
 					continue
