@@ -205,7 +205,6 @@ func TestLiveClosesAVersionAfterItsRequests(t *testing.T) {
 	}
 }
 
-
 // A new version is warmed before it goes live: the answers asked for most
 // lately are in its cache at the swap, so the first requests after it find
 // them computed (and in gzip, as they were asked for).

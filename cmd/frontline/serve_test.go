@@ -22,7 +22,9 @@ func served(t *testing.T, args ...string) (base string, logs *safeBuffer, stop f
 	var stdout safeBuffer
 	logs = &safeBuffer{}
 	done := make(chan int, 1)
-	go func() { done <- run(append([]string{"serve", "--addr", "127.0.0.1:0", "--log-sample", "1000"}, args...), &stdout, logs) }()
+	go func() {
+		done <- run(append([]string{"serve", "--addr", "127.0.0.1:0", "--log-sample", "1000"}, args...), &stdout, logs)
+	}()
 	url := regexp.MustCompile(`on (http://127\.0\.0\.1:\d+)`)
 	require.Eventually(t, func() bool { return url.MatchString(stdout.String()) }, 30*time.Second, 10*time.Millisecond,
 		"serve did not start: %s", logs.String())
@@ -86,7 +88,9 @@ func TestServeReloadsOnSIGHUP(t *testing.T) {
 	require.Eventually(t, func() bool { return healthOf(t, base).Dataset != v1 }, 10*time.Second, 20*time.Millisecond)
 	h := healthOf(t, base)
 	assert.Equal(t, "swapped", h.LastReload.Result)
-	var meta struct{ LastDate string `json:"last_date"` }
+	var meta struct {
+		LastDate string `json:"last_date"`
+	}
 	resp, err := http.Get(base + "/api/meta")
 	require.NoError(t, err)
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&meta))
@@ -130,7 +134,9 @@ func TestServeWatchesTheDatasetDirectory(t *testing.T) {
 func TestServeEmbeddedHasNothingToReload(t *testing.T) {
 	base, logs, stop := served(t)
 	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGHUP))
-	require.Eventually(t, func() bool { return regexp.MustCompile(`SIGHUP: the embedded dataset has nothing to reload`).MatchString(logs.String()) },
+	require.Eventually(t, func() bool {
+		return regexp.MustCompile(`SIGHUP: the embedded dataset has nothing to reload`).MatchString(logs.String())
+	},
 		10*time.Second, 20*time.Millisecond)
 	assert.Nil(t, healthOf(t, base).LastReload)
 	assert.Equal(t, 0, stop())
