@@ -128,6 +128,31 @@ func TestBrowserFollowsANewVersion(t *testing.T) {
 	require.NoError(t, chromedp.Do(b, chromedp.Click(`#update-note button:not(.small)`)))
 	waitShown(t, b, newLast)
 	assert.True(t, strings.HasPrefix(eval[string](t, b, `location.hash`), "#"+newLast+"/"+compare+"/"))
+
+	// A district renamed: the map cannot redraw its districts in place, so
+	// the note offers a reload and the page stays as it was.
+	path := filepath.Join(dir, geo.DistrictsFile)
+	districts, err := os.ReadFile(path)
+	require.NoError(t, err)
+	renamed := strings.Replace(string(districts), fmt.Sprintf(`"id":%q,"name":"`, id), fmt.Sprintf(`"id":%q,"name":"Renamed `, id), 1)
+	require.NotEqual(t, string(districts), renamed)
+	require.NoError(t, os.WriteFile(path, []byte(renamed), 0o644))
+	shown := live.Version()
+	require.NoError(t, live.Reload(context.Background()))
+	require.NotEqual(t, shown, live.Version())
+	eval[bool](t, b, `window.dispatchEvent(new Event('focus')), true`)
+	poll[bool](t, b, fmt.Sprintf(`document.getElementById('update-note')?.dataset.version === %q`, live.Version()))
+	assert.Contains(t, eval[string](t, b, `document.getElementById('update-note').textContent`), "reload the page")
+	assert.Equal(t, shown, eval[string](t, b, `document.documentElement.dataset.version`), "nothing applied in place")
+	require.NoError(t, chromedp.Do(b, chromedp.Click(`#update-note button:not(.small)`)))
+	// The page reloads: wait for the new document (evaluating fails while
+	// the old one goes), then for its start.
+	reloaded := fmt.Sprintf(`document.documentElement.dataset.version === %q && document.documentElement.dataset.ready === 'true'`, live.Version())
+	require.Eventually(t, func() bool {
+		ok, err := chromedp.Run(b, chromedp.Evaluate[bool](reloaded))
+		return err == nil && ok
+	}, 20*time.Second, 50*time.Millisecond, "the page reloads on the new version")
+	waitCompared(t, b, newLast, compare)
 }
 
 func atof(t *testing.T, s string) float64 {

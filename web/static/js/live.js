@@ -30,14 +30,12 @@ class LiveUpdates {
     this.app = app;
     this.renderMeta = renderMeta;
     this.metaTag = null; // ETag of the last /api/meta seen
-    this.districtsTag = null; // ETag of the districts the map was drawn from
     this.checking = null;
     this.offered = null; // the version a reload was offered for
     document.documentElement.dataset.version = app.meta.version ?? '';
   }
 
-  async start() {
-    this.districtsTag = await headTag('api/districts.topojson');
+  start() {
     window.addEventListener('focus', () => this.check());
     document.addEventListener('visibilitychange', () => { if (!document.hidden) this.check(); });
     setInterval(() => { if (!document.hidden) this.check(); }, EVERY_MS);
@@ -72,9 +70,8 @@ class LiveUpdates {
     const app = this.app;
     const old = app.meta;
     if (!meta.version || meta.version === old.version || meta.version === this.offered) return;
-    const tag = await headTag('api/districts.topojson');
     if (meta.first_date !== old.first_date || meta.districts !== old.districts || !sameSides(meta.sides, old.sides)
-        || (tag && this.districtsTag && tag !== this.districtsTag)) {
+        || await this.districtsChanged()) {
       this.offered = meta.version;
       this.note(meta, old, true);
       return;
@@ -106,6 +103,20 @@ class LiveUpdates {
     await app.showDate(date, date === app.date ? 'none' : 'replace');
     document.documentElement.dataset.version = meta.version;
     this.note(meta, old, false);
+  }
+
+  /**
+   * Whether the districts differ from those the map was drawn from: the
+   * same features, geometry and names. Asked only for a new version; the
+   * request is revalidated, so unchanged districts cost a 304.
+   */
+  async districtsChanged() {
+    const features = (await this.app.api.districts()).features ?? [];
+    const drawn = this.app.features;
+    return features.length !== drawn.size || features.some((f) => {
+      const before = drawn.get(String(f.id ?? f.properties?.id));
+      return !before || JSON.stringify(before) !== JSON.stringify(f);
+    });
   }
 
   /** Gives the stats panel the new series, and redraws its chart if it is drawn. */
@@ -148,15 +159,6 @@ class LiveUpdates {
   }
 }
 
-/** The ETag of path, asked of the server (not the browser's cache); null if it cannot tell. */
-async function headTag(path) {
-  try {
-    const res = await fetch(path, { method: 'HEAD', cache: 'no-store' });
-    return res.ok ? res.headers.get('ETag') : null;
-  } catch {
-    return null;
-  }
-}
 
 function sameSides(a = [], b = []) {
   return a.length === b.length && a.every((s, i) => s.id === b[i].id && s.name === b[i].name && s.color === b[i].color);
