@@ -23,9 +23,9 @@ import (
 // its Echo instance): each request takes the version current when it
 // arrives and is answered wholly by it, so no answer mixes two versions. A
 // reload loads the new version in the background while the old one keeps
-// serving, prepares its districts for territories and frontlines (so the
-// first requests after the swap neither wait nor fail), and swaps it in
-// with one atomic store. A version with errors is refused: the old one stays
+// serving, prepares its districts for territories and frontlines and
+// computes the answers asked for most lately (so the first requests after
+// the swap neither wait nor fail), and swaps it in with one atomic store. A version with errors is refused: the old one stays
 // live, the problems are logged as `frontline validate` prints them, and
 // /healthz says that the last reload failed and why. The old version is
 // closed once its requests in flight have finished; its cached answers are
