@@ -102,16 +102,19 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		_ = srv.Close()
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
 	reloadOnHangUp(ctx, srv, df.dir, log)
 	if *watch {
 		if err := srv.Watch(ctx, df.dir); err != nil {
+			ln.Close()
+			_ = srv.Close()
 			return err
 		}
 		log.Info("watching for new versions", "dir", df.dir)
-	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
 	shown := *addr
 	if strings.HasSuffix(shown, ":0") {
