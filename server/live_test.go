@@ -573,3 +573,39 @@ func TestLiveUnderLoad(t *testing.T) {
 	assert.Len(t, served, 2, "both good versions served")
 	assert.ElementsMatch(t, slices.Collect(maps.Keys(versions)), slices.Collect(maps.Keys(served)))
 }
+
+// ETags are hashes of the bytes of each representation: after a swap, an
+// answer the new version changed has a new ETag (a client's If-None-Match
+// gets the new body), and one it left alone keeps its ETag (a 304: caches
+// keep what is still right).
+func TestLiveETagsFollowTheBytes(t *testing.T) {
+	next := make(chan fstest.MapFS, 1)
+	l, err := server.NewLive(server.Deps{Dataset: loadFS(t, smallFS(t, "", nil))}, server.Config{},
+		func() (*geo.Dataset, error) { return geo.LoadDir(<-next, "small") })
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = l.Close() })
+	tags := map[string]string{}
+	for _, target := range []string{"/api/snapshot/2016-11-20", "/api/snapshot/2016-12-01", "/api/meta"} {
+		for _, enc := range []string{"", "gzip"} {
+			tags[target+enc] = get(t, l, target, "Accept-Encoding", enc).Header().Get("ETag")
+		}
+	}
+	next <- smallFS(t, rowsB, nil) // north-west changes hands on 28 November
+	require.NoError(t, l.Reload(context.Background()))
+	for _, tc := range []struct {
+		target string
+		status int
+	}{
+		{"/api/snapshot/2016-11-20", http.StatusNotModified},
+		{"/api/snapshot/2016-12-01", http.StatusOK},
+		{"/api/meta", http.StatusOK},
+	} {
+		for _, enc := range []string{"", "gzip"} {
+			rec := get(t, l, tc.target, "Accept-Encoding", enc, "If-None-Match", tags[tc.target+enc])
+			assert.Equal(t, tc.status, rec.Code, "%s %q", tc.target, enc)
+			if tc.status == http.StatusOK {
+				assert.NotEqual(t, tags[tc.target+enc], rec.Header().Get("ETag"))
+			}
+		}
+	}
+}
