@@ -7,12 +7,13 @@
 #          + Debian's geopandas (python3-geopandas: reads every GeoJSON endpoint)
 #          + Debian's QGIS 3.22 bindings (python3-qgis, qgis-providers: the OGC API
 #            and the GeoPackage's project as QGIS opens them).
+#          + wrk (scripts/bench-reload.sh: the long form of the reload load test).
 # As root it runs apt-get; otherwise it prints the exact command to run.
 set -euo pipefail
 
 pkgs=(gcc pkg-config libgeos-dev libproj-dev)
 if [ "${1:-build}" = test ]; then
-	pkgs+=(chromium geographiclib-tools gdal-bin python3-geopandas python3-qgis qgis-providers)
+	pkgs+=(chromium geographiclib-tools gdal-bin python3-geopandas python3-qgis qgis-providers wrk)
 fi
 
 missing=()

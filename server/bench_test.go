@@ -1,10 +1,14 @@
 package server_test
 
 import (
+	"context"
+	"io/fs"
 	"net/http"
 	"runtime"
 	"testing"
+	"testing/fstest"
 
+	"github.com/frontline/frontline/data"
 	"github.com/frontline/frontline/geo"
 	"github.com/frontline/frontline/server"
 )
@@ -90,4 +94,68 @@ func BenchmarkReadyScale(b *testing.B) {
 			b.Fatal(rec.Code)
 		}
 	}
+}
+
+// benchmarkReload is a reload as `serve --watch` or SIGHUP makes it: load
+// the files (from memory), build the version, prepare its districts, swap
+// it in. The two versions alternate, so that every reload swaps.
+func benchmarkReload(b *testing.B, versions [2]fs.FS) {
+	first, err := geo.LoadDir(versions[0], "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := 0
+	l, err := server.NewLive(server.Deps{Dataset: first}, server.Config{}, func() (*geo.Dataset, error) {
+		n++ // the reloads run one at a time
+		return geo.LoadDir(versions[n%2], "bench")
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	<-l.Prepared()
+	runtime.GC()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := l.Reload(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReloadAleppo reloads the embedded Aleppo dataset with one day
+// added (target: 0.5 s).
+func BenchmarkReloadAleppo(b *testing.B) {
+	next := fstest.MapFS{}
+	err := fs.WalkDir(data.Default(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		body, err := fs.ReadFile(data.Default(), p)
+		if p == geo.ControlFile {
+			body = append(body, "2016-12-23,aajam,government,1,,a new day\n"...)
+		}
+		next[p] = &fstest.MapFile{Data: body}
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchmarkReload(b, [2]fs.FS{data.Default(), next})
+}
+
+// BenchmarkReloadScale reloads the scale dataset (10,000 districts, 365
+// change dates), two versions of it (target: 3 s).
+func BenchmarkReloadScale(b *testing.B) {
+	var versions [2]fs.FS
+	for i := range versions {
+		o := scale
+		o.Seed = int64(i + 1)
+		fsys, err := geo.SynthFS(o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		versions[i] = fsys
+	}
+	benchmarkReload(b, versions)
 }

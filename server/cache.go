@@ -355,6 +355,16 @@ func (c *cache) touch(it *item) {
 	}
 }
 
+// release drops every value held and keeps none from now on (a replaced
+// version of a Live): its memory returns at once, while computations in
+// progress still answer the requests waiting for them.
+func (c *cache) release() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.budget = 0
+	c.evict()
+}
+
 // bytes returns the bytes held.
 func (c *cache) bytes() int64 {
 	c.mu.Lock()

@@ -14,6 +14,9 @@ func (s *Server) precompute() error {
 	if s.meta, err = s.metaResponse(); err != nil {
 		return err
 	}
+	if s.assets != nil {
+		return nil // shared with the other versions of a Live
+	}
 	return s.loadAssets()
 }
 

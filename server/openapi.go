@@ -56,7 +56,7 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"/ogc/collections/{collectionId}/items/{featureId}", "one feature", []map[string]any{
 			collection, pathParam("featureId", "the feature id: DISTRICT/FROM, SIDE/FROM or A|B/FROM (slash escaped or not)", strSchema), fParam,
 		}, []string{geojson, html}},
-		{"/api/meta", "title, attribution, licence, first and last date, sides, change dates, total km²", nil, []string{json}},
+		{"/api/meta", "title, attribution, licence, first and last date, sides, change dates, total km², the version of the dataset served and when it went live", nil, []string{json}},
 		{"/api/districts", "the districts with their properties and area_km2", nil, []string{geojson}},
 		{"/api/districts.topojson", "the districts for drawing: TopoJSON, shared borders simplified by 1 m, same properties", nil, []string{json}},
 		{"/api/districts/{id}", "one district with its whole history", []map[string]any{pathParam("id", "district id", strSchema)}, []string{json}},
@@ -80,7 +80,7 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"/api/changes/{from}/{to}.csv", "every change from one day to the next within a range, as CSV", rangeParams, []string{csv}},
 		{"/api/changes/{from}/{to}.csvt", "its column types for GDAL", rangeParams, []string{text}},
 		{"/api/export.gpkg", "the whole dataset as one GeoPackage (districts, control periods, territory, frontlines; temporal, styled for QGIS), as frontline export writes it", nil, []string{ctypeGeoPackage}},
-		{"/healthz", "liveness", nil, []string{json}},
+		{"/healthz", "liveness: the version of the dataset served, since when, and the outcome of the last reload", nil, []string{json}},
 	}
 }
 

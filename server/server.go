@@ -106,11 +106,21 @@ type Server struct {
 	requests atomic.Uint64
 	// cacheCtl is the Cache-Control of dataset-derived answers.
 	cacheCtl string
+	// updated is when this version of the dataset went live (New, or
+	// the swap of a Live), for /api/meta and /healthz.
+	updated time.Time
+	// live is the Live serving this version, nil for a Server on its own:
+	// /healthz reports its last reload.
+	live *Live
 }
 
 // New builds the server and computes the responses that depend only on
 // the dataset.
-func New(deps Deps, cfg Config) (*Server, error) {
+func New(deps Deps, cfg Config) (*Server, error) { return newServer(deps, cfg, nil) }
+
+// newServer is New with the front end already prepared (assets non-nil):
+// the versions of a Live share one, which does not depend on the dataset.
+func newServer(deps Deps, cfg Config, assets *assetSet) (*Server, error) {
 	if deps.Dataset == nil {
 		return nil, errors.New("server: no dataset")
 	}
@@ -155,8 +165,8 @@ func New(deps Deps, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	c := newCache(cfg.CacheBytes, runtime.GOMAXPROCS(0))
-	s := &Server{deps: deps, cfg: cfg, log: log, cache: c, enc: enc, tileOrigin: origin, origin: links,
-		geometry: newGeometry(deps.Dataset, enc, c),
+	s := &Server{deps: deps, cfg: cfg, log: log, cache: c, enc: enc, tileOrigin: origin, origin: links, assets: assets,
+		geometry: newGeometry(deps.Dataset, enc, c), updated: time.Now(),
 		cacheCtl: "public, max-age=" + strconv.Itoa(int(cfg.MaxAge.Seconds()))}
 	s.ogc = newOGCData(s)
 	s.gpkg = newGeoPackage()
@@ -263,31 +273,39 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 			s.log.Warn("removing the server's temporary files", "err", err)
 		}
 	}()
+	// The page's files are compressed once the districts are prepared, so
+	// the two do not share the CPU while the server starts.
+	warm := func() {
+		_, _ = s.geometry.prepared()
+		s.assets.warmUp()
+	}
+	return serveHTTP(ctx, ln, s.e, s.cfg, s.log, warm)
+}
+
+// serveHTTP serves h on ln until ctx is cancelled, then shuts down
+// gracefully, letting requests in flight finish; started runs in its own
+// goroutine once the server accepts connections.
+func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, cfg Config, log *slog.Logger, started func()) error {
 	ln = writevListener{ln}
 	hs := &http.Server{
-		Handler:           s.e,
+		Handler:           h,
 		ConnContext:       withConn,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      s.cfg.RequestTimeout + 10*time.Second,
+		WriteTimeout:      cfg.RequestTimeout + 10*time.Second,
 		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	// The page's files are compressed once the districts are prepared, so
-	// the two do not share the CPU while the server starts.
-	go func() {
-		_, _ = s.geometry.prepared()
-		s.assets.warmUp()
-	}()
+	go started()
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
-	s.log.Info("shutting down", "timeout", s.cfg.ShutdownTimeout)
-	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil {
 		return fmt.Errorf("graceful shutdown: %w", err)
@@ -347,6 +365,27 @@ func (s *Server) logRequest(c echo.Context, start time.Time) {
 		slog.Duration("latency", latency), slog.Int64("bytes", c.Response().Size), slog.String("remote", c.RealIP()))
 }
 
-func (s *Server) health(c echo.Context) error {
-	return c.JSON(http.StatusOK, map[string]string{"status": "ok", "dataset": s.deps.Dataset.Version, "version": s.cfg.Version})
+// healthDoc is the answer of /healthz.
+type healthDoc struct {
+	Status string `json:"status"`
+	// Dataset is the version of the dataset served (its content hash).
+	Dataset string `json:"dataset"`
+	// Version is the program's.
+	Version string `json:"version"`
+	// Updated is when the dataset's version went live.
+	Updated string `json:"updated"`
+	// LastReload is the outcome of the last reload, if any.
+	LastReload *ReloadResult `json:"last_reload,omitempty"`
 }
+
+func (s *Server) health(c echo.Context) error {
+	doc := healthDoc{Status: "ok", Dataset: s.deps.Dataset.Version, Version: s.cfg.Version, Updated: rfc3339(s.updated)}
+	if s.live != nil {
+		doc.LastReload = s.live.LastReload()
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, doc)
+}
+
+// rfc3339 formats t in UTC to the second.
+func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }

@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/frontline/frontline/geo"
 	"github.com/frontline/frontline/server"
 	"github.com/frontline/frontline/web"
 )
@@ -34,6 +35,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	baseURL := fs.String("base-url", "", "the address clients use, e.g. https://maps.example.org: the OGC API's links are built on it (set it behind a proxy or CDN)")
 	allowedHosts := fs.String("allowed-hosts", "", "without --base-url: comma-separated host names whose requests may set the OGC links (default: --addr's host, localhost, 127.0.0.1, ::1); others get 421")
 	trustedProxies := fs.String("trusted-proxies", "", "comma-separated networks (CIDR) of the proxies in front, whose X-Forwarded-For and X-Forwarded-Proto are believed (default: none)")
+	watch := fs.Bool("watch", false, "reload the --data directory when its files change (SIGHUP always reloads it)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -63,6 +65,9 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if *watch && df.dir == "" {
+		return fmt.Errorf("--watch needs --data DIR: the embedded dataset never changes")
+	}
 	// The cache holds most of the heap of a busy server; with the default
 	// GOGC of 100 the heap would grow to twice what is live before a
 	// collection. 50 keeps peak memory near 1.5× for a few % more CPU. The
@@ -85,9 +90,15 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv, err := server.New(server.Deps{Dataset: ds, Assets: web.Assets(), Logger: log},
+	// A reload reads the directory again with the same options; its
+	// warnings and problems go to the log.
+	var load func() (*geo.Dataset, error)
+	if df.dir != "" {
+		load = func() (*geo.Dataset, error) { return df.load(io.Discard) }
+	}
+	srv, err := server.NewLive(server.Deps{Dataset: ds, Assets: web.Assets(), Logger: log},
 		server.Config{RequestTimeout: *timeout, Version: version, TileURL: *tiles, TileAttribution: *tilesCredit,
-			CacheBytes: int64(*cacheMB) << 20, LogSample: *logSample, BaseURL: *baseURL, AllowedHosts: hosts, TrustedProxies: proxies})
+			CacheBytes: int64(*cacheMB) << 20, LogSample: *logSample, BaseURL: *baseURL, AllowedHosts: hosts, TrustedProxies: proxies}, load)
 	if err != nil {
 		return err
 	}
@@ -99,10 +110,53 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		_ = srv.Close()
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	reloadOnHangUp(ctx, srv, df.dir, log)
+	if *watch {
+		if err := srv.Watch(ctx, df.dir); err != nil {
+			ln.Close()
+			_ = srv.Close()
+			return err
+		}
+		log.Info("watching for new versions", "dir", df.dir)
+	}
+	shown := *addr
+	if strings.HasSuffix(shown, ":0") {
+		shown = ln.Addr().String() // the port the system chose
+	}
 	r := ds.Range()
-	log.Info("serving", "addr", *addr, "dataset", ds.Name, "title", ds.Meta.Title, "districts", len(ds.Districts), "range", r.String())
-	fmt.Fprintf(stdout, "frontline %s: %s (%d districts, %s) on %s\n", version, ds.Meta.Title, len(ds.Districts), r, displayURL(*addr))
-	return srv.ListenAndServe(ctx, *addr)
+	log.Info("serving", "addr", shown, "dataset", ds.Name, "title", ds.Meta.Title, "districts", len(ds.Districts), "range", r.String(), "version", ds.Version)
+	fmt.Fprintf(stdout, "frontline %s: %s (%d districts, %s) on %s\n", version, ds.Meta.Title, len(ds.Districts), r, displayURL(shown))
+	return srv.Serve(ctx, ln)
+}
+
+// reloadOnHangUp reloads the dataset on each SIGHUP (systemctl reload)
+// until ctx ends; the embedded dataset (dir "") has nothing to reload,
+// which the log says.
+func reloadOnHangUp(ctx context.Context, srv *server.Live, dir string, log *slog.Logger) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	go func() {
+		defer signal.Stop(hup)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+			}
+			if dir == "" {
+				log.Warn("SIGHUP: " + server.ErrNothingToReload.Error())
+				continue
+			}
+			log.Info("SIGHUP: reloading the dataset", "dir", dir)
+			// Reload logs the outcome; signals during a load share the next.
+			go func() { _ = srv.Reload(ctx) }()
+		}
+	}()
 }
 
 // displayURL turns a listen address into a URL a person can open.

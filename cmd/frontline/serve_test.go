@@ -1,12 +1,151 @@
 package main
 
 import (
+	"encoding/json"
+	"net/http"
 	"net/netip"
+	"os"
+	"path/filepath"
+	"regexp"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
+
+// served runs `frontline serve` in process with args (and --addr on a free
+// loopback port) and returns its base URL, its log and a stop function
+// (SIGTERM, as systemd stops it) that returns its exit code.
+func served(t *testing.T, args ...string) (base string, logs *safeBuffer, stop func() int) {
+	t.Helper()
+	var stdout safeBuffer
+	logs = &safeBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(append([]string{"serve", "--addr", "127.0.0.1:0", "--log-sample", "1000"}, args...), &stdout, logs)
+	}()
+	url := regexp.MustCompile(`on (http://127\.0\.0\.1:\d+)`)
+	require.Eventually(t, func() bool { return url.MatchString(stdout.String()) }, 30*time.Second, 10*time.Millisecond,
+		"serve did not start: %s", logs.String())
+	base = url.FindStringSubmatch(stdout.String())[1]
+	stopped := false
+	stop = func() int {
+		if stopped {
+			return 0
+		}
+		stopped = true
+		require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGTERM))
+		select {
+		case code := <-done:
+			return code
+		case <-time.After(30 * time.Second):
+			t.Fatal("serve did not stop on SIGTERM")
+			return -1
+		}
+	}
+	t.Cleanup(func() { stop() })
+	return base, logs, stop
+}
+
+type healthz struct {
+	Dataset    string
+	LastReload *struct{ Result, Error string } `json:"last_reload"`
+}
+
+func healthOf(t *testing.T, base string) healthz {
+	t.Helper()
+	resp, err := http.Get(base + "/healthz")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var h healthz
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&h))
+	return h
+}
+
+// appendRow adds a control row to dir's control.csv, as a hand edit does.
+func appendRow(t *testing.T, dir, row string) {
+	t.Helper()
+	f, err := os.OpenFile(filepath.Join(dir, "control.csv"), os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.WriteString(row + "\n")
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+}
+
+// The daily workflow on a running server: a hand-edited table goes live
+// on SIGHUP (systemctl reload); a broken edit is refused and the old
+// version stays; without --watch nothing is read before the signal.
+func TestServeReloadsOnSIGHUP(t *testing.T) {
+	dir := copySmall(t, "")
+	base, logs, stop := served(t, "--data", dir)
+	v1 := healthOf(t, base).Dataset
+
+	appendRow(t, dir, "2016-12-30,north-west,sdf,1,,a new day")
+	time.Sleep(300 * time.Millisecond)
+	assert.Equal(t, v1, healthOf(t, base).Dataset, "without --watch the files are read on SIGHUP only")
+	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGHUP))
+	require.Eventually(t, func() bool { return healthOf(t, base).Dataset != v1 }, 10*time.Second, 20*time.Millisecond)
+	h := healthOf(t, base)
+	assert.Equal(t, "swapped", h.LastReload.Result)
+	var meta struct {
+		LastDate string `json:"last_date"`
+	}
+	resp, err := http.Get(base + "/api/meta")
+	require.NoError(t, err)
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&meta))
+	resp.Body.Close()
+	assert.Equal(t, "2016-12-30", meta.LastDate)
+
+	appendRow(t, dir, "2016-12-31,nowhere,sdf,1,,a typo")
+	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGHUP))
+	require.Eventually(t, func() bool { return healthOf(t, base).LastReload.Result == "refused" }, 10*time.Second, 20*time.Millisecond)
+	assert.Equal(t, h.Dataset, healthOf(t, base).Dataset, "the broken edit is not served")
+	assert.Contains(t, healthOf(t, base).LastReload.Error, `unknown district "nowhere"`)
+	assert.Equal(t, 0, stop())
+	assert.Contains(t, logs.String(), `control.csv:15: error: unknown district \"nowhere\"`, "logged as validate prints it")
+}
+
+// With --watch, a new day appended to the table, and a dataset directory
+// replaced by renames (as import-polygons writes it), go live by
+// themselves.
+func TestServeWatchesTheDatasetDirectory(t *testing.T) {
+	dir := copySmall(t, "")
+	base, _, stop := served(t, "--data", dir, "--watch")
+	v1 := healthOf(t, base).Dataset
+
+	appendRow(t, dir, "2016-12-30,north-west,sdf,1,,a new day")
+	require.Eventually(t, func() bool { return healthOf(t, base).Dataset != v1 }, 10*time.Second, 20*time.Millisecond)
+	v2 := healthOf(t, base).Dataset
+
+	next := dir + ".partial"
+	require.NoError(t, os.CopyFS(next, os.DirFS(dir)))
+	appendRow(t, next, "2016-12-31,north-east,sdf,1,,another day")
+	require.NoError(t, os.Rename(dir, dir+".old"))
+	require.NoError(t, os.Rename(next, dir))
+	require.NoError(t, os.RemoveAll(dir+".old"))
+	require.Eventually(t, func() bool { return healthOf(t, base).Dataset != v2 }, 10*time.Second, 20*time.Millisecond)
+	assert.Equal(t, "swapped", healthOf(t, base).LastReload.Result)
+	assert.Equal(t, 0, stop())
+}
+
+// The embedded dataset has nothing to reload: SIGHUP says so and the
+// server goes on; --watch needs a directory.
+func TestServeEmbeddedHasNothingToReload(t *testing.T) {
+	base, logs, stop := served(t)
+	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGHUP))
+	require.Eventually(t, func() bool {
+		return regexp.MustCompile(`SIGHUP: the embedded dataset has nothing to reload`).MatchString(logs.String())
+	},
+		10*time.Second, 20*time.Millisecond)
+	assert.Nil(t, healthOf(t, base).LastReload)
+	assert.Equal(t, 0, stop())
+
+	code, _, stderr := runCLI(t, "serve", "--watch")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "--watch needs --data DIR")
+}
 
 func TestOriginFlags(t *testing.T) {
 	for _, tc := range []struct {

@@ -16,7 +16,9 @@ export class ApiError extends Error {
 export async function fetchJSON(path) {
   let res;
   try {
-    res = await fetch(path, { headers: { Accept: 'application/json, application/geo+json' } });
+    // no-cache: revalidated (a 304 when unchanged), so that a new version of
+    // the data served since an answer was cached is never mixed with it.
+    res = await fetch(path, { cache: 'no-cache', headers: { Accept: 'application/json, application/geo+json' } });
   } catch (err) {
     throw new ApiError(`Cannot reach the frontline server (${path}): ${err.message}. Is it running?`, 0);
   }

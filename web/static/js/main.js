@@ -11,6 +11,7 @@ import { Labels } from './labels.js';
 import { DistrictMap, yieldToMain } from './mapview.js';
 import { Palette, UNASSIGNED_COLOR, svg } from './palette.js';
 import { formatHash, parseHash } from './permalink.js';
+import { followUpdates } from './live.js';
 import { districtPopup } from './popup.js';
 import { SearchBox } from './search.js';
 import { StatsPanel } from './stats.js';
@@ -481,7 +482,9 @@ function renderLegend(box, palette, pairs, compare, date) {
 document.getElementById('error-retry').addEventListener('click', () => location.reload());
 document.getElementById('error-close').addEventListener('click', () => { document.getElementById('error').hidden = true; });
 
-new App().start().catch((err) => {
+const app = new App();
+// Once started, the page follows new versions of the data (live.js).
+app.start().then(() => followUpdates(app, { renderMeta }), (err) => {
   console.error(err);
   showErrorBanner(`The map could not be loaded. ${err.message ?? String(err)}`);
   document.getElementById('stats').replaceChildren(h('p', { class: 'muted' }, 'Unavailable.'));
