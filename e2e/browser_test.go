@@ -3,9 +3,12 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"log/slog"
 	"maps"
@@ -18,6 +21,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -52,7 +56,7 @@ func TestBrowser(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Skipf("browser test needs Chromium at %s (apt-get install chromium): %v", chromiumPath, err)
 	}
-	handler := newHandler(t, dataset(t))
+	handler := newHandler(t, dataset(t), server.Config{})
 	ts := httptest.NewServer(handler)
 	t.Cleanup(ts.Close)
 	api := apiClient{t: t, base: ts.URL}
@@ -441,16 +445,57 @@ func TestBrowser(t *testing.T) {
 		assert.Equal(t, len(features), eval[int](t, b, `document.querySelectorAll('path.district').length`),
 			"the map still draws when only the statistics fail")
 	})
+
+	t.Run("zooming over basemap tiles breaks no policy", func(t *testing.T) {
+		// A local tile server, slow enough that zooming leaves tiles loading:
+		// Leaflet blanks those and the tiles it removes, and the blanking must
+		// not set an image the page's policy forbids (Leaflet's own is a data: URL).
+		var served atomic.Int64
+		tiles := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			time.Sleep(150 * time.Millisecond)
+			served.Add(1)
+			w.Header().Set("Content-Type", "image/png")
+			w.Write(tilePNG)
+		}))
+		t.Cleanup(tiles.Close)
+		withTiles := httptest.NewServer(newHandler(t, dataset(t), server.Config{TileURL: tiles.URL + "/{z}/{x}/{y}.png", TileAttribution: "test tiles"}))
+		t.Cleanup(withTiles.Close)
+		b := open(t, ctx, withTiles.URL+"/#"+date)
+		poll[bool](t, b, `document.querySelectorAll('img.leaflet-tile').length > 0`)
+		for i := 0; i < 3; i++ {
+			eval[bool](t, b, `(document.querySelector('.leaflet-control-zoom-in').click(), true)`)
+			time.Sleep(60 * time.Millisecond)
+		}
+		for i := 0; i < 3; i++ {
+			eval[bool](t, b, `(document.querySelector('.leaflet-control-zoom-out').click(), true)`)
+			time.Sleep(60 * time.Millisecond)
+		}
+		poll[bool](t, b, `[...document.querySelectorAll('img.leaflet-tile')].some(i => i.complete && i.naturalWidth > 0)`)
+		time.Sleep(300 * time.Millisecond) // late tile events
+		assert.Positive(t, served.Load())
+		assert.Empty(t, eval[[]string](t, b, `window.__violations`), "the Content-Security-Policy blocked an image while zooming")
+	})
 }
 
+// tilePNG is a 1×1 grey PNG, the local tile server's every tile.
+var tilePNG = func() []byte {
+	var buf bytes.Buffer
+	img := image.NewGray(image.Rect(0, 0, 1, 1))
+	img.Pix[0] = 0xcc
+	if err := png.Encode(&buf, img); err != nil {
+		panic(err)
+	}
+	return buf.Bytes()
+}()
+
 // newHandler builds the real server over ds and the embedded page.
-func newHandler(t *testing.T, ds *geo.Dataset) http.Handler {
+func newHandler(t *testing.T, ds *geo.Dataset, cfg server.Config) http.Handler {
 	t.Helper()
 	srv, err := server.New(server.Deps{
 		Dataset: ds,
 		Assets:  web.Assets(),
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
-	}, server.Config{})
+	}, cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() { assert.NoError(t, srv.Close()) })
 	return srv.Handler()

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/server"
 )
 
 // payload is markup that runs script if a page inserts it as HTML.
@@ -67,7 +68,7 @@ func TestHostileDatasetRendersAsText(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Skipf("browser test needs Chromium at %s (apt-get install chromium): %v", chromiumPath, err)
 	}
-	ts := httptest.NewServer(newHandler(t, hostileDataset(t)))
+	ts := httptest.NewServer(newHandler(t, hostileDataset(t), server.Config{}))
 	t.Cleanup(ts.Close)
 	api := apiClient{t: t, base: ts.URL}
 	meta := api.meta()

@@ -40,7 +40,7 @@ export class DistrictMap {
     this.map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     this.map.createPane('frontlines').style.zIndex = 450;
     // Leaflet writes attributions as HTML: the configured text goes in escaped.
-    this.tiles = tiles.url ? L.tileLayer(tiles.url, { maxZoom: 19, attribution: escapeHTML(tiles.attribution) }) : null;
+    this.tiles = tiles.url ? new PolicyTiles(tiles.url, { maxZoom: 19, attribution: escapeHTML(tiles.attribution) }) : null;
     if (tiles.on) this.tiles?.addTo(this.map);
     // className must be a layer option, not a style: Leaflet sets it once, when the path is made.
     this.frontCasing = L.geoJSON(null, {
@@ -190,6 +190,39 @@ export class DistrictMap {
     return this.layers.get(id);
   }
 }
+
+/**
+ * Leaflet's tile layer, except that a tile it cancels or removes loses its
+ * src instead of getting Leaflet's blank data: image, which the page's
+ * Content-Security-Policy (img-src: this server and the tile host) blocks
+ * and reports on every zoom. Removing src cancels the request all the same.
+ */
+const PolicyTiles = L.TileLayer.extend({
+  _abortLoading() {
+    for (const key in this._tiles) {
+      const t = this._tiles[key];
+      if (t.coords.z === this._tileZoom) continue;
+      t.el.onload = L.Util.falseFn;
+      t.el.onerror = L.Util.falseFn;
+      if (t.el.complete) continue;
+      t.el.removeAttribute('src');
+      L.DomUtil.remove(t.el);
+      delete this._tiles[key];
+      this.fire('tileabort', { tile: t.el, coords: t.coords });
+    }
+  },
+  _removeTile(key) {
+    const t = this._tiles[key];
+    if (!t) return undefined;
+    t.el.removeAttribute('src');
+    return L.GridLayer.prototype._removeTile.call(this, key);
+  },
+  _tileReady(coords, err, tile) {
+    // A tile whose src was taken away is not ready, whatever event it fires.
+    if (!this._map || (tile && !tile.hasAttribute('src'))) return undefined;
+    return L.GridLayer.prototype._tileReady.call(this, coords, err, tile);
+  },
+});
 
 /** The bounds of GeoJSON features, without making layers. */
 function boundsOf(features) {
