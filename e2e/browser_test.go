@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -193,6 +194,47 @@ func TestBrowser(t *testing.T) {
 		assertStats(t, b, api.stats(next))
 	})
 
+	t.Run("the slider stays put whatever the date", func(t *testing.T) {
+		// Dates with the shortest and longest labels: a one-digit day of May, a
+		// Wednesday late in September, the first and last day of the range.
+		dates := []string{meta.FirstDate, longestDate(meta), meta.LastDate}
+		for d := meta.FirstDate; d <= meta.LastDate; d = api.addDays(d, 1) {
+			if tm, _ := time.Parse(time.DateOnly, d); tm.Weekday() == time.Wednesday || tm.Day() == 1 {
+				dates = append(dates, d)
+			}
+		}
+		b := open(t, ctx, page+"#"+meta.FirstDate)
+		var first []float64
+		for _, d := range dates {
+			eval[bool](t, b, fmt.Sprintf(`(() => { const s = document.getElementById('slider');
+				s.value = '%d'; s.dispatchEvent(new Event('input')); return true; })()`, api.daysBetween(meta.FirstDate, d)))
+			poll[bool](t, b, fmt.Sprintf(`document.getElementById('date-label').dataset.date === %q`, d))
+			box := eval[[]float64](t, b, `(() => { const r = document.getElementById('slider').getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; })()`)
+			if first == nil {
+				first = box
+				continue
+			}
+			assert.Equal(t, first, box, "the slider moved on %s: the date's width must not push it", d)
+		}
+	})
+
+	t.Run("dates are shown in one format", func(t *testing.T) {
+		b := open(t, ctx, page+"#"+date+"/"+meta.FirstDate)
+		waitCompared(t, b, date, meta.FirstDate)
+		search(t, b, names(features)[district])
+		waitPopup(t, b, district)
+		// What the page writes itself (dataset text such as notes may say dates as it likes).
+		text := eval[string](t, b, `[...document.querySelectorAll('#timeline, #legend, #legend-compact, #compare-summary, #stats caption, #downloads, '
+			+ '.leaflet-popup-content h3, .leaflet-popup-content .popup-state > p, .leaflet-popup-content .history th')].map(e => e.innerText).join('\n')`)
+		iso := regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
+		require.NotEmpty(t, iso.FindAllString(text, -1))
+		other := regexp.MustCompile(`(?i)\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{1,2}\.? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{1,2}\b`)
+		assert.Empty(t, other.FindAllString(text, -1), "dates written otherwise than YYYY-MM-DD")
+		// The comparison field shows its date the same way (a date input would show the browser's locale form).
+		field := eval[[]string](t, b, `[document.getElementById('compare').type, document.getElementById('compare').value]`)
+		assert.Equal(t, []string{"text", meta.FirstDate}, field)
+	})
+
 	t.Run("permalink restores the date and view", func(t *testing.T) {
 		b := open(t, ctx, page+"#"+date+"/36.2150/37.1100/15")
 		assert.Equal(t, date, eval[string](t, b, `document.getElementById('date-label').dataset.date`))
@@ -269,6 +311,61 @@ func TestBrowser(t *testing.T) {
 		require.NoError(t, chromedp.Do(b, chromedp.NavigateBack()))
 		waitCompared(t, b, next, from)
 		assertComparison(t, b, api, meta, from, next)
+	})
+
+	t.Run("a typed comparison date holds", func(t *testing.T) {
+		// 12/01/2016 as an American types it: 1 December (12 January is outside the data).
+		typed, want := "12/01/2016", "2016-12-01"
+		require.True(t, meta.FirstDate < want && want < meta.LastDate, "the test's date must be inside the data")
+		for _, vp := range []struct {
+			name  string
+			setup chromedp.Action[chromedp.Void]
+		}{{"desktop", chromedp.EmulateViewport(1280, 800)}, {"phone", phone(390, 844)}} {
+			b := open(t, ctx, page+"#"+date, vp.setup)
+			typeInto(t, b, "#compare", typed[:6])
+			assert.Equal(t, typed[:6], eval[string](t, b, `document.getElementById('compare').value`), "%s: the field changed while typing", vp.name)
+			require.NoError(t, chromedp.Do(b, chromedp.SendKeys("#compare", typed[6:]), chromedp.KeyEvent(kb.Enter)))
+			waitCompared(t, b, date, want)
+			assert.Equal(t, want, eval[string](t, b, `document.getElementById('compare').value`), vp.name)
+			assert.True(t, strings.HasPrefix(eval[string](t, b, `location.hash`), "#"+date+"/"+want+"/"), vp.name)
+
+			// Out of range: said so, the field keeps what was typed and the comparison stays.
+			before := api.addDays(meta.FirstDate, -30)
+			typeInto(t, b, "#compare", before)
+			require.NoError(t, chromedp.Do(b, chromedp.KeyEvent(kb.Tab)))
+			msg := poll[string](t, b, `document.getElementById('compare').getAttribute('aria-invalid') === 'true' && document.getElementById('compare-msg').textContent`)
+			assert.Contains(t, msg, meta.FirstDate, vp.name)
+			assert.Contains(t, msg, meta.LastDate, vp.name)
+			assert.Equal(t, before, eval[string](t, b, `document.getElementById('compare').value`), vp.name)
+			assert.Equal(t, want, eval[string](t, b, `document.documentElement.dataset.shownCompare`), vp.name)
+			assert.False(t, eval[bool](t, b, `document.getElementById('compare-msg').hidden`))
+		}
+	})
+
+	t.Run("typed dates are read in every common form", func(t *testing.T) {
+		b := open(t, ctx, page+"#"+date)
+		for _, c := range []struct{ typed, first, last, date, err string }{
+			{"2016-12-01", "2016-11-15", "2016-12-22", "2016-12-01", ""},
+			{" 2016/12/1 ", "2016-11-15", "2016-12-22", "2016-12-01", ""},
+			{"20161201", "2016-11-15", "2016-12-22", "2016-12-01", ""},
+			{"12/01/2016", "2016-11-15", "2016-12-22", "2016-12-01", ""}, // month first: 12 January is outside
+			{"01.12.2016", "2016-11-15", "2016-12-22", "2016-12-01", ""}, // day first
+			{"1 Dec 2016", "2016-11-15", "2016-12-22", "2016-12-01", ""},
+			{"December 1, 2016", "2016-11-15", "2016-12-22", "2016-12-01", ""},
+			{"05/06/2016", "2016-01-01", "2016-12-31", "", "could be 2016-05-06 or 2016-06-05"},
+			{"2015-01-01", "2016-11-15", "2016-12-22", "", "2015-01-01 is outside the data: pick a date from 2016-11-15 to 2016-12-22"},
+			{"2016-02-30", "2016-01-01", "2016-12-31", "", "is not a date: write it as YYYY-MM-DD"},
+			{"Hanano", "2016-01-01", "2016-12-31", "", "is not a date"},
+			{"201612", "2016-01-01", "2016-12-31", "", "is not a date"},
+		} {
+			got := eval[map[string]string](t, b, fmt.Sprintf(`import('/js/dates.js').then((m) => m.readDate(%q, %q, %q))`, c.typed, c.first, c.last), chromedp.EvalAwaitPromise)
+			assert.Equal(t, c.date, got["date"], c.typed)
+			if c.err == "" {
+				assert.Empty(t, got["error"], c.typed)
+			} else {
+				assert.Contains(t, got["error"], c.err, c.typed)
+			}
+		}
 	})
 
 	t.Run("search finds an alias and opens the popup", func(t *testing.T) {
@@ -687,9 +784,9 @@ func assertNothingRan(t *testing.T, ctx context.Context) {
 	assert.Empty(t, got, "a dialog opened or the Content-Security-Policy blocked something")
 }
 
-func eval[T any](t *testing.T, ctx context.Context, js string) T {
+func eval[T any](t *testing.T, ctx context.Context, js string, opts ...chromedp.EvaluateOption) T {
 	t.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js, opts...))
 	require.NoError(t, err, "evaluating %s", js)
 	return v
 }
@@ -1133,4 +1230,16 @@ func (a apiClient) daysBetween(from, to string) int {
 	g, err := time.Parse(time.DateOnly, to)
 	require.NoError(a.t, err)
 	return int(g.Sub(f).Hours() / 24)
+}
+
+// phone emulates a phone's screen of w×h CSS px, held upright, with touch.
+func phone(w, h int64) chromedp.Action[chromedp.Void] {
+	return chromedp.EmulateViewport(w, h, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait)
+}
+
+// typeInto focuses the text field sel, selects what it holds and types text over it.
+func typeInto(t *testing.T, ctx context.Context, sel, text string) {
+	t.Helper()
+	eval[bool](t, ctx, fmt.Sprintf(`(() => { const f = document.querySelector(%q); f.focus(); f.select(); return true; })()`, sel))
+	require.NoError(t, chromedp.Do(ctx, chromedp.SendKeys(sel, text)))
 }

@@ -4,7 +4,7 @@
 
 import { Api, fetchJSON } from './api.js';
 import { changesBetween, summaryTable } from './compare.js';
-import { addDays, clampDate, longDate, parseDate } from './dates.js';
+import { addDays, clampDate, parseDate, readDate } from './dates.js';
 import { Downloads } from './downloads.js';
 import { h, linkify, patchChildren } from './format.js';
 import { Labels } from './labels.js';
@@ -195,17 +195,74 @@ class App {
     }
   }
 
-  /** The comparison date input and its clear button. */
+  /**
+   * The comparison field, its calendar and its clear button. What is typed is
+   * read on Enter, on leaving the field and on change, never while typing, so
+   * the field only changes under the user's hands once they are done.
+   */
   wireCompare() {
     const input = document.getElementById('compare');
-    input.min = this.meta.first_date;
-    input.max = this.meta.last_date;
-    input.disabled = false;
-    input.addEventListener('change', () => {
-      const d = parseDate(input.value) === null ? null : clampDate(input.value, this.meta.first_date, this.meta.last_date);
-      this.setCompare(d, 'commit');
+    const { first_date: first, last_date: last } = this.meta;
+    const apply = () => {
+      const text = input.value.trim();
+      if (text === '') {
+        this.compareMessage(null);
+        if (this.compare) this.setCompare(null, 'commit');
+        return;
+      }
+      const r = readDate(text, first, last);
+      this.compareMessage(r.error ?? null);
+      if (r.error) return;
+      input.value = r.date;
+      if (r.date !== this.compare) this.setCompare(r.date, 'commit');
+    };
+    input.addEventListener('change', apply);
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') {
+        apply();
+        e.preventDefault();
+      } else if (e.key === 'Escape' && input.value !== (this.compare ?? '')) {
+        // Back to the date in force; a second Escape goes on to the page (closes a popup).
+        input.value = this.compare ?? '';
+        this.compareMessage(null);
+        e.preventDefault();
+        e.stopPropagation();
+      }
     });
+    input.addEventListener('input', () => { if (input.getAttribute('aria-invalid')) this.compareMessage(null); });
+    // The browser's own calendar, where it can be opened from script (the field stays the one typed in).
+    const picker = document.getElementById('compare-picker');
+    const pick = document.getElementById('compare-pick');
+    if (typeof picker.showPicker === 'function') {
+      picker.min = first;
+      picker.max = last;
+      pick.hidden = false;
+      pick.addEventListener('click', () => {
+        picker.value = this.compare ?? this.date;
+        try {
+          picker.showPicker();
+        } catch (err) {
+          console.error(err);
+          input.focus();
+        }
+      });
+      picker.addEventListener('change', () => {
+        if (parseDate(picker.value) === null) return;
+        input.value = picker.value;
+        apply();
+      });
+    }
     document.getElementById('compare-clear').addEventListener('click', () => this.setCompare(null, 'commit'));
+  }
+
+  /** Says what is wrong with the typed comparison date (null: nothing). */
+  compareMessage(text) {
+    const input = document.getElementById('compare');
+    const msg = document.getElementById('compare-msg');
+    msg.textContent = text ?? '';
+    msg.hidden = !text;
+    if (text) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
   }
 
   /** Starts, moves or ends the comparison. */
@@ -218,7 +275,10 @@ class App {
 
   showCompareControls() {
     const input = document.getElementById('compare');
-    if (input.value !== (this.compare ?? '')) input.value = this.compare ?? '';
+    if (input.value !== (this.compare ?? '')) {
+      input.value = this.compare ?? '';
+      this.compareMessage(null);
+    }
     document.getElementById('compare-clear').hidden = !this.compare;
     document.documentElement.classList.toggle('comparing', !!this.compare);
     this.timeline.markCompare(this.compare);
@@ -457,7 +517,7 @@ function renderLegend(box, palette, pairs, compare, date) {
       items.push([square(f.fillColor, { 'stroke-width': 1.6, stroke: '#111' }),
         `${palette.shortName(gainer)} gained from ${palette.shortName(loser)}`, pair]);
     }
-    if (pairs.length === 0) items.push([square('none'), `No district changed hands between ${longDate(compare)} and ${longDate(date)}`]);
+    if (pairs.length === 0) items.push([square('none'), `No district changed hands between ${compare} and ${date}`]);
     items.push([square(palette.sides[0]?.color ?? UNASSIGNED_COLOR, { 'fill-opacity': 0.2 }), 'Unchanged (faint: held as on the shown date)']);
   } else {
     for (const s of palette.sides) items.push([square(s.color, { 'fill-opacity': 0.65 }), s.name]);

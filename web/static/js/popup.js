@@ -3,7 +3,6 @@
 // Citation numbers such as [37] are buttons that show the reference they
 // stand for (from /api/references) under the line that cites them.
 
-import { longDate } from './dates.js';
 import { h, km2, percent } from './format.js';
 import { sharesOf } from './palette.js';
 
@@ -21,7 +20,7 @@ export function districtPopup({ feature, state, date, info, palette, refs = null
     h('h2', { class: 'popup-name' }, p.name ?? String(feature.id)),
     p.name_ar ? h('p', { class: 'popup-name-ar', lang: 'ar', dir: 'rtl' }, p.name_ar) : null,
     p.area_km2 !== undefined ? h('p', { class: 'muted' }, `${km2(p.area_km2)} km²`) : null,
-    h('h3', {}, `On ${longDate(date)}`),
+    h('h3', {}, `On ${date}`),
     state ? stateBlock(state, palette, refs) : h('p', { class: 'muted' }, 'Loading…'),
     h('h3', {}, 'History'),
     historyBlock(info, state, palette, refs),
@@ -36,7 +35,7 @@ function stateBlock(state, palette, refs) {
       ? h('ul', { class: 'shares' }, parts.map(([side, v]) => h('li', {},
         swatch(palette.color(side)), `${palette.name(side)}: `, h('span', { class: 'num' }, percent(v)))))
       : h('p', { class: 'muted' }, 'No side holds it.'),
-    h('p', {}, 'Since: ', state.since ? longDate(state.since) : 'the start of the record'),
+    h('p', {}, 'Since: ', state.since ?? 'the start of the record'),
     sourcesLine(state.sources, state.note, refs),
     openedRefs(state.sources, refs),
   );

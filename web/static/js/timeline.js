@@ -2,7 +2,7 @@
 // play/pause and the large date label. It only reports wanted dates; main.js
 // decides what showing a date means.
 
-import { addDays, daysBetween, longDate, mediumDate, weekday, weekdayShort } from './dates.js';
+import { addDays, daysBetween, spokenDate, weekday, weekdayShort } from './dates.js';
 import { h, patchChildren } from './format.js';
 
 const PLAY_STEP_MS = 800;
@@ -70,13 +70,13 @@ export class Timeline {
   set(date) {
     this.date = date;
     this.slider.value = String(daysBetween(this.first, date));
-    this.slider.setAttribute('aria-valuetext', longDate(date));
-    // Narrow screens show the short forms (CSS), so the date stays on one line.
-    patchChildren(this.label, [h('span', { class: 'long' }, longDate(date)), h('span', { class: 'short' }, mediumDate(date))]);
+    this.slider.setAttribute('aria-valuetext', spokenDate(date));
+    // ISO in tabular figures: every date is as wide as the next, so nothing beside it moves.
+    patchChildren(this.label, [document.createTextNode(date)]);
     this.label.dataset.date = date;
+    // Narrow screens show the short weekday (CSS), so the line stays on one line.
     patchChildren(this.sub, [h('span', { class: 'long' }, weekday(date)), h('span', { class: 'short' }, weekdayShort(date)),
-      document.createTextNode(' · '), h('span', { class: 'long' }, `${date} · `),
-      document.createTextNode(`day ${daysBetween(this.first, date) + 1} of ${daysBetween(this.first, this.last) + 1}`)]);
+      document.createTextNode(` · day ${daysBetween(this.first, date) + 1} of ${daysBetween(this.first, this.last) + 1}`)]);
   }
 
   pick(date, how) {
