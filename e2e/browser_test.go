@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"maps"
 	"math"
+	"mime"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -249,6 +250,53 @@ func TestBrowser(t *testing.T) {
 		waitShown(t, b, date)
 	})
 
+	t.Run("a bad hash is corrected in the address bar", func(t *testing.T) {
+		b := open(t, ctx, page+"#garbage")
+		hash := poll[string](t, b, `location.hash !== '#garbage' && location.hash`)
+		assert.Equal(t, meta.ViewDate, parseHashDate(hash), "the first view, in the address bar")
+		eval[bool](t, b, `(location.hash = '#`+date+`/nonsense') !== ''`)
+		waitShown(t, b, date)
+		hash = poll[string](t, b, `!location.hash.includes('nonsense') && location.hash`)
+		assert.Regexp(t, `^#`+date+`/-?\d+\.\d{4}/-?\d+\.\d{4}/[\d.]+$`, hash)
+		eval[bool](t, b, `(location.hash = '#2016-02-30') !== ''`)
+		poll[bool](t, b, `location.hash !== '#2016-02-30'`)
+		assert.Equal(t, date, eval[string](t, b, `document.documentElement.dataset.shownDate`), "an impossible date changes nothing")
+		assert.Equal(t, date, parseHashDate(eval[string](t, b, `location.hash`)))
+	})
+
+	t.Run("back undoes a run of steps, a drag or playback at once", func(t *testing.T) {
+		b := open(t, ctx, page+"#"+meta.FirstDate)
+		start := eval[int](t, b, `history.length`)
+		for i := 0; i < 4; i++ {
+			require.NoError(t, chromedp.Do(b, chromedp.KeyEvent(kb.ArrowRight)))
+		}
+		stepped := api.addDays(meta.FirstDate, 4)
+		waitShown(t, b, stepped)
+		assert.Equal(t, stepped, parseHashDate(eval[string](t, b, `location.hash`)), "the address follows the steps")
+		// Dragging: many input events, one change at the release.
+		eval[bool](t, b, `(() => { const s = document.getElementById('slider');
+			const from = Number(s.value);
+			for (let v = from + 1; v <= from + 6; v++) { s.value = String(v); s.dispatchEvent(new Event('input')); }
+			s.dispatchEvent(new Event('change')); return true; })()`)
+		dragged := api.addDays(stepped, 6)
+		waitShown(t, b, dragged)
+		assert.Equal(t, dragged, parseHashDate(eval[string](t, b, `location.hash`)), "the address follows the drag")
+		assert.LessOrEqual(t, eval[int](t, b, `history.length`), start+1, "steps and a drag in a row are one history entry")
+		require.NoError(t, chromedp.Do(b, chromedp.NavigateBack()))
+		waitShown(t, b, meta.FirstDate)
+		// Playback: the address follows, pausing leaves one entry.
+		require.NoError(t, chromedp.Do(b, chromedp.NavigateForward()))
+		waitShown(t, b, dragged)
+		eval[bool](t, b, `(document.getElementById('play').click(), true)`)
+		played := api.addDays(dragged, 2)
+		poll[bool](t, b, fmt.Sprintf(`location.hash.startsWith('#%s/')`, played))
+		eval[bool](t, b, `(document.getElementById('play').click(), true)`)
+		now := eval[string](t, b, `document.documentElement.dataset.shownDate`)
+		require.NoError(t, chromedp.Do(b, chromedp.NavigateBack()))
+		waitShown(t, b, dragged)
+		assert.NotEqual(t, dragged, now)
+	})
+
 	t.Run("clicking a district opens a popup with its sources", func(t *testing.T) {
 		b := open(t, ctx, page+"#"+date)
 		clickDistrict(t, b, district)
@@ -449,6 +497,12 @@ func TestBrowser(t *testing.T) {
 			require.NoError(t, err)
 			res.Body.Close()
 			assert.Equal(t, http.StatusOK, res.StatusCode, l.Href)
+			// A browser saves under the server's name when it gives one: it must be the link's.
+			if cd := res.Header.Get("Content-Disposition"); cd != "" {
+				_, params, err := mime.ParseMediaType(cd)
+				require.NoError(t, err, cd)
+				assert.Equal(t, l.File, params["filename"], "Content-Disposition of %s", l.Href)
+			}
 		}
 	})
 
@@ -1242,4 +1296,13 @@ func typeInto(t *testing.T, ctx context.Context, sel, text string) {
 	t.Helper()
 	eval[bool](t, ctx, fmt.Sprintf(`(() => { const f = document.querySelector(%q); f.focus(); f.select(); return true; })()`, sel))
 	require.NoError(t, chromedp.Do(ctx, chromedp.SendKeys(sel, text)))
+}
+
+// parseHashDate is the shown date of a permalink hash ("" if it has none).
+func parseHashDate(hash string) string {
+	d, _, _ := strings.Cut(strings.TrimPrefix(hash, "#"), "/")
+	if _, err := time.Parse(time.DateOnly, d); err != nil {
+		return ""
+	}
+	return d
 }

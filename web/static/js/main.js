@@ -19,6 +19,8 @@ import { Timeline } from './timeline.js';
 /* global L */
 
 const embed = document.documentElement.classList.contains('embed');
+// Moves closer together than this (ms) are one run: one history entry (see App.writeHash).
+const RUN_MS = 1500;
 
 /** App owns the page's state: the shown and comparison dates, the caches (in Api) and the widgets. */
 class App {
@@ -34,6 +36,7 @@ class App {
     this.legendKey = null;
     this.refs = null;
     this.arabic = false; // labels in Arabic
+    this.runAt = -Infinity; // when the last move of a run of date moves was written to the address
   }
 
   async start() {
@@ -132,9 +135,11 @@ class App {
   }
 
   /**
-   * Shows date everywhere. how: "drag"/"play" (transient: no history entry),
-   * "commit" (push a history entry), "replace" (rewrite the current entry),
-   * "none" (the URL already says it, e.g. after back/forward).
+   * Shows date everywhere. how: "drag", "step" or "play" (a run of moves: the
+   * address follows, and the run is one history entry, see writeHash),
+   * "commit" (a deliberate pick: a history entry of its own), "replace"
+   * (rewrite the current entry), "none" (the URL already says it, e.g. after
+   * back/forward).
    */
   async showDate(date, how) {
     this.date = date;
@@ -143,6 +148,7 @@ class App {
     this.downloads?.update(this.view());
     if (how === 'commit') this.writeHash('push');
     else if (how === 'replace') this.writeHash('replace');
+    else if (how === 'drag' || how === 'step' || how === 'play') this.writeHash('run');
     const seq = ++this.seq;
     const compare = this.compare;
     this.loadFrontlines(date, seq);
@@ -290,8 +296,22 @@ class App {
     return { name: m.name || 'dataset', first: m.first_date, last: m.last_date, date: this.date, compare: this.compare };
   }
 
+  /**
+   * Writes the view into the address. mode "push" adds a history entry,
+   * "replace" rewrites the current one, "run" does either: a move within
+   * RUN_MS of the last one (dragging, playing, stepping day after day)
+   * rewrites the entry the run started, so Back undoes the whole run at once
+   * instead of stepping through every date it passed.
+   */
   writeHash(mode) {
     if (!this.date || !this.map) return;
+    if (mode === 'run') {
+      const now = performance.now();
+      mode = now - this.runAt < RUN_MS ? 'replace' : 'push';
+      this.runAt = now;
+    } else if (mode === 'push') {
+      this.runAt = -Infinity;
+    }
     const hash = formatHash(this.date, this.compare, this.map.map.getCenter(), this.map.map.getZoom());
     if (embed) document.getElementById('open-full').href = `./${hash}`;
     if (hash === location.hash) return;
@@ -299,8 +319,9 @@ class App {
     else history.replaceState(null, '', hash);
   }
 
-  /** Follows a hash typed by hand or reached with back/forward. */
+  /** Follows a hash typed by hand or reached with back/forward; what it cannot follow it corrects. */
   applyHash() {
+    this.runAt = -Infinity; // the next step starts a new history entry
     const want = parseHash(location.hash);
     if (want.zoom !== undefined) {
       const c = this.map.map.getCenter();
@@ -312,12 +333,14 @@ class App {
       const date = clamp(want.date);
       const compare = want.compare ? clamp(want.compare) : null;
       if (date !== this.date || compare !== this.compare) {
-        this.timeline.pause();
+        this.timeline.pause(false);
         this.compare = compare;
         this.showCompareControls();
         this.showDate(date, 'none');
       }
     }
+    // A bad or partial hash (#garbage, an impossible date, no view) gets the view's own.
+    this.writeHash('replace');
   }
 
   onKey(e) {

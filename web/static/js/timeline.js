@@ -11,8 +11,8 @@ const PLAY_STEP_MS = 800;
 export class Timeline {
   /**
    * first/last: the dataset's date range; changeDates: dates that get a tick;
-   * onPick(date, how) with how "drag" (slider moving), "commit" (a deliberate
-   * step) or "play" (playback).
+   * onPick(date, how) with how "drag" (slider moving), "step" (a day back or
+   * forward, the slider let go) or "play" (playback, and its pause).
    */
   constructor(root, { first, last, changeDates, onPick }) {
     this.first = first;
@@ -33,8 +33,8 @@ export class Timeline {
     for (const el of root.querySelectorAll('button, input')) el.disabled = false;
 
     this.slider.addEventListener('input', () => this.pick(addDays(first, Number(this.slider.value)), 'drag'));
-    // "change" fires once the thumb is released (or after a key press): that is a history entry.
-    this.slider.addEventListener('change', () => this.pick(addDays(first, Number(this.slider.value)), 'commit'));
+    // "change" fires once the thumb is released (or after a key press).
+    this.slider.addEventListener('change', () => this.pick(addDays(first, Number(this.slider.value)), 'step'));
     root.querySelector('#prev-day').addEventListener('click', () => this.step(-1));
     root.querySelector('#next-day').addEventListener('click', () => this.step(1));
     this.playButton.addEventListener('click', () => (this.timer ? this.pause() : this.play()));
@@ -90,7 +90,7 @@ export class Timeline {
     this.pause();
     const next = addDays(this.date, n);
     if (next < this.first || next > this.last) return;
-    this.pick(next, 'commit');
+    this.pick(next, 'step');
   }
 
   play() {
@@ -108,14 +108,15 @@ export class Timeline {
     this.playButton.classList.add('playing');
   }
 
-  pause() {
+  /** Stops playback; report: tell onPick where it stopped (not when the page itself moves elsewhere). */
+  pause(report = true) {
     if (!this.timer) return;
     clearInterval(this.timer);
     this.timer = null;
     this.playButton.setAttribute('aria-pressed', 'false');
     this.playButton.title = 'Play (space)';
     this.playButton.classList.remove('playing');
-    this.onPick(this.date, 'commit');
+    if (report) this.onPick(this.date, 'play');
   }
 
   get playing() {
