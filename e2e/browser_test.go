@@ -250,6 +250,56 @@ func TestBrowser(t *testing.T) {
 		waitShown(t, b, date)
 	})
 
+	t.Run("keyboard: the map is one Tab stop, arrows pick a district, Enter opens it, Escape returns", func(t *testing.T) {
+		b := open(t, ctx, page+"#"+date)
+		// From the search box to "Back 1 day": the header, the map and its controls, not a stop per district.
+		eval[bool](t, b, `(document.getElementById('search').focus(), true)`)
+		tabs, paths := 0, 0
+		for ; tabs < 200 && eval[string](t, b, `document.activeElement.id`) != "prev-day"; tabs++ {
+			require.NoError(t, chromedp.Do(b, chromedp.KeyEvent(kb.Tab)))
+			if eval[bool](t, b, `!!document.activeElement.closest('path')`) {
+				paths++
+			}
+		}
+		assert.Zero(t, paths, "district paths took the focus")
+		assert.LessOrEqual(t, tabs, 12, "Tabs from the search box to the date buttons")
+
+		eval[bool](t, b, `(document.getElementById('map').focus(), true)`)
+		require.NoError(t, chromedp.Do(b, chromedp.KeyEvent(kb.ArrowDown)))
+		first := poll[string](t, b, `(document.querySelector('path.district[data-highlight]') || {dataset: {}}).dataset.id`)
+		assert.Equal(t, 1, eval[int](t, b, `document.querySelectorAll('path.district[data-highlight]').length`))
+		assert.Contains(t, eval[string](t, b, `document.getElementById('map-status').textContent`), names(features)[first], "the picked district is announced")
+		require.NoError(t, chromedp.Do(b, chromedp.KeyEvent(kb.ArrowRight)))
+		second := poll[string](t, b, fmt.Sprintf(`(() => { const p = document.querySelector('path.district[data-highlight]'); return p && p.dataset.id !== %q && p.dataset.id; })()`, first))
+		// [x of the first's centre, x of the second's]: the arrow went east.
+		xs := eval[[]float64](t, b, fmt.Sprintf(`[%q, %q].map(id => { const r = document.querySelector('path.district[data-id="' + id + '"]').getBoundingClientRect(); return r.left + r.width / 2; })`, first, second))
+		assert.Greater(t, xs[1], xs[0], "ArrowRight picks a district to the east")
+		assert.Equal(t, date, eval[string](t, b, `document.documentElement.dataset.shownDate`), "arrows in the map move between districts, not days")
+
+		require.NoError(t, chromedp.Do(b, chromedp.KeyEvent(kb.Enter)))
+		waitPopup(t, b, second)
+		assert.True(t, eval[bool](t, b, `!!document.activeElement.closest('.leaflet-popup')`), "the opened popup has the focus")
+		require.NoError(t, chromedp.Do(b, chromedp.KeyEvent(kb.Escape)))
+		poll[bool](t, b, `!document.querySelector('.leaflet-popup')`)
+		assert.Equal(t, "map", eval[string](t, b, `document.activeElement.id`), "Escape returns the focus to the map")
+
+		// A citation opened from the keyboard takes the focus to its reference.
+		refs := api.references()
+		id, day, cite := api.citedDistrict(meta, refs)
+		b = open(t, ctx, page+"#"+day)
+		search(t, b, names(features)[id])
+		waitPopup(t, b, id)
+		btn := fmt.Sprintf(`.leaflet-popup-content .popup-state button.cite[data-cite=%q]`, cite)
+		eval[bool](t, b, fmt.Sprintf(`(document.querySelector(%q).focus(), true)`, btn))
+		require.NoError(t, chromedp.Do(b, chromedp.KeyEvent(kb.Enter)))
+		text := poll[string](t, b, fmt.Sprintf(`(() => { const li = document.activeElement.closest('.popup-state ul.refs li[data-cite=%q]');
+			return li && !li.querySelector('.muted') && li.textContent; })()`, cite))
+		assert.Equal(t, cite+" "+refs[cite], text)
+		require.NoError(t, chromedp.Do(b, chromedp.KeyEvent(kb.Escape)))
+		poll[bool](t, b, `!document.querySelector('.leaflet-popup')`)
+		assert.Equal(t, "search", eval[string](t, b, `document.activeElement.id`), "Escape returns the focus to where the popup was opened from")
+	})
+
 	t.Run("a bad hash is corrected in the address bar", func(t *testing.T) {
 		b := open(t, ctx, page+"#garbage")
 		hash := poll[string](t, b, `location.hash !== '#garbage' && location.hash`)

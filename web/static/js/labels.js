@@ -59,20 +59,23 @@ export class Labels {
     this.map = map;
     this.arabic = false;
     this.items = [];
+    this.byId = new Map(); // id -> item
     for (const f of features) {
       if (!f.geometry) continue;
       const p = f.properties ?? {};
       // The interior point is found when first needed: at the first view
       // only the largest districts are labelled.
       let point;
-      this.items.push({
+      const item = {
         id: String(f.id ?? p.id), km2: Number(p.area_km2) || 0,
         name: String(p.name ?? f.id ?? ''), nameAr: typeof p.name_ar === 'string' ? p.name_ar : '',
         get point() {
           if (point === undefined) point = interiorPoint(f.geometry);
           return point;
         },
-      });
+      };
+      this.items.push(item);
+      this.byId.set(item.id, item);
     }
     this.shown = new Map(); // id -> L.Marker
     map.createPane('labels').style.zIndex = 460;
@@ -81,7 +84,7 @@ export class Labels {
 
   /** The interior point of district id, as [lat, lng]. */
   pointOf(id) {
-    return this.items.find((it) => it.id === id)?.point ?? null;
+    return this.byId.get(id)?.point ?? null;
   }
 
   setArabic(on) {

@@ -21,6 +21,8 @@ import { Timeline } from './timeline.js';
 const embed = document.documentElement.classList.contains('embed');
 // Moves closer together than this (ms) are one run: one history entry (see App.writeHash).
 const RUN_MS = 1500;
+// The map's arrow keys as screen directions.
+const ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
 
 /** App owns the page's state: the shown and comparison dates, the caches (in Api) and the widgets. */
 class App {
@@ -30,6 +32,10 @@ class App {
     this.compare = null; // the comparison date, or null
     this.seq = 0; // bumps per showDate so a slow answer for an old date is dropped
     this.selected = null; // {id, latlng} of the district whose popup is open
+    this.returnFocus = null; // where the focus goes back to when the popup closes
+    this.focusNext = null; // data-fk of the popup element to focus after the next rendering
+    this.cursor = null; // the district the map's arrow keys are on
+    this.pickReason = null; // why districts are outlined: "select", "cursor" or "group"
     this.features = new Map(); // id -> GeoJSON feature
     this.summaries = new Map(); // "from/to" -> /api/changes/summary promise
     this.errorKind = null;
@@ -71,7 +77,8 @@ class App {
       palette: this.palette, tiles, onSelect: (id, latlng) => this.select(id, latlng),
     });
     this.map.map.attributionControl.addAttribution(embed ? '<a href="./" target="_blank" rel="noopener">Data: sources</a>' : 'Data: <a href="#about">sources</a>');
-    this.map.map.on('popupclose', () => { this.selected = null; });
+    this.map.map.on('popupclose', (e) => this.popupClosed(e.popup));
+    this.wireMapKeys();
 
     const districts = await districtsP;
     await yieldToMain();
@@ -344,12 +351,24 @@ class App {
   }
 
   onKey(e) {
+    if (e.key === 'Escape') {
+      this.onEscape(e);
+      return;
+    }
     if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
     // Text fields and the slider handle their own keys (the slider steps a day too).
     if (e.target.closest?.('input:not([type=checkbox]):not([type=radio]), textarea, select, [contenteditable]')) return;
+    // The map itself (not its buttons or popup): arrows move between districts, Enter opens one.
+    // Capture phase: Leaflet, which would pan, never sees them (Shift+arrows still pan).
+    if (e.target === this.map.map.getContainer() && (ARROWS[e.key] || e.key === 'Enter')) {
+      if (e.key === 'Enter') this.openCursor();
+      else this.moveCursor(ARROWS[e.key]);
+      e.preventDefault();
+      e.stopPropagation();
+      return;
+    }
     if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
       this.timeline.step(e.key === 'ArrowLeft' ? -1 : 1);
-      // Capture phase: keeps Leaflet from also panning sideways when the map has focus.
       e.preventDefault();
       e.stopPropagation();
     } else if (e.key === ' ' && !e.target.closest?.('button, a')) {
@@ -359,23 +378,122 @@ class App {
     }
   }
 
+  /** Escape closes the popup, wherever the focus is, once the search list and a half-typed date have had theirs. */
+  onEscape(e) {
+    if (!this.selected) return;
+    if (!document.getElementById('search-list').hidden) return;
+    const compare = document.getElementById('compare');
+    if (e.target === compare && compare.value !== (this.compare ?? '')) return;
+    this.map.map.closePopup();
+    e.preventDefault();
+    e.stopPropagation();
+  }
+
+  /** The map's keyboard help, its announcements and what happens when the focus leaves it. */
+  wireMapKeys() {
+    const box = this.map.map.getContainer();
+    box.setAttribute('aria-describedby', 'map-help');
+    box.addEventListener('focusout', (e) => {
+      if (box.contains(e.relatedTarget)) return;
+      if (this.pickReason === 'cursor') this.setPicked([], null);
+      this.map.hideTip();
+    });
+  }
+
+  /** Moves the keyboard's district to the nearest one in direction [dx, dy] (screen axes); the first move takes the one nearest the middle. */
+  moveCursor([dx, dy]) {
+    const map = this.map.map;
+    const from = this.cursor ? map.latLngToContainerPoint(this.pointOf(this.cursor)) : map.getSize().divideBy(2);
+    let best = null;
+    let bestScore = Infinity;
+    for (const id of this.features.keys()) {
+      if (id === this.cursor || !this.map.layer(id)) continue;
+      const p = map.latLngToContainerPoint(this.pointOf(id));
+      const vx = p.x - from.x;
+      const vy = p.y - from.y;
+      let score = Math.hypot(vx, vy);
+      if (this.cursor) {
+        const along = vx * dx + vy * dy;
+        const across = Math.abs(vx * dy - vy * dx);
+        // Within about 63° of the arrow; straight ahead beats off to the side.
+        if (along <= 0.5 || across > 2 * along) continue;
+        score = along + 2 * across;
+      }
+      if (score < bestScore) [best, bestScore] = [id, score];
+    }
+    if (!best) {
+      this.announce(`No district further ${dx < 0 ? 'west' : dx > 0 ? 'east' : dy < 0 ? 'north' : 'south'}.`);
+      return;
+    }
+    this.cursor = best;
+    this.setPicked([best], 'cursor');
+    const at = this.pointOf(best);
+    map.panInside(at, { padding: [60, 60], animate: false });
+    this.map.showTip(best, at);
+    const state = this.map.control?.districts[best];
+    this.announce(`${this.map.names.get(best) ?? best}: ${state ? this.palette.name(state.controller) : 'loading'}. Enter shows its details.`);
+  }
+
+  /** Enter on the map: the keyboard's district (or the one nearest the middle) in a popup that takes the focus. */
+  openCursor() {
+    if (!this.cursor) this.moveCursor([0, 0]);
+    if (this.cursor) this.select(this.cursor, this.pointOf(this.cursor), true);
+  }
+
+  /** A point inside district id, as a LatLng: where its label, tooltip and popup go. */
+  pointOf(id) {
+    const pt = this.labels?.pointOf(id);
+    return pt ? L.latLng(pt[0], pt[1]) : this.map.layer(id).getBounds().getCenter();
+  }
+
+  /** Outlines districts on the map; reason says what clears them again. */
+  setPicked(ids, reason) {
+    this.pickReason = ids.length > 0 ? reason : null;
+    this.map.pick(ids);
+  }
+
+  announce(text) {
+    document.getElementById('map-status').textContent = text;
+  }
+
   /** A search result: show the whole district and open its popup. */
   find(id) {
     const layer = this.map.layer(id);
     if (!layer) return;
     const bounds = layer.getBounds();
     this.map.map.fitBounds(bounds, { maxZoom: Math.max(this.map.map.getZoom(), 15), padding: [40, 40], animate: false });
-    const pt = this.labels?.pointOf(id);
-    this.select(id, pt ? L.latLng(pt[0], pt[1]) : bounds.getCenter());
+    this.select(id, this.pointOf(id));
   }
 
-  select(id, latlng) {
+  /** Opens district id's popup at latlng; focus: move the focus into it (it opened from the keyboard). */
+  select(id, latlng, focus = false) {
+    const active = document.activeElement;
+    if (!this.popup?.getElement()?.contains(active)) {
+      this.returnFocus = active && active !== document.body ? active : this.map.map.getContainer();
+    }
     this.selected = { id, latlng };
+    if (focus) this.focusNext = 'title';
+    if (this.pickReason !== 'cursor' || this.cursor !== id) this.setPicked([id], 'select');
     this.renderPopup();
     this.api.district(id).then(
       (info) => { if (this.selected?.id === id) this.renderPopup(info); },
       (err) => { if (this.selected?.id === id) this.renderPopup(err); },
     );
+  }
+
+  /** The popup closed (Escape, its ×, a click elsewhere): the focus goes back where it came from if it was inside. */
+  popupClosed(popup) {
+    if (popup !== this.popup) return;
+    const el = popup.getElement();
+    const inside = el?.contains(document.activeElement) || document.activeElement === document.body;
+    this.selected = null;
+    if (this.pickReason === 'select') this.setPicked([], null);
+    if (inside) {
+      const back = this.returnFocus?.isConnected ? this.returnFocus : this.map.map.getContainer();
+      back.focus({ preventScroll: true });
+    }
+    this.returnFocus = null;
+    if (this.cursor && document.activeElement === this.map.map.getContainer()) this.setPicked([this.cursor], 'cursor');
   }
 
   refreshPopup() {
@@ -396,9 +514,14 @@ class App {
       feature: this.features.get(id), state: this.map.control?.districts[id], date: this.date, info, palette: this.palette,
       refs: this.refs,
     });
+    // The content is rebuilt: the focus goes to the same element in the new one (or where it was sent).
+    const active = document.activeElement;
+    const key = this.focusNext ?? (this.popup?.getElement()?.contains(active) ? active.closest('[data-fk]')?.dataset.fk : null);
+    this.focusNext = null;
     if (!this.popup) this.popup = L.popup({ maxWidth: 340, minWidth: 220, maxHeight: 320, autoPanPadding: [16, 16] });
     this.popup.setLatLng(latlng).setContent(content);
     if (!this.map.map.hasLayer(this.popup)) this.popup.openOn(this.map.map);
+    if (key) focusWithin(content, content.querySelector(`[data-fk="${CSS.escape(key)}"]`) ?? content.querySelector('[data-fk="title"]'));
   }
 
   /** What the popups need to open citations: loaded on the first click. */
@@ -407,9 +530,12 @@ class App {
     const state = {
       open: new Set(),
       text: (cite) => (texts ? texts.get(cite) ?? null : undefined),
-      toggle: (cite) => {
-        if (state.open.has(cite)) state.open.delete(cite);
-        else state.open.add(cite);
+      toggle: (cite, where) => {
+        const opening = !state.open.has(cite);
+        if (opening) state.open.add(cite);
+        else state.open.delete(cite);
+        // Opening a citation leads to its reference; closing it stays on the button.
+        this.focusNext = `${where}:${opening ? 'ref' : 'cite'}:${cite}`;
         this.renderPopup();
         if (!texts) {
           fetchJSON('api/references').then((r) => {
@@ -417,8 +543,6 @@ class App {
             this.renderPopup();
           }, (err) => this.showError(err, 'refs'));
         }
-        // Keep the keyboard where it was: the popup was rebuilt.
-        document.querySelector(`.leaflet-popup-content button.cite[data-cite="${cite}"]`)?.focus();
       },
     };
     return state;
@@ -474,6 +598,18 @@ function tileSettings() {
     attribution: metaContent('frontline-tiles-attribution'),
     on: new URLSearchParams(location.search).get('tiles') !== 'off',
   };
+}
+
+/** Focuses el without scrolling the page, then scrolls the popup's content (box) to show it. */
+function focusWithin(box, el) {
+  if (!el) return;
+  el.focus({ preventScroll: true });
+  const scroller = box.parentElement; // Leaflet's .leaflet-popup-content, which scrolls past maxHeight
+  if (!scroller) return;
+  const top = el.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop;
+  if (top < scroller.scrollTop || top + el.offsetHeight > scroller.scrollTop + scroller.clientHeight) {
+    scroller.scrollTop = Math.max(0, top - 8);
+  }
 }
 
 /** Resolves once el is within 300 px of the viewport. */

@@ -9,6 +9,8 @@ const BORDER = { color: '#3b3b3b', weight: 0.7, opacity: 0.9, dashArray: null };
 // Districts whose state changed on the shown date: thick dashed outline.
 const CHANGED = { color: '#111111', weight: 2.6, opacity: 1, dashArray: '5 4' };
 const HOVER = { color: '#000000', weight: 3.5, opacity: 1, dashArray: null };
+// The district picked by search or the keyboard (and the members of a picked group).
+const PICKED = { color: '#000000', weight: 4.5, opacity: 1, dashArray: null };
 // Districts that changed hands between the comparison date and the shown date.
 const GAINED = { color: '#111111', weight: 1.6, opacity: 1, dashArray: null };
 // Milliseconds of path making per task while loading (see setDistricts): a
@@ -29,9 +31,11 @@ export class DistrictMap {
     this.palette = palette;
     this.onSelect = onSelect;
     this.layers = new Map(); // district id -> L.Path
+    this.names = new Map(); // district id -> name, for the tooltip
     this.control = null; // the shown /api/control answer
     this.changes = null; // id -> {gainer, loser} while comparing two dates
     this.hovered = null;
+    this.picked = new Set(); // ids drawn with the PICKED outline
     this.bounds = null; // of all districts
     this.autoFit = false; // keep the view fitted to the districts until the user moves it
     this.fitting = false;
@@ -57,6 +61,11 @@ export class DistrictMap {
     });
     this.fronts = L.layerGroup([this.frontCasing, this.frontLine]).addTo(this.map);
     L.control.scale({ imperial: false }).addTo(this.map);
+    // One tooltip for all districts, moved to the one under the pointer (or
+    // the keyboard's): a tooltip bound to each path would also make every
+    // path a Tab stop, since Chromium lets SVG elements with focus listeners
+    // take the focus.
+    this.tip = L.tooltip({ direction: 'top', offset: [0, -6], className: 'district-tip' });
     this.map.on('movestart', () => { if (!this.fitting) this.autoFit = false; });
     // Leaflet measures its container only on window resizes; the page's layout
     // can change it too (the time bar filling in, the error banner).
@@ -123,22 +132,53 @@ export class DistrictMap {
   wire(feature, layer) {
     const id = String(feature.id ?? feature.properties?.id);
     this.layers.set(id, layer);
+    this.names.set(id, String(feature.properties?.name ?? id));
     // The SVG path exists only once the map has a view: tag it then, for tests and styling.
     layer.on('add', () => { layer.getElement().dataset.id = id; });
-    const name = String(feature.properties?.name ?? id);
-    // Leaflet inserts string content as HTML: the name goes in as an element
-    // whose only child is a text node (h never parses markup).
-    layer.bindTooltip(() => h('span', {}, name), { sticky: true, direction: 'top', offset: [0, -6], className: 'district-tip' });
-    layer.on('mouseover', () => {
+    layer.on('mouseover', (e) => {
       this.hovered = id;
       layer.setStyle(HOVER);
       layer.bringToFront();
+      this.showTip(id, e.latlng);
     });
+    layer.on('mousemove', (e) => this.tip.setLatLng(e.latlng));
     layer.on('mouseout', () => {
       this.hovered = null;
       layer.setStyle(this.styleOf(id));
+      this.map.closeTooltip(this.tip);
     });
     layer.on('click', (e) => this.onSelect(id, e.latlng));
+  }
+
+  /** Shows the name of district id at latlng. */
+  showTip(id, latlng) {
+    // Leaflet inserts string content as HTML: the name goes in as an element
+    // whose only child is a text node (h never parses markup).
+    this.tip.setContent(h('span', {}, this.names.get(id) ?? id));
+    this.tip.setLatLng(latlng);
+    if (!this.map.hasLayer(this.tip)) this.map.openTooltip(this.tip);
+  }
+
+  hideTip() {
+    this.map.closeTooltip(this.tip);
+  }
+
+  /** Outlines the districts of ids (search picks, the keyboard's district); [] clears. */
+  pick(ids) {
+    const before = this.picked;
+    this.picked = new Set(ids);
+    for (const id of new Set([...before, ...this.picked])) {
+      const layer = this.layers.get(id);
+      if (!layer) continue;
+      layer.setStyle(this.styleOf(id));
+      const el = layer.getElement();
+      if (this.picked.has(id)) {
+        layer.bringToFront();
+        if (el) el.dataset.highlight = '';
+      } else if (el) {
+        delete el.dataset.highlight;
+      }
+    }
   }
 
   /**
@@ -164,16 +204,27 @@ export class DistrictMap {
     }
     // Dashed outlines must not be hidden under the neighbours' borders.
     for (const layer of changed) layer.bringToFront();
+    for (const id of this.picked) this.layers.get(id)?.bringToFront();
     if (this.hovered) this.layers.get(this.hovered)?.setStyle(HOVER);
   }
 
   styleOf(id) {
     const state = this.control?.districts[id];
+    if (this.picked.has(id)) return { ...this.fillOf(id, state), ...PICKED };
+    return { ...this.fillOf(id, state), ...this.outlineOf(id, state) };
+  }
+
+  fillOf(id, state) {
     if (this.changes) {
       const ch = this.changes.get(id);
-      return ch ? { ...GAINED, ...this.palette.gained(ch.gainer, ch.loser) } : { ...BORDER, ...this.palette.faded(state) };
+      return ch ? this.palette.gained(ch.gainer, ch.loser) : this.palette.faded(state);
     }
-    return { ...(state?.changed && !this.initial ? CHANGED : BORDER), ...this.palette.fill(state) };
+    return this.palette.fill(state);
+  }
+
+  outlineOf(id, state) {
+    if (this.changes) return this.changes.has(id) ? GAINED : BORDER;
+    return state?.changed && !this.initial ? CHANGED : BORDER;
   }
 
   /** Replaces the frontline lines; null hides them. */
