@@ -485,6 +485,46 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("search forgives typos and spellings, finds groups and outlines what it picks", func(t *testing.T) {
+		b := open(t, ctx, page+"#"+date)
+		for _, c := range []struct{ query, want string }{
+			{"hanno", "hanano"},              // a letter missing
+			{"sheik said", "sheikh-saeed"},   // another transliteration
+			{"shaikh saeed", "sheikh-saeed"}, // and another
+			{"Shaykh Maqsood", "sheikh-maqsoud"},
+			{"jdeideh", "jdeydeh"},
+			{"ajam", "aajam"}, // al-A'ajam without article and apostrophe
+		} {
+			typeInto(t, b, "#search", c.query)
+			got := poll[string](t, b, `!document.getElementById('search-list').hidden && (document.querySelector('#search-list li[data-id]') || {dataset: {}}).dataset.id`)
+			assert.Equal(t, c.want, got, "first result for %q", c.query)
+		}
+		// A pick is outlined and in view.
+		typeInto(t, b, "#search", "hanno")
+		poll[bool](t, b, `(document.querySelector('#search-list li[data-id]') || {dataset: {}}).dataset.id === 'hanano'`)
+		require.NoError(t, chromedp.Do(b, chromedp.KeyEvent(kb.Enter)))
+		waitPopup(t, b, "hanano")
+		assert.Equal(t, []string{"hanano"}, eval[[]string](t, b, `[...document.querySelectorAll('path.district[data-highlight]')].map(p => p.dataset.id)`))
+		assertInView(t, b, []string{"hanano"})
+
+		// A name several districts share as an alias is a group: all of them, outlined and in view.
+		var group []string
+		for _, f := range features {
+			if slices.Contains(f.Properties.Aliases, "Old City") {
+				group = append(group, f.ID)
+			}
+		}
+		require.Greater(t, len(group), 1, "the dataset's Old City districts lost their alias")
+		typeInto(t, b, "#search", "old city")
+		opt := poll[string](t, b, `(document.querySelector('#search-list li[data-group]') || {dataset: {}}).dataset.group`)
+		assert.ElementsMatch(t, group, strings.Split(opt, " "))
+		assert.Equal(t, opt, eval[string](t, b, `document.querySelector('#search-list li').dataset.group`), "the group comes first")
+		require.NoError(t, chromedp.Do(b, chromedp.KeyEvent(kb.Enter)))
+		poll[bool](t, b, `!document.querySelector('.leaflet-popup') && document.querySelectorAll('path.district[data-highlight]').length > 1`)
+		assert.ElementsMatch(t, group, eval[[]string](t, b, `[...document.querySelectorAll('path.district[data-highlight]')].map(p => p.dataset.id)`))
+		assertInView(t, b, group)
+	})
+
 	t.Run("citations open their reference", func(t *testing.T) {
 		refs := api.references()
 		require.Len(t, refs, meta.References)
@@ -1355,4 +1395,15 @@ func parseHashDate(hash string) string {
 		return ""
 	}
 	return d
+}
+
+// assertInView checks that the districts ids are drawn wholly inside the map.
+func assertInView(t *testing.T, ctx context.Context, ids []string) {
+	t.Helper()
+	js, err := json.Marshal(ids)
+	require.NoError(t, err)
+	out := eval[[]string](t, ctx, fmt.Sprintf(`(() => { const m = document.getElementById('map').getBoundingClientRect();
+		return %s.filter(id => { const r = document.querySelector('path.district[data-id="' + id + '"]').getBoundingClientRect();
+			return r.left < m.left || r.top < m.top || r.right > m.right || r.bottom > m.bottom; }); })()`, js))
+	assert.Empty(t, out, "districts not wholly in view")
 }

@@ -96,7 +96,9 @@ class App {
     this.wireCompare();
     if (!embed) {
       this.search = new SearchBox(document.getElementById('search'), document.getElementById('search-list'), {
-        features: districts.features ?? [], onPick: (id) => this.find(id),
+        features: districts.features ?? [],
+        onPick: (ids, name) => (ids.length === 1 ? this.find(ids[0]) : this.findGroup(ids, name)),
+        onClear: () => { if (this.pickReason === 'group') this.setPicked([], null); },
       });
       this.downloads = new Downloads(document.getElementById('downloads'));
     }
@@ -463,6 +465,18 @@ class App {
     const bounds = layer.getBounds();
     this.map.map.fitBounds(bounds, { maxZoom: Math.max(this.map.map.getZoom(), 15), padding: [40, 40], animate: false });
     this.select(id, this.pointOf(id));
+  }
+
+  /** A group from the search (a quarter, the Old City): all its districts outlined and in view. */
+  findGroup(ids, name) {
+    const layers = ids.map((id) => this.map.layer(id)).filter((l) => l);
+    if (layers.length === 0) return;
+    this.map.map.closePopup();
+    const bounds = L.latLngBounds([]);
+    for (const l of layers) bounds.extend(l.getBounds());
+    this.map.map.fitBounds(bounds, { maxZoom: Math.max(this.map.map.getZoom(), 15), padding: [40, 40], animate: false });
+    this.setPicked(ids, 'group');
+    this.announce(`${name}: ${layers.length} districts, outlined on the map.`);
   }
 
   /** Opens district id's popup at latlng; focus: move the focus into it (it opened from the keyboard). */
