@@ -380,6 +380,61 @@ func TestBrowser(t *testing.T) {
 		assert.Equal(t, compare, eval[string](t, b, `document.documentElement.dataset.shownCompare`))
 	})
 
+	t.Run("colour-blind safe colours stay apart for every colour-vision deficiency", func(t *testing.T) {
+		from := meta.FirstDate
+		// One district held wholly by each side on date and on from (so it is faded, unchanged, in the comparison).
+		sole := map[string]string{}
+		before, after := api.control(from), api.control(date)
+		for _, id := range slices.Sorted(maps.Keys(after)) {
+			for side, share := range after[id].Shares {
+				if share == 1 && len(after[id].Shares) == 1 && before[id].Shares[side] == 1 && sole[side] == "" {
+					sole[side] = id
+				}
+			}
+		}
+		require.Len(t, sole, len(meta.Sides), "each side needs a district it holds on %s and %s", from, date)
+
+		b := open(t, ctx, page+"#"+date)
+		assert.False(t, eval[bool](t, b, `document.getElementById('safe-colours').checked`), "the dataset's colours are the default")
+		eval[bool](t, b, `(document.getElementById('safe-colours').click(), true)`)
+		// Remembered: a new page of the same site starts with them.
+		b = open(t, ctx, page+"#"+date)
+		require.True(t, eval[bool](t, b, `document.getElementById('safe-colours').checked`), "the choice is remembered")
+		bg := eval[string](t, b, `getComputedStyle(document.getElementById('map')).backgroundColor`)
+		fills := func() map[string]seenFill {
+			out := map[string]seenFill{}
+			for side, id := range sole {
+				v := eval[[]string](t, b, fmt.Sprintf(`(() => { const p = document.querySelector('path.district[data-id=%q]');
+					return [p.getAttribute('fill'), p.getAttribute('fill-opacity')]; })()`, id))
+				out[side] = seenFill{v[0], parseFloat(t, v[1])}
+			}
+			return out
+		}
+		plain := fills()
+		for side, f := range plain {
+			assert.True(t, strings.HasPrefix(f.color, "#"), "%s is drawn in a plain colour, not %s", side, f.color)
+			assert.NotEqual(t, sideColor(meta, side), f.color, "%s keeps the dataset's colour", side)
+		}
+		eval[bool](t, b, `(location.hash = '#`+date+`/`+from+`') !== ''`)
+		waitCompared(t, b, date, from)
+		faded := fills()
+		for _, c := range []struct {
+			what  string
+			fills map[string]seenFill
+			min   float64
+		}{{"sole control", plain, 20}, {"faded behind a comparison", faded, 10}} {
+			for _, cvd := range []string{"deuteranopia", "protanopia", "tritanopia"} {
+				for _, pair := range sidePairs(meta) {
+					a, z := c.fills[pair[0]], c.fills[pair[1]]
+					d := deltaE(seenLab(t, a, bg, cvd), seenLab(t, z, bg, cvd))
+					assert.GreaterOrEqual(t, d, c.min, "%s under %s: %s (%s) and %s (%s) differ by ΔE %.1f", c.what, cvd, pair[0], a.color, pair[1], z.color, d)
+				}
+			}
+		}
+		eval[bool](t, b, `(document.getElementById('safe-colours').click(), true)`)
+		poll[bool](t, b, fmt.Sprintf(`document.querySelector('path.district[data-id=%q]').getAttribute('fill') === %q`, sole[meta.Sides[0].ID], sideColor(meta, meta.Sides[0].ID)))
+	})
+
 	t.Run("comparison colours and summary equal the API's", func(t *testing.T) {
 		from := meta.FirstDate
 		b := open(t, ctx, page+"#"+date+"/"+from)
@@ -1406,4 +1461,105 @@ func assertInView(t *testing.T, ctx context.Context, ids []string) {
 		return %s.filter(id => { const r = document.querySelector('path.district[data-id="' + id + '"]').getBoundingClientRect();
 			return r.left < m.left || r.top < m.top || r.right > m.right || r.bottom > m.bottom; }); })()`, js))
 	assert.Empty(t, out, "districts not wholly in view")
+}
+
+// seenFill is a district's fill as drawn: a colour at an opacity over the map's background.
+type seenFill struct {
+	color   string
+	opacity float64
+}
+
+// machado holds the Machado, Oliveira and Fernandes (2009) simulation
+// matrices at severity 1.0, applied to linear RGB.
+var machado = map[string][3][3]float64{
+	"protanopia":   {{0.152286, 1.052583, -0.204868}, {0.114503, 0.786281, 0.099216}, {-0.003882, -0.048116, 1.051998}},
+	"deuteranopia": {{0.367322, 0.860646, -0.227968}, {0.280085, 0.672501, 0.047413}, {-0.011820, 0.042940, 0.968881}},
+	"tritanopia":   {{1.255528, -0.076749, -0.178779}, {-0.078411, 0.930809, 0.147602}, {0.004733, 0.691367, 0.303900}},
+}
+
+// seenLab is the CIELAB colour of f over the background bg (a CSS rgb()) as
+// someone with the colour-vision deficiency cvd sees it.
+func seenLab(t *testing.T, f seenFill, bg, cvd string) [3]float64 {
+	t.Helper()
+	fg, back := parseColor(t, f.color), parseColor(t, bg)
+	var lin [3]float64
+	for i := range lin {
+		lin[i] = toLinear(f.opacity*fg[i] + (1-f.opacity)*back[i])
+	}
+	m := machado[cvd]
+	var sim [3]float64
+	for i := range sim {
+		sim[i] = min(1, max(0, m[i][0]*lin[0]+m[i][1]*lin[1]+m[i][2]*lin[2]))
+	}
+	// Linear sRGB to XYZ (D65) to CIELAB.
+	x := 0.4124564*sim[0] + 0.3575761*sim[1] + 0.1804375*sim[2]
+	y := 0.2126729*sim[0] + 0.7151522*sim[1] + 0.0721750*sim[2]
+	z := 0.0193339*sim[0] + 0.1191920*sim[1] + 0.9503041*sim[2]
+	f3 := func(v float64) float64 {
+		if v > 216.0/24389 {
+			return math.Cbrt(v)
+		}
+		return (24389.0/27*v + 16) / 116
+	}
+	fx, fy, fz := f3(x/0.95047), f3(y), f3(z/1.08883)
+	return [3]float64{116*fy - 16, 500 * (fx - fy), 200 * (fy - fz)}
+}
+
+// deltaE is the CIE76 colour difference ΔE*ab.
+func deltaE(a, b [3]float64) float64 {
+	return math.Sqrt((a[0]-b[0])*(a[0]-b[0]) + (a[1]-b[1])*(a[1]-b[1]) + (a[2]-b[2])*(a[2]-b[2]))
+}
+
+func toLinear(c float64) float64 {
+	if c <= 0.04045 {
+		return c / 12.92
+	}
+	return math.Pow((c+0.055)/1.055, 2.4)
+}
+
+// parseColor reads #rgb, #rrggbb or rgb(r, g, b) into 0..1 channels.
+func parseColor(t *testing.T, s string) [3]float64 {
+	t.Helper()
+	s = strings.TrimSpace(s)
+	var c [3]float64
+	if strings.HasPrefix(s, "#") {
+		h := s[1:]
+		if len(h) == 3 {
+			h = string([]byte{h[0], h[0], h[1], h[1], h[2], h[2]})
+		}
+		require.Len(t, h, 6, "colour %q", s)
+		for i := range c {
+			v, err := strconv.ParseUint(h[2*i:2*i+2], 16, 8)
+			require.NoError(t, err, "colour %q", s)
+			c[i] = float64(v) / 255
+		}
+		return c
+	}
+	parts := strings.Split(strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(s, "rgba("), "rgb("), ")"), ",")
+	require.GreaterOrEqual(t, len(parts), 3, "colour %q", s)
+	for i := range c {
+		c[i] = parseFloat(t, strings.TrimSpace(parts[i])) / 255
+	}
+	return c
+}
+
+// sideColor is the colour the dataset gives side.
+func sideColor(meta metaDoc, side string) string {
+	for _, s := range meta.Sides {
+		if s.ID == side {
+			return s.Color
+		}
+	}
+	return ""
+}
+
+// sidePairs lists every pair of the dataset's sides.
+func sidePairs(meta metaDoc) [][2]string {
+	var out [][2]string
+	for i, a := range meta.Sides {
+		for _, z := range meta.Sides[i+1:] {
+			out = append(out, [2]string{a.ID, z.ID})
+		}
+	}
+	return out
 }

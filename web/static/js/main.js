@@ -21,6 +21,8 @@ import { Timeline } from './timeline.js';
 const embed = document.documentElement.classList.contains('embed');
 // Moves closer together than this (ms) are one run: one history entry (see App.writeHash).
 const RUN_MS = 1500;
+// localStorage key of the colour choice ("safe" for the colour-blind safe colours).
+const SAFE_KEY = 'frontline.colours';
 // The map's arrow keys as screen directions.
 const ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
 
@@ -65,7 +67,7 @@ class App {
     const seriesP = embed ? null : this.api.series(meta.first_date, meta.last_date);
     seriesP?.catch(() => {});
 
-    this.palette = new Palette(meta.sides ?? [], document.getElementById('patterns'));
+    this.palette = new Palette(meta.sides ?? [], document.getElementById('patterns'), stored(SAFE_KEY) === 'safe');
     renderMeta(meta);
     this.refs = meta.references > 0 ? this.referenceState() : null;
     // The start is cut into tasks a phone runs in well under 50 ms each, so
@@ -94,6 +96,7 @@ class App {
       onPick: (d, how) => this.showDate(d, how),
     });
     this.wireCompare();
+    this.wireColours();
     if (!embed) {
       this.search = new SearchBox(document.getElementById('search'), document.getElementById('search-list'), {
         features: districts.features ?? [],
@@ -268,6 +271,20 @@ class App {
       });
     }
     document.getElementById('compare-clear').addEventListener('click', () => this.setCompare(null, 'commit'));
+  }
+
+  /** The colour-blind safe switch; the choice is kept in localStorage for the next visit. */
+  wireColours() {
+    const box = document.getElementById('safe-colours');
+    box.checked = this.palette.safe;
+    box.disabled = false;
+    box.addEventListener('change', () => {
+      store(SAFE_KEY, box.checked ? 'safe' : null);
+      this.palette.useSafe(box.checked);
+      this.legendKey = null;
+      this.stats?.recolor();
+      this.showDate(this.date, 'none');
+    });
   }
 
   /** Says what is wrong with the typed comparison date (null: nothing). */
@@ -612,6 +629,25 @@ function tileSettings() {
     attribution: metaContent('frontline-tiles-attribution'),
     on: new URLSearchParams(location.search).get('tiles') !== 'off',
   };
+}
+
+/** localStorage item key, or null where storage is off (private windows, policies). */
+function stored(key) {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+/** Sets (null: removes) localStorage item key, quietly where storage is off. */
+function store(key, value) {
+  try {
+    if (value === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, value);
+  } catch {
+    // The choice then lasts for this page only.
+  }
 }
 
 /** Focuses el without scrolling the page, then scrolls the popup's content (box) to show it. */

@@ -133,6 +133,15 @@ export class StatsPanel {
       h('tbody', {}, rows));
   }
 
+  /** The palette changed: the table and the chart again, in the new colours. */
+  recolor() {
+    if (this.date) this.renderTable(this.date);
+    if (!this.chart) return;
+    this.chart.destroy();
+    this.chart = null;
+    this.drawChart();
+  }
+
   /** Loads uPlot and builds the chart; call once the box has its size. */
   async drawChart() {
     await loadUPlot();
@@ -169,10 +178,13 @@ export class StatsPanel {
     };
     this.chart = new uPlot(opts, [xs, ...order.map((i) => stacked[i])], this.chartBox);
     this.chart.over.addEventListener('click', (e) => this.chartClick(e));
-    new ResizeObserver(() => {
-      const w = this.chartBox.clientWidth;
-      if (w > 0 && w !== this.chart.width) this.chart.setSize({ width: w, height: 150 });
-    }).observe(this.chartBox);
+    if (!this.resizer) {
+      this.resizer = new ResizeObserver(() => {
+        const w = this.chartBox.clientWidth;
+        if (this.chart && w > 0 && w !== this.chart.width) this.chart.setSize({ width: w, height: 150 });
+      });
+      this.resizer.observe(this.chartBox);
+    }
   }
 
   drawMarker(u) {
