@@ -225,7 +225,7 @@ func TestBrowser(t *testing.T) {
 		search(t, b, names(features)[district])
 		waitPopup(t, b, district)
 		// What the page writes itself (dataset text such as notes may say dates as it likes).
-		text := eval[string](t, b, `[...document.querySelectorAll('#timeline, #legend, #legend-compact, #compare-summary, #stats caption, #downloads, '
+		text := eval[string](t, b, `[...document.querySelectorAll('#timeline, #legend, #compare-summary, #stats caption, #downloads, '
 			+ '.leaflet-popup-content h3, .leaflet-popup-content .popup-state > p, .leaflet-popup-content .history th')].map(e => e.innerText).join('\n')`)
 		iso := regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
 		require.NotEmpty(t, iso.FindAllString(text, -1))
@@ -666,13 +666,25 @@ func TestBrowser(t *testing.T) {
 		assert.Equal(t, "image/x-icon", res.Header.Get("Content-Type"))
 	})
 
-	t.Run("embed mode: map, date and slider only, frameable", func(t *testing.T) {
+	t.Run("embed mode: map, date, slider and a compact legend, frameable", func(t *testing.T) {
 		b := open(t, ctx, ts.URL+"/?tiles=off&embed=1#"+date)
 		visible := eval[map[string]bool](t, b, `Object.fromEntries(['title', 'stats', 'legend', 'search', 'compare', 'map', 'slider', 'date-label', 'open-full']
 			.map(id => [id, document.getElementById(id).getClientRects().length > 0]))`)
-		assert.Equal(t, map[string]bool{"title": false, "stats": false, "legend": false, "search": false, "compare": false,
+		assert.Equal(t, map[string]bool{"title": false, "stats": false, "legend": true, "search": false, "compare": false,
 			"map": true, "slider": true, "date-label": true, "open-full": true}, visible)
 		assert.Equal(t, len(features), eval[int](t, b, `document.querySelectorAll('path.district').length`))
+		// The comparison view of an article's frame, at the size of one: its legend is there, whole and compact.
+		for _, vp := range [][2]int64{{1280, 800}, {640, 420}, {360, 480}} {
+			b := open(t, ctx, ts.URL+"/?tiles=off&embed=1#"+date+"/"+meta.FirstDate, chromedp.EmulateViewport(vp[0], vp[1]))
+			waitCompared(t, b, date, meta.FirstDate)
+			assert.ElementsMatch(t, slices.Collect(maps.Keys(invert(api.changes(meta.FirstDate, date)))),
+				eval[[]string](t, b, `[...document.querySelectorAll('#legend li[data-pair]')].map(li => li.dataset.pair)`), "%d×%d: the pairs' legend", vp[0], vp[1])
+			assertFirstScreen(t, b, fmt.Sprintf("embed %d×%d", vp[0], vp[1]), []string{"#map", "#date-label", "#slider", "#legend li:last-child"})
+			h := eval[float64](t, b, `document.getElementById('legend-section').getBoundingClientRect().height`)
+			assert.LessOrEqual(t, h, 0.3*float64(vp[1]), "%d×%d: the legend takes %.0f px", vp[0], vp[1], h)
+			assert.GreaterOrEqual(t, eval[float64](t, b, `document.getElementById('map').getBoundingClientRect().height`), 0.35*float64(vp[1]),
+				"%d×%d: the map is left too little room", vp[0], vp[1])
+		}
 		res, err := http.Get(ts.URL + "/?embed=1")
 		require.NoError(t, err)
 		res.Body.Close()
@@ -699,6 +711,31 @@ func TestBrowser(t *testing.T) {
 		waitFronts(t, b, shotDate)
 		require.Positive(t, eval[int](t, b, `document.querySelectorAll('path.district[data-change]').length`), "nothing changed from %s to %s", compare, shotDate)
 		saveScreenshot(t, b)
+	})
+
+	t.Run("phone first screen: the map fitted to the districts, the date and the legend, nothing overlapping", func(t *testing.T) {
+		for _, vp := range [][2]int64{{390, 844}, {320, 568}} {
+			name := fmt.Sprintf("%d×%d", vp[0], vp[1])
+			b := open(t, ctx, page, phone(vp[0], vp[1]))
+			assertFirstScreen(t, b, name, []string{"#map", "#date-label", "#prev-day", "#play", "#next-day", "#slider", "#legend li:last-child"})
+			assert.True(t, eval[bool](t, b, `(() => { const l = document.getElementById('date-label'); return l.scrollWidth <= l.clientWidth + 1; })()`),
+				"%s: the date runs out of its box (under the buttons)", name)
+			// [districts' width / map's width, districts' height / map's height]
+			fill := eval[[]float64](t, b, `(() => {
+				const m = document.getElementById('map').getBoundingClientRect();
+				let l = Infinity, tp = Infinity, r = -Infinity, bt = -Infinity;
+				for (const p of document.querySelectorAll('path.district')) {
+					const q = p.getBoundingClientRect();
+					l = Math.min(l, q.left); tp = Math.min(tp, q.top); r = Math.max(r, q.right); bt = Math.max(bt, q.bottom);
+				}
+				return [(r - l) / m.width, (bt - tp) / m.height];
+			})()`)
+			assert.GreaterOrEqual(t, max(fill[0], fill[1]), 0.75, "%s: the districts fill %.0f%%×%.0f%% of the map", name, fill[0]*100, fill[1]*100)
+			assert.GreaterOrEqual(t, min(fill[0], fill[1]), 0.55, "%s: much of the map is empty (%.0f%%×%.0f%% filled)", name, fill[0]*100, fill[1]*100)
+			if vp[0] >= 390 {
+				assert.GreaterOrEqual(t, poll[int](t, b, `document.querySelectorAll('.district-label span').length`), 4, "%s: names on the map", name)
+			}
+		}
 	})
 
 	t.Run("phone width: no horizontal scrolling, one-line date, legend before the numbers", func(t *testing.T) {
@@ -1560,6 +1597,37 @@ func sidePairs(meta metaDoc) [][2]string {
 		for _, z := range meta.Sides[i+1:] {
 			out = append(out, [2]string{a.ID, z.ID})
 		}
+	}
+	return out
+}
+
+// assertFirstScreen checks that the elements sels are drawn whole inside the
+// viewport without scrolling, and that none overlaps another.
+func assertFirstScreen(t *testing.T, ctx context.Context, name string, sels []string) {
+	t.Helper()
+	js, err := json.Marshal(sels)
+	require.NoError(t, err)
+	type box struct{ Left, Top, Right, Bottom float64 }
+	boxes := eval[[]box](t, ctx, fmt.Sprintf(`%s.map(s => { const r = document.querySelector(s).getBoundingClientRect();
+		return { Left: r.left + scrollX, Top: r.top + scrollY, Right: r.right + scrollX, Bottom: r.bottom + scrollY }; })`, js))
+	size := eval[[]float64](t, ctx, `[innerWidth, innerHeight]`)
+	for i, b := range boxes {
+		assert.True(t, b.Left >= 0 && b.Top >= 0 && b.Right <= size[0]+0.5 && b.Bottom <= size[1]+0.5 && b.Bottom > b.Top,
+			"%s: %s is not whole on the first screen (%+v in %.0f×%.0f)", name, sels[i], b, size[0], size[1])
+		for j, o := range boxes[:i] {
+			overlap := min(b.Right, o.Right) - max(b.Left, o.Left)
+			if min(b.Bottom, o.Bottom)-max(b.Top, o.Top) > 0.5 && overlap > 0.5 {
+				assert.Fail(t, "overlap", "%s: %s overlaps %s", name, sels[i], sels[j])
+			}
+		}
+	}
+}
+
+// invert turns "id → gainer>loser" into "gainer>loser → an id".
+func invert(m map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range m {
+		out[v] = k
 	}
 	return out
 }

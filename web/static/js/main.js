@@ -86,6 +86,12 @@ class App {
     await yieldToMain();
     for (const f of districts.features ?? []) this.features.set(String(f.id ?? f.properties?.id), f);
     await this.map.setDistricts(districts, () => {
+      // The phone layout sizes the map to the districts' shape (app.css), before it is fitted.
+      if (this.map.bounds.isValid()) {
+        const sw = this.map.map.project(this.map.bounds.getSouthWest(), 0);
+        const ne = this.map.map.project(this.map.bounds.getNorthEast(), 0);
+        if (ne.x > sw.x) document.documentElement.style.setProperty('--data-aspect', ((sw.y - ne.y) / (ne.x - sw.x)).toFixed(3));
+      }
       if (wanted.zoom !== undefined) this.map.map.setView([wanted.lat, wanted.lng], wanted.zoom, { animate: false });
       else this.map.fitAll();
     });
@@ -712,41 +718,63 @@ function attributionNodes(a) {
 }
 
 function square(fill, extra = {}) {
-  const s = svg('svg', { width: 22, height: 16, 'aria-hidden': 'true', class: 'legend-swatch' });
+  const s = svg('svg', { width: 22, height: 16, viewBox: '0 0 22 16', 'aria-hidden': 'true', class: 'legend-swatch' });
   s.append(svg('rect', { x: 1, y: 1, width: 20, height: 14, fill, stroke: '#3b3b3b', 'stroke-width': 0.8, ...extra }));
   return s;
 }
 
+/**
+ * The legend: each entry has a long label and a short one, which the compact
+ * legend of phones and embeds shows (CSS picks one, the other is not shown
+ * or read).
+ */
 function renderLegend(box, palette, pairs, compare, date) {
   const items = [];
   if (pairs) {
     for (const pair of pairs) {
       const [gainer, loser] = pair.split('>');
       const f = palette.gained(gainer, loser);
-      items.push([square(f.fillColor, { 'stroke-width': 1.6, stroke: '#111' }),
-        `${palette.shortName(gainer)} gained from ${palette.shortName(loser)}`, pair]);
+      const label = `${palette.shortName(gainer)} gained from ${palette.shortName(loser)}`;
+      items.push([square(f.fillColor, { 'stroke-width': 1.6, stroke: '#111' }), label, label, pair]);
     }
-    if (pairs.length === 0) items.push([square('none'), `No district changed hands between ${compare} and ${date}`]);
-    items.push([square(palette.sides[0]?.color ?? UNASSIGNED_COLOR, { 'fill-opacity': 0.2 }), 'Unchanged (faint: held as on the shown date)']);
+    if (pairs.length === 0) items.push([square('none'), `No district changed hands between ${compare} and ${date}`, 'No change']);
+    const faded = palette.faded({ controller: palette.sides[0]?.id, shares: { [palette.sides[0]?.id]: 1 } });
+    items.push([square(palette.sides[0]?.color ?? UNASSIGNED_COLOR, { 'fill-opacity': faded.fillOpacity }),
+      'Unchanged (faint: held as on the shown date)', 'Unchanged (faint)']);
   } else {
-    for (const s of palette.sides) items.push([square(s.color, { 'fill-opacity': 0.65 }), s.name]);
+    for (const s of palette.sides) items.push([square(s.color, { 'fill-opacity': 0.65 }), s.name, palette.shortName(s.id)]);
     const [a, b] = palette.sides;
     if (a && b) {
-      items.push([square(palette.fill({ controller: a.id, shares: { [a.id]: 0.6, [b.id]: 0.4 } }).fillColor), 'Split control (stripes ∝ shares)']);
-      items.push([square(palette.fill({ controller: 'contested', shares: { [a.id]: 0.5, [b.id]: 0.5 } }).fillColor), 'Contested (tied)']);
+      items.push([square(palette.fill({ controller: a.id, shares: { [a.id]: 0.6, [b.id]: 0.4 } }).fillColor), 'Split control (stripes ∝ shares)', 'Split']);
+      items.push([square(palette.fill({ controller: 'contested', shares: { [a.id]: 0.5, [b.id]: 0.5 } }).fillColor), 'Contested (tied)', 'Contested']);
     }
-    items.push([square(UNASSIGNED_COLOR, { 'fill-opacity': 0.35 }), 'Unassigned / no data']);
-    items.push([square('none', { stroke: '#111', 'stroke-width': 2, 'stroke-dasharray': '4 3' }), 'Changed on the shown date']);
+    items.push([square(UNASSIGNED_COLOR, { 'fill-opacity': 0.35 }), 'Unassigned / no data', 'No data']);
+    items.push([square('none', { stroke: '#111', 'stroke-width': 2, 'stroke-dasharray': '4 3' }), 'Changed on the shown date', 'Changed that day']);
   }
   // Drawn as on the map: a dark line on a white casing.
-  const line = svg('svg', { width: 22, height: 16, 'aria-hidden': 'true', class: 'legend-swatch' });
+  const line = svg('svg', { width: 22, height: 16, viewBox: '0 0 22 16', 'aria-hidden': 'true', class: 'legend-swatch' });
   line.append(svg('line', { x1: 4, y1: 8, x2: 18, y2: 8, stroke: '#ffffff', 'stroke-width': 7, 'stroke-linecap': 'round' }));
   line.append(svg('line', { x1: 4, y1: 8, x2: 18, y2: 8, stroke: '#111', 'stroke-width': 3.5, 'stroke-linecap': 'round' }));
-  items.push([line, 'Frontline on the shown date']);
+  items.push([line, 'Frontline on the shown date', 'Front line']);
   box.replaceChildren(h('ul', { class: pairs ? 'legend compare' : 'legend' },
-    items.map(([sw, label, pair]) => h('li', { dataset: pair ? { pair } : {} }, sw, label))));
+    items.map(([sw, long, short, pair]) => h('li', { dataset: pair ? { pair } : {} }, sw,
+      h('span', { class: 'long' }, long), h('span', { class: 'short' }, short)))));
 }
 
+/**
+ * Phones: the first screen holds the header, the map, the time bar and the
+ * legend; the map gets the height the others leave (app.css), which these
+ * keep measured.
+ */
+function trackHeights() {
+  const root = document.documentElement.style;
+  for (const [sel, name] of [['.top', '--top-h'], ['#timeline', '--timeline-h'], ['#legend-section', '--legend-h']]) {
+    const el = document.querySelector(sel);
+    new ResizeObserver(() => root.setProperty(name, `${el.offsetHeight}px`)).observe(el);
+  }
+}
+
+trackHeights();
 document.getElementById('error-retry').addEventListener('click', () => location.reload());
 document.getElementById('error-close').addEventListener('click', () => { document.getElementById('error').hidden = true; });
 

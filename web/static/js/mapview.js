@@ -17,8 +17,9 @@ const GAINED = { color: '#111111', weight: 1.6, opacity: 1, dashArray: null };
 // phone four times slower than a laptop still stays under the 50 ms of a
 // long task.
 const SLICE_MS = 8;
-// Fit padding in px: the scale bar and attribution take the bottom strip.
-const FIT_PADDING = { paddingTopLeft: [16, 16], paddingBottomRight: [16, 30] };
+// Fit padding in px, at most: the scale bar and attribution take the bottom
+// strip. A small map (a phone's) pads by a twentieth of its size instead.
+const FIT_PADDING = { top: 16, left: 16, right: 16, bottom: 30 };
 
 /** DistrictMap draws the districts and frontlines and reports clicks. */
 export class DistrictMap {
@@ -111,7 +112,13 @@ export class DistrictMap {
     this.fitting = true;
     try {
       this.map.invalidateSize({ pan: false });
-      if (this.bounds?.isValid()) this.map.fitBounds(this.bounds, { ...FIT_PADDING, animate: false });
+      const { x, y } = this.map.getSize();
+      const pad = (v, most) => Math.min(most, Math.max(8, Math.round(v / 20)));
+      const padding = {
+        paddingTopLeft: [pad(x, FIT_PADDING.left), pad(y, FIT_PADDING.top)],
+        paddingBottomRight: [pad(x, FIT_PADDING.right), pad(y, FIT_PADDING.bottom)],
+      };
+      if (this.bounds?.isValid()) this.map.fitBounds(this.bounds, { ...padding, animate: false });
       else this.map.setView([0, 0], 2, { animate: false });
     } finally {
       this.fitting = false;
