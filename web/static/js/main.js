@@ -23,6 +23,11 @@ const embed = document.documentElement.classList.contains('embed');
 const RUN_MS = 1500;
 // localStorage key of the colour choice ("safe" for the colour-blind safe colours).
 const SAFE_KEY = 'frontline.colours';
+// A map narrower than this (px) is a phone's: its popups take the whole map.
+const SMALL_MAP_PX = 500;
+// What Leaflet's popup adds around its content, px: the margins of the
+// content (app.css) and, below, its tip and the gap to the point.
+const POPUP_FRAME = [34, 76];
 // The map's arrow keys as screen directions.
 const ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
 
@@ -481,12 +486,20 @@ class App {
     document.getElementById('map-status').textContent = text;
   }
 
-  /** A search result: show the whole district and open its popup. */
+  /**
+   * A search result: the whole district in view below the room its popup
+   * may take (so opening it pans nothing away), outlined, and its popup.
+   */
   find(id) {
     const layer = this.map.layer(id);
     if (!layer) return;
-    const bounds = layer.getBounds();
-    this.map.map.fitBounds(bounds, { maxZoom: Math.max(this.map.map.getZoom(), 15), padding: [40, 40], animate: false });
+    this.sizePopup();
+    const { y } = this.map.map.getSize();
+    const o = this.popup.options;
+    const reserve = Math.max(40, Math.min(y - 100, o.autoPanPaddingTopLeft[1] + o.maxHeight + POPUP_FRAME[1]));
+    this.map.map.fitBounds(layer.getBounds(), {
+      maxZoom: Math.max(this.map.map.getZoom(), 15), paddingTopLeft: [40, reserve], paddingBottomRight: [40, 40], animate: false,
+    });
     this.select(id, this.pointOf(id));
   }
 
@@ -521,6 +534,8 @@ class App {
   /** The popup closed (Escape, its ×, a click elsewhere): the focus goes back where it came from if it was inside. */
   popupClosed(popup) {
     if (popup !== this.popup) return;
+    document.documentElement.classList.remove('popup-open');
+    this.map.map.invalidateSize({ pan: false });
     const el = popup.getElement();
     const inside = el?.contains(document.activeElement) || document.activeElement === document.body;
     this.selected = null;
@@ -555,10 +570,44 @@ class App {
     const active = document.activeElement;
     const key = this.focusNext ?? (this.popup?.getElement()?.contains(active) ? active.closest('[data-fk]')?.dataset.fk : null);
     this.focusNext = null;
-    if (!this.popup) this.popup = L.popup({ maxWidth: 340, minWidth: 220, maxHeight: 320, autoPanPadding: [16, 16] });
+    this.popup ??= L.popup();
+    const opening = !this.map.map.hasLayer(this.popup);
+    if (opening) {
+      // A phone's map grows while a popup is open (app.css); the view stays where the user took it.
+      this.map.autoFit = false;
+      document.documentElement.classList.add('popup-open');
+      this.map.map.invalidateSize({ pan: false });
+    }
+    this.sizePopup();
     this.popup.setLatLng(latlng).setContent(content);
-    if (!this.map.map.hasLayer(this.popup)) this.popup.openOn(this.map.map);
+    if (opening) this.popup.openOn(this.map.map);
     if (key) focusWithin(content, content.querySelector(`[data-fk="${CSS.escape(key)}"]`) ?? content.querySelector('[data-fk="title"]'));
+  }
+
+  /**
+   * Fits the popup's limits to the map as it is now: at most 340×320 px of
+   * content, less on a phone, and panned clear of the map's buttons. On a
+   * small map the buttons at the top give way while the popup is open
+   * (app.css, .popup-covers), or the popup would have no room.
+   */
+  sizePopup() {
+    this.popup ??= L.popup();
+    const box = this.map.map.getContainer();
+    const { x, y } = this.map.map.getSize();
+    const small = x < SMALL_MAP_PX;
+    const pad = small ? 6 : 16;
+    const top = box.getBoundingClientRect().top;
+    const bottom = box.getBoundingClientRect().bottom;
+    const edge = (sel, f) => Math.max(0, ...[...box.querySelectorAll(sel)].map(f));
+    const padTop = small ? pad : edge('.leaflet-top .leaflet-control', (c) => c.getBoundingClientRect().bottom - top) + 8;
+    const padBottom = Math.max(pad, edge('.leaflet-bottom .leaflet-control', (c) => bottom - c.getBoundingClientRect().top) + 4);
+    const o = this.popup.options;
+    o.maxWidth = Math.max(150, Math.min(340, x - 2 * pad - POPUP_FRAME[0]));
+    o.minWidth = Math.min(220, o.maxWidth);
+    o.maxHeight = Math.max(90, Math.min(320, y - padTop - padBottom - POPUP_FRAME[1]));
+    o.autoPanPaddingTopLeft = [pad, padTop];
+    o.autoPanPaddingBottomRight = [pad, padBottom];
+    box.classList.toggle('popup-covers', small);
   }
 
   /** What the popups need to open citations: loaded on the first click. */
