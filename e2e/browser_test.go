@@ -3,21 +3,27 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"log/slog"
 	"maps"
 	"math"
+	"mime"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -52,7 +58,7 @@ func TestBrowser(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Skipf("browser test needs Chromium at %s (apt-get install chromium): %v", chromiumPath, err)
 	}
-	handler := newHandler(t, dataset(t))
+	handler := newHandler(t, dataset(t), server.Config{})
 	ts := httptest.NewServer(handler)
 	t.Cleanup(ts.Close)
 	api := apiClient{t: t, base: ts.URL}
@@ -189,6 +195,47 @@ func TestBrowser(t *testing.T) {
 		assertStats(t, b, api.stats(next))
 	})
 
+	t.Run("the slider stays put whatever the date", func(t *testing.T) {
+		// Dates with the shortest and longest labels: a one-digit day of May, a
+		// Wednesday late in September, the first and last day of the range.
+		dates := []string{meta.FirstDate, longestDate(meta), meta.LastDate}
+		for d := meta.FirstDate; d <= meta.LastDate; d = api.addDays(d, 1) {
+			if tm, _ := time.Parse(time.DateOnly, d); tm.Weekday() == time.Wednesday || tm.Day() == 1 {
+				dates = append(dates, d)
+			}
+		}
+		b := open(t, ctx, page+"#"+meta.FirstDate)
+		var first []float64
+		for _, d := range dates {
+			eval[bool](t, b, fmt.Sprintf(`(() => { const s = document.getElementById('slider');
+				s.value = '%d'; s.dispatchEvent(new Event('input')); return true; })()`, api.daysBetween(meta.FirstDate, d)))
+			poll[bool](t, b, fmt.Sprintf(`document.getElementById('date-label').dataset.date === %q`, d))
+			box := eval[[]float64](t, b, `(() => { const r = document.getElementById('slider').getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; })()`)
+			if first == nil {
+				first = box
+				continue
+			}
+			assert.Equal(t, first, box, "the slider moved on %s: the date's width must not push it", d)
+		}
+	})
+
+	t.Run("dates are shown in one format", func(t *testing.T) {
+		b := open(t, ctx, page+"#"+date+"/"+meta.FirstDate)
+		waitCompared(t, b, date, meta.FirstDate)
+		search(t, b, names(features)[district])
+		waitPopup(t, b, district)
+		// What the page writes itself (dataset text such as notes may say dates as it likes).
+		text := eval[string](t, b, `[...document.querySelectorAll('#timeline, #legend, #compare-summary, #stats caption, #downloads, '
+			+ '.leaflet-popup-content h3, .leaflet-popup-content .popup-state > p, .leaflet-popup-content .history th')].map(e => e.innerText).join('\n')`)
+		iso := regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
+		require.NotEmpty(t, iso.FindAllString(text, -1))
+		other := regexp.MustCompile(`(?i)\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{1,2}\.? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{1,2}\b`)
+		assert.Empty(t, other.FindAllString(text, -1), "dates written otherwise than YYYY-MM-DD")
+		// The comparison field shows its date the same way (a date input would show the browser's locale form).
+		field := eval[[]string](t, b, `[document.getElementById('compare').type, document.getElementById('compare').value]`)
+		assert.Equal(t, []string{"text", meta.FirstDate}, field)
+	})
+
 	t.Run("permalink restores the date and view", func(t *testing.T) {
 		b := open(t, ctx, page+"#"+date+"/36.2150/37.1100/15")
 		assert.Equal(t, date, eval[string](t, b, `document.getElementById('date-label').dataset.date`))
@@ -201,6 +248,103 @@ func TestBrowser(t *testing.T) {
 		waitShown(t, b, meta.FirstDate)
 		require.NoError(t, chromedp.Do(b, chromedp.NavigateBack()))
 		waitShown(t, b, date)
+	})
+
+	t.Run("keyboard: the map is one Tab stop, arrows pick a district, Enter opens it, Escape returns", func(t *testing.T) {
+		b := open(t, ctx, page+"#"+date)
+		// From the search box to "Back 1 day": the header, the map and its controls, not a stop per district.
+		eval[bool](t, b, `(document.getElementById('search').focus(), true)`)
+		tabs, paths := 0, 0
+		for ; tabs < 200 && eval[string](t, b, `document.activeElement.id`) != "prev-day"; tabs++ {
+			require.NoError(t, chromedp.Do(b, chromedp.KeyEvent(kb.Tab)))
+			if eval[bool](t, b, `!!document.activeElement.closest('path')`) {
+				paths++
+			}
+		}
+		assert.Zero(t, paths, "district paths took the focus")
+		assert.LessOrEqual(t, tabs, 12, "Tabs from the search box to the date buttons")
+
+		eval[bool](t, b, `(document.getElementById('map').focus(), true)`)
+		require.NoError(t, chromedp.Do(b, chromedp.KeyEvent(kb.ArrowDown)))
+		first := poll[string](t, b, `(document.querySelector('path.district[data-highlight]') || {dataset: {}}).dataset.id`)
+		assert.Equal(t, 1, eval[int](t, b, `document.querySelectorAll('path.district[data-highlight]').length`))
+		assert.Contains(t, eval[string](t, b, `document.getElementById('map-status').textContent`), names(features)[first], "the picked district is announced")
+		require.NoError(t, chromedp.Do(b, chromedp.KeyEvent(kb.ArrowRight)))
+		second := poll[string](t, b, fmt.Sprintf(`(() => { const p = document.querySelector('path.district[data-highlight]'); return p && p.dataset.id !== %q && p.dataset.id; })()`, first))
+		// [x of the first's centre, x of the second's]: the arrow went east.
+		xs := eval[[]float64](t, b, fmt.Sprintf(`[%q, %q].map(id => { const r = document.querySelector('path.district[data-id="' + id + '"]').getBoundingClientRect(); return r.left + r.width / 2; })`, first, second))
+		assert.Greater(t, xs[1], xs[0], "ArrowRight picks a district to the east")
+		assert.Equal(t, date, eval[string](t, b, `document.documentElement.dataset.shownDate`), "arrows in the map move between districts, not days")
+
+		require.NoError(t, chromedp.Do(b, chromedp.KeyEvent(kb.Enter)))
+		waitPopup(t, b, second)
+		assert.True(t, eval[bool](t, b, `!!document.activeElement.closest('.leaflet-popup')`), "the opened popup has the focus")
+		require.NoError(t, chromedp.Do(b, chromedp.KeyEvent(kb.Escape)))
+		poll[bool](t, b, `!document.querySelector('.leaflet-popup')`)
+		assert.Equal(t, "map", eval[string](t, b, `document.activeElement.id`), "Escape returns the focus to the map")
+
+		// A citation opened from the keyboard takes the focus to its reference.
+		refs := api.references()
+		id, day, cite := api.citedDistrict(meta, refs)
+		b = open(t, ctx, page+"#"+day)
+		search(t, b, names(features)[id])
+		waitPopup(t, b, id)
+		btn := fmt.Sprintf(`.leaflet-popup-content .popup-state button.cite[data-cite=%q]`, cite)
+		eval[bool](t, b, fmt.Sprintf(`(document.querySelector(%q).focus(), true)`, btn))
+		require.NoError(t, chromedp.Do(b, chromedp.KeyEvent(kb.Enter)))
+		text := poll[string](t, b, fmt.Sprintf(`(() => { const li = document.activeElement.closest('.popup-state ul.refs li[data-cite=%q]');
+			return li && !li.querySelector('.muted') && li.textContent; })()`, cite))
+		assert.Equal(t, cite+" "+refs[cite], text)
+		require.NoError(t, chromedp.Do(b, chromedp.KeyEvent(kb.Escape)))
+		poll[bool](t, b, `!document.querySelector('.leaflet-popup')`)
+		assert.Equal(t, "search", eval[string](t, b, `document.activeElement.id`), "Escape returns the focus to where the popup was opened from")
+	})
+
+	t.Run("a bad hash is corrected in the address bar", func(t *testing.T) {
+		b := open(t, ctx, page+"#garbage")
+		hash := poll[string](t, b, `location.hash !== '#garbage' && location.hash`)
+		assert.Equal(t, meta.ViewDate, parseHashDate(hash), "the first view, in the address bar")
+		eval[bool](t, b, `(location.hash = '#`+date+`/nonsense') !== ''`)
+		waitShown(t, b, date)
+		hash = poll[string](t, b, `!location.hash.includes('nonsense') && location.hash`)
+		assert.Regexp(t, `^#`+date+`/-?\d+\.\d{4}/-?\d+\.\d{4}/[\d.]+$`, hash)
+		eval[bool](t, b, `(location.hash = '#2016-02-30') !== ''`)
+		poll[bool](t, b, `location.hash !== '#2016-02-30'`)
+		assert.Equal(t, date, eval[string](t, b, `document.documentElement.dataset.shownDate`), "an impossible date changes nothing")
+		assert.Equal(t, date, parseHashDate(eval[string](t, b, `location.hash`)))
+	})
+
+	t.Run("back undoes a run of steps, a drag or playback at once", func(t *testing.T) {
+		b := open(t, ctx, page+"#"+meta.FirstDate)
+		start := eval[int](t, b, `history.length`)
+		for i := 0; i < 4; i++ {
+			require.NoError(t, chromedp.Do(b, chromedp.KeyEvent(kb.ArrowRight)))
+		}
+		stepped := api.addDays(meta.FirstDate, 4)
+		waitShown(t, b, stepped)
+		assert.Equal(t, stepped, parseHashDate(eval[string](t, b, `location.hash`)), "the address follows the steps")
+		// Dragging: many input events, one change at the release.
+		eval[bool](t, b, `(() => { const s = document.getElementById('slider');
+			const from = Number(s.value);
+			for (let v = from + 1; v <= from + 6; v++) { s.value = String(v); s.dispatchEvent(new Event('input')); }
+			s.dispatchEvent(new Event('change')); return true; })()`)
+		dragged := api.addDays(stepped, 6)
+		waitShown(t, b, dragged)
+		assert.Equal(t, dragged, parseHashDate(eval[string](t, b, `location.hash`)), "the address follows the drag")
+		assert.LessOrEqual(t, eval[int](t, b, `history.length`), start+1, "steps and a drag in a row are one history entry")
+		require.NoError(t, chromedp.Do(b, chromedp.NavigateBack()))
+		waitShown(t, b, meta.FirstDate)
+		// Playback: the address follows, pausing leaves one entry.
+		require.NoError(t, chromedp.Do(b, chromedp.NavigateForward()))
+		waitShown(t, b, dragged)
+		eval[bool](t, b, `(document.getElementById('play').click(), true)`)
+		played := api.addDays(dragged, 2)
+		poll[bool](t, b, fmt.Sprintf(`location.hash.startsWith('#%s/')`, played))
+		eval[bool](t, b, `(document.getElementById('play').click(), true)`)
+		now := eval[string](t, b, `document.documentElement.dataset.shownDate`)
+		require.NoError(t, chromedp.Do(b, chromedp.NavigateBack()))
+		waitShown(t, b, dragged)
+		assert.NotEqual(t, dragged, now)
 	})
 
 	t.Run("clicking a district opens a popup with its sources", func(t *testing.T) {
@@ -236,6 +380,61 @@ func TestBrowser(t *testing.T) {
 		assert.Equal(t, compare, eval[string](t, b, `document.documentElement.dataset.shownCompare`))
 	})
 
+	t.Run("colour-blind safe colours stay apart for every colour-vision deficiency", func(t *testing.T) {
+		from := meta.FirstDate
+		// One district held wholly by each side on date and on from (so it is faded, unchanged, in the comparison).
+		sole := map[string]string{}
+		before, after := api.control(from), api.control(date)
+		for _, id := range slices.Sorted(maps.Keys(after)) {
+			for side, share := range after[id].Shares {
+				if share == 1 && len(after[id].Shares) == 1 && before[id].Shares[side] == 1 && sole[side] == "" {
+					sole[side] = id
+				}
+			}
+		}
+		require.Len(t, sole, len(meta.Sides), "each side needs a district it holds on %s and %s", from, date)
+
+		b := open(t, ctx, page+"#"+date)
+		assert.False(t, eval[bool](t, b, `document.getElementById('safe-colours').checked`), "the dataset's colours are the default")
+		eval[bool](t, b, `(document.getElementById('safe-colours').click(), true)`)
+		// Remembered: a new page of the same site starts with them.
+		b = open(t, ctx, page+"#"+date)
+		require.True(t, eval[bool](t, b, `document.getElementById('safe-colours').checked`), "the choice is remembered")
+		bg := eval[string](t, b, `getComputedStyle(document.getElementById('map')).backgroundColor`)
+		fills := func() map[string]seenFill {
+			out := map[string]seenFill{}
+			for side, id := range sole {
+				v := eval[[]string](t, b, fmt.Sprintf(`(() => { const p = document.querySelector('path.district[data-id=%q]');
+					return [p.getAttribute('fill'), p.getAttribute('fill-opacity')]; })()`, id))
+				out[side] = seenFill{v[0], parseFloat(t, v[1])}
+			}
+			return out
+		}
+		plain := fills()
+		for side, f := range plain {
+			assert.True(t, strings.HasPrefix(f.color, "#"), "%s is drawn in a plain colour, not %s", side, f.color)
+			assert.NotEqual(t, sideColor(meta, side), f.color, "%s keeps the dataset's colour", side)
+		}
+		eval[bool](t, b, `(location.hash = '#`+date+`/`+from+`') !== ''`)
+		waitCompared(t, b, date, from)
+		faded := fills()
+		for _, c := range []struct {
+			what  string
+			fills map[string]seenFill
+			min   float64
+		}{{"sole control", plain, 20}, {"faded behind a comparison", faded, 10}} {
+			for _, cvd := range []string{"deuteranopia", "protanopia", "tritanopia"} {
+				for _, pair := range sidePairs(meta) {
+					a, z := c.fills[pair[0]], c.fills[pair[1]]
+					d := deltaE(seenLab(t, a, bg, cvd), seenLab(t, z, bg, cvd))
+					assert.GreaterOrEqual(t, d, c.min, "%s under %s: %s (%s) and %s (%s) differ by ΔE %.1f", c.what, cvd, pair[0], a.color, pair[1], z.color, d)
+				}
+			}
+		}
+		eval[bool](t, b, `(document.getElementById('safe-colours').click(), true)`)
+		poll[bool](t, b, fmt.Sprintf(`document.querySelector('path.district[data-id=%q]').getAttribute('fill') === %q`, sole[meta.Sides[0].ID], sideColor(meta, meta.Sides[0].ID)))
+	})
+
 	t.Run("comparison colours and summary equal the API's", func(t *testing.T) {
 		from := meta.FirstDate
 		b := open(t, ctx, page+"#"+date+"/"+from)
@@ -267,6 +466,61 @@ func TestBrowser(t *testing.T) {
 		assertComparison(t, b, api, meta, from, next)
 	})
 
+	t.Run("a typed comparison date holds", func(t *testing.T) {
+		// 12/01/2016 as an American types it: 1 December (12 January is outside the data).
+		typed, want := "12/01/2016", "2016-12-01"
+		require.True(t, meta.FirstDate < want && want < meta.LastDate, "the test's date must be inside the data")
+		for _, vp := range []struct {
+			name  string
+			setup chromedp.Action[chromedp.Void]
+		}{{"desktop", chromedp.EmulateViewport(1280, 800)}, {"phone", phone(390, 844)}} {
+			b := open(t, ctx, page+"#"+date, vp.setup)
+			typeInto(t, b, "#compare", typed[:6])
+			assert.Equal(t, typed[:6], eval[string](t, b, `document.getElementById('compare').value`), "%s: the field changed while typing", vp.name)
+			require.NoError(t, chromedp.Do(b, chromedp.SendKeys("#compare", typed[6:]), chromedp.KeyEvent(kb.Enter)))
+			waitCompared(t, b, date, want)
+			assert.Equal(t, want, eval[string](t, b, `document.getElementById('compare').value`), vp.name)
+			assert.True(t, strings.HasPrefix(eval[string](t, b, `location.hash`), "#"+date+"/"+want+"/"), vp.name)
+
+			// Out of range: said so, the field keeps what was typed and the comparison stays.
+			before := api.addDays(meta.FirstDate, -30)
+			typeInto(t, b, "#compare", before)
+			require.NoError(t, chromedp.Do(b, chromedp.KeyEvent(kb.Tab)))
+			msg := poll[string](t, b, `document.getElementById('compare').getAttribute('aria-invalid') === 'true' && document.getElementById('compare-msg').textContent`)
+			assert.Contains(t, msg, meta.FirstDate, vp.name)
+			assert.Contains(t, msg, meta.LastDate, vp.name)
+			assert.Equal(t, before, eval[string](t, b, `document.getElementById('compare').value`), vp.name)
+			assert.Equal(t, want, eval[string](t, b, `document.documentElement.dataset.shownCompare`), vp.name)
+			assert.False(t, eval[bool](t, b, `document.getElementById('compare-msg').hidden`))
+		}
+	})
+
+	t.Run("typed dates are read in every common form", func(t *testing.T) {
+		b := open(t, ctx, page+"#"+date)
+		for _, c := range []struct{ typed, first, last, date, err string }{
+			{"2016-12-01", "2016-11-15", "2016-12-22", "2016-12-01", ""},
+			{" 2016/12/1 ", "2016-11-15", "2016-12-22", "2016-12-01", ""},
+			{"20161201", "2016-11-15", "2016-12-22", "2016-12-01", ""},
+			{"12/01/2016", "2016-11-15", "2016-12-22", "2016-12-01", ""}, // month first: 12 January is outside
+			{"01.12.2016", "2016-11-15", "2016-12-22", "2016-12-01", ""}, // day first
+			{"1 Dec 2016", "2016-11-15", "2016-12-22", "2016-12-01", ""},
+			{"December 1, 2016", "2016-11-15", "2016-12-22", "2016-12-01", ""},
+			{"05/06/2016", "2016-01-01", "2016-12-31", "", "could be 2016-05-06 or 2016-06-05"},
+			{"2015-01-01", "2016-11-15", "2016-12-22", "", "2015-01-01 is outside the data: pick a date from 2016-11-15 to 2016-12-22"},
+			{"2016-02-30", "2016-01-01", "2016-12-31", "", "is not a date: write it as YYYY-MM-DD"},
+			{"Hanano", "2016-01-01", "2016-12-31", "", "is not a date"},
+			{"201612", "2016-01-01", "2016-12-31", "", "is not a date"},
+		} {
+			got := eval[map[string]string](t, b, fmt.Sprintf(`import('/js/dates.js').then((m) => m.readDate(%q, %q, %q))`, c.typed, c.first, c.last), chromedp.EvalAwaitPromise)
+			assert.Equal(t, c.date, got["date"], c.typed)
+			if c.err == "" {
+				assert.Empty(t, got["error"], c.typed)
+			} else {
+				assert.Contains(t, got["error"], c.err, c.typed)
+			}
+		}
+	})
+
 	t.Run("search finds an alias and opens the popup", func(t *testing.T) {
 		id, alias := uniqueAlias(t, features)
 		b := open(t, ctx, page+"#"+date)
@@ -284,6 +538,46 @@ func TestBrowser(t *testing.T) {
 			waitPopup(t, b, f.ID)
 			break
 		}
+	})
+
+	t.Run("search forgives typos and spellings, finds groups and outlines what it picks", func(t *testing.T) {
+		b := open(t, ctx, page+"#"+date)
+		for _, c := range []struct{ query, want string }{
+			{"hanno", "hanano"},              // a letter missing
+			{"sheik said", "sheikh-saeed"},   // another transliteration
+			{"shaikh saeed", "sheikh-saeed"}, // and another
+			{"Shaykh Maqsood", "sheikh-maqsoud"},
+			{"jdeideh", "jdeydeh"},
+			{"ajam", "aajam"}, // al-A'ajam without article and apostrophe
+		} {
+			typeInto(t, b, "#search", c.query)
+			got := poll[string](t, b, `!document.getElementById('search-list').hidden && (document.querySelector('#search-list li[data-id]') || {dataset: {}}).dataset.id`)
+			assert.Equal(t, c.want, got, "first result for %q", c.query)
+		}
+		// A pick is outlined and in view.
+		typeInto(t, b, "#search", "hanno")
+		poll[bool](t, b, `(document.querySelector('#search-list li[data-id]') || {dataset: {}}).dataset.id === 'hanano'`)
+		require.NoError(t, chromedp.Do(b, chromedp.KeyEvent(kb.Enter)))
+		waitPopup(t, b, "hanano")
+		assert.Equal(t, []string{"hanano"}, eval[[]string](t, b, `[...document.querySelectorAll('path.district[data-highlight]')].map(p => p.dataset.id)`))
+		assertInView(t, b, []string{"hanano"})
+
+		// A name several districts share as an alias is a group: all of them, outlined and in view.
+		var group []string
+		for _, f := range features {
+			if slices.Contains(f.Properties.Aliases, "Old City") {
+				group = append(group, f.ID)
+			}
+		}
+		require.Greater(t, len(group), 1, "the dataset's Old City districts lost their alias")
+		typeInto(t, b, "#search", "old city")
+		opt := poll[string](t, b, `(document.querySelector('#search-list li[data-group]') || {dataset: {}}).dataset.group`)
+		assert.ElementsMatch(t, group, strings.Split(opt, " "))
+		assert.Equal(t, opt, eval[string](t, b, `document.querySelector('#search-list li').dataset.group`), "the group comes first")
+		require.NoError(t, chromedp.Do(b, chromedp.KeyEvent(kb.Enter)))
+		poll[bool](t, b, `!document.querySelector('.leaflet-popup') && document.querySelectorAll('path.district[data-highlight]').length > 1`)
+		assert.ElementsMatch(t, group, eval[[]string](t, b, `[...document.querySelectorAll('path.district[data-highlight]')].map(p => p.dataset.id)`))
+		assertInView(t, b, group)
 	})
 
 	t.Run("citations open their reference", func(t *testing.T) {
@@ -348,6 +642,12 @@ func TestBrowser(t *testing.T) {
 			require.NoError(t, err)
 			res.Body.Close()
 			assert.Equal(t, http.StatusOK, res.StatusCode, l.Href)
+			// A browser saves under the server's name when it gives one: it must be the link's.
+			if cd := res.Header.Get("Content-Disposition"); cd != "" {
+				_, params, err := mime.ParseMediaType(cd)
+				require.NoError(t, err, cd)
+				assert.Equal(t, l.File, params["filename"], "Content-Disposition of %s", l.Href)
+			}
 		}
 	})
 
@@ -366,13 +666,25 @@ func TestBrowser(t *testing.T) {
 		assert.Equal(t, "image/x-icon", res.Header.Get("Content-Type"))
 	})
 
-	t.Run("embed mode: map, date and slider only, frameable", func(t *testing.T) {
+	t.Run("embed mode: map, date, slider and a compact legend, frameable", func(t *testing.T) {
 		b := open(t, ctx, ts.URL+"/?tiles=off&embed=1#"+date)
 		visible := eval[map[string]bool](t, b, `Object.fromEntries(['title', 'stats', 'legend', 'search', 'compare', 'map', 'slider', 'date-label', 'open-full']
 			.map(id => [id, document.getElementById(id).getClientRects().length > 0]))`)
-		assert.Equal(t, map[string]bool{"title": false, "stats": false, "legend": false, "search": false, "compare": false,
+		assert.Equal(t, map[string]bool{"title": false, "stats": false, "legend": true, "search": false, "compare": false,
 			"map": true, "slider": true, "date-label": true, "open-full": true}, visible)
 		assert.Equal(t, len(features), eval[int](t, b, `document.querySelectorAll('path.district').length`))
+		// The comparison view of an article's frame, at the size of one: its legend is there, whole and compact.
+		for _, vp := range [][2]int64{{1280, 800}, {640, 420}, {360, 480}} {
+			b := open(t, ctx, ts.URL+"/?tiles=off&embed=1#"+date+"/"+meta.FirstDate, chromedp.EmulateViewport(vp[0], vp[1]))
+			waitCompared(t, b, date, meta.FirstDate)
+			assert.ElementsMatch(t, slices.Collect(maps.Keys(invert(api.changes(meta.FirstDate, date)))),
+				eval[[]string](t, b, `[...document.querySelectorAll('#legend li[data-pair]')].map(li => li.dataset.pair)`), "%d×%d: the pairs' legend", vp[0], vp[1])
+			assertFirstScreen(t, b, fmt.Sprintf("embed %d×%d", vp[0], vp[1]), []string{"#map", "#date-label", "#slider", "#legend li:last-child"})
+			h := eval[float64](t, b, `document.getElementById('legend-section').getBoundingClientRect().height`)
+			assert.LessOrEqual(t, h, 0.3*float64(vp[1]), "%d×%d: the legend takes %.0f px", vp[0], vp[1], h)
+			assert.GreaterOrEqual(t, eval[float64](t, b, `document.getElementById('map').getBoundingClientRect().height`), 0.35*float64(vp[1]),
+				"%d×%d: the map is left too little room", vp[0], vp[1])
+		}
 		res, err := http.Get(ts.URL + "/?embed=1")
 		require.NoError(t, err)
 		res.Body.Close()
@@ -399,6 +711,103 @@ func TestBrowser(t *testing.T) {
 		waitFronts(t, b, shotDate)
 		require.Positive(t, eval[int](t, b, `document.querySelectorAll('path.district[data-change]').length`), "nothing changed from %s to %s", compare, shotDate)
 		saveScreenshot(t, b)
+	})
+
+	t.Run("phone first screen: the map fitted to the districts, the date and the legend, nothing overlapping", func(t *testing.T) {
+		for _, vp := range [][2]int64{{390, 844}, {320, 568}} {
+			name := fmt.Sprintf("%d×%d", vp[0], vp[1])
+			b := open(t, ctx, page, phone(vp[0], vp[1]))
+			assertFirstScreen(t, b, name, []string{"#map", "#date-label", "#prev-day", "#play", "#next-day", "#slider", "#legend li:last-child"})
+			assert.True(t, eval[bool](t, b, `(() => { const l = document.getElementById('date-label'); return l.scrollWidth <= l.clientWidth + 1; })()`),
+				"%s: the date runs out of its box (under the buttons)", name)
+			// [districts' width / map's width, districts' height / map's height]
+			fill := eval[[]float64](t, b, `(() => {
+				const m = document.getElementById('map').getBoundingClientRect();
+				let l = Infinity, tp = Infinity, r = -Infinity, bt = -Infinity;
+				for (const p of document.querySelectorAll('path.district')) {
+					const q = p.getBoundingClientRect();
+					l = Math.min(l, q.left); tp = Math.min(tp, q.top); r = Math.max(r, q.right); bt = Math.max(bt, q.bottom);
+				}
+				return [(r - l) / m.width, (bt - tp) / m.height];
+			})()`)
+			assert.GreaterOrEqual(t, max(fill[0], fill[1]), 0.75, "%s: the districts fill %.0f%%×%.0f%% of the map", name, fill[0]*100, fill[1]*100)
+			assert.GreaterOrEqual(t, min(fill[0], fill[1]), 0.5, "%s: much of the map is empty (%.0f%%×%.0f%% filled)", name, fill[0]*100, fill[1]*100)
+			t.Logf("%s: the districts fill %.0f%%×%.0f%% of the map", name, fill[0]*100, fill[1]*100)
+			if vp[0] >= 390 {
+				assert.GreaterOrEqual(t, poll[int](t, b, `document.querySelectorAll('.district-label span').length`), 4, "%s: names on the map", name)
+			}
+		}
+	})
+
+	t.Run("phone popups fit the screen, their close button can be tapped and their words are whole", func(t *testing.T) {
+		// The districts furthest west and east: their popups need the map panned.
+		b := open(t, ctx, page+"#"+date, phone(390, 844))
+		ends := eval[[]string](t, b, `(() => { const ps = [...document.querySelectorAll('path.district')].map(p => [p.dataset.id, p.getBoundingClientRect()]);
+			ps.sort((a, b) => a[1].left - b[1].left); const w = ps[0][0]; ps.sort((a, b) => b[1].right - a[1].right); return [w, ps[0][0]]; })()`)
+		for _, vp := range [][2]int64{{390, 844}, {320, 568}} {
+			for _, id := range append(ends, district) {
+				name := fmt.Sprintf("%d×%d, %s", vp[0], vp[1], id)
+				b := open(t, ctx, page+"#"+date, phone(vp[0], vp[1]))
+				clickDistrict(t, b, id)
+				waitPopup(t, b, id)
+				time.Sleep(300 * time.Millisecond) // the popup's pan
+				type box struct{ Left, Top, Right, Bottom float64 }
+				got := eval[map[string]box](t, b, `(() => {
+					const r = (el) => { const q = el.getBoundingClientRect(); return { Left: q.left, Top: q.top, Right: q.right, Bottom: q.bottom }; };
+					const out = { popup: r(document.querySelector('.leaflet-popup-content-wrapper')), map: r(document.getElementById('map')),
+						close: r(document.querySelector('.leaflet-popup-close-button')) };
+					document.querySelectorAll('.leaflet-control').forEach((c, i) => { if (c.getClientRects().length && getComputedStyle(c).visibility !== 'hidden') out['control ' + i + ' ' + c.className] = r(c); });
+					return out; })()`)
+				p, m, c := got["popup"], got["map"], got["close"]
+				assert.True(t, p.Left >= m.Left && p.Top >= m.Top && p.Right <= m.Right && p.Bottom <= m.Bottom && p.Right <= float64(vp[0]),
+					"%s: the popup %+v spills out of the map %+v", name, p, m)
+				assert.GreaterOrEqual(t, c.Right-c.Left, 44-1e-3, "%s: close button width", name)
+				assert.GreaterOrEqual(t, c.Bottom-c.Top, 44-1e-3, "%s: close button height", name)
+				assert.True(t, c.Left >= 0 && c.Right <= float64(vp[0]) && c.Top >= 0, "%s: the close button %+v is off the screen", name, c)
+				assert.True(t, eval[bool](t, b, fmt.Sprintf(`!!document.elementFromPoint(%f, %f).closest('.leaflet-popup-close-button')`, (c.Left+c.Right)/2, (c.Top+c.Bottom)/2)),
+					"%s: something covers the close button", name)
+				for k, q := range got {
+					if strings.HasPrefix(k, "control ") && q.Left < p.Right && p.Left < q.Right && q.Top < p.Bottom && p.Top < q.Bottom {
+						assert.Fail(t, "covered", "%s: the map's %s covers the popup", name, k)
+					}
+				}
+				assert.Empty(t, eval[[]string](t, b, `[...document.querySelectorAll('.leaflet-popup-content, .leaflet-popup-content *')].filter(el => {
+						const cs = getComputedStyle(el);
+						return cs.overflowWrap === 'anywhere' || cs.wordBreak === 'break-all' || el.scrollWidth > el.clientWidth + 1;
+					}).map(el => el.tagName + '.' + el.className)`), "%s: words may be cut or text runs out of its box", name)
+				// Tapped, it closes.
+				require.NoError(t, chromedp.Do(b, chromedp.MouseClickXY((c.Left+c.Right)/2, (c.Top+c.Bottom)/2)))
+				poll[bool](t, b, `!document.querySelector('.leaflet-popup')`)
+			}
+		}
+	})
+
+	t.Run("touch targets on a phone are at least 44 px", func(t *testing.T) {
+		refs := api.references()
+		id, day, _ := api.citedDistrict(meta, refs)
+		b := open(t, ctx, page+"#"+day+"/"+meta.FirstDate, phone(390, 844))
+		search(t, b, names(features)[id])
+		waitPopup(t, b, id)
+		sizes := eval[map[string][]float64](t, b, `(() => {
+			const out = {};
+			for (const sel of ['.leaflet-control-zoom-in', '.leaflet-control-zoom-out', '.leaflet-control-layers-toggle', '.arabic-switch',
+				'#search', '#prev-day', '#play', '#next-day', '#slider', '#compare', '#compare-pick', '#compare-clear', 'label.switch',
+				'.leaflet-popup-close-button', '.leaflet-popup-content button.cite', '#downloads li:not([hidden]) a']) {
+				const els = [...document.querySelectorAll(sel)].filter(el => el.getClientRects().length > 0);
+				if (els.length === 0) { out[sel] = []; continue; }
+				const rs = els.map(el => el.getBoundingClientRect());
+				out[sel] = [Math.min(...rs.map(r => r.width)), Math.min(...rs.map(r => r.height))];
+			}
+			return out; })()`)
+		for sel, wh := range sizes {
+			if sel == "#compare-pick" && len(wh) == 0 {
+				continue // only where the browser can open its calendar from a button
+			}
+			if assert.Len(t, wh, 2, "%s is not shown", sel) {
+				// Less a hair: a box in the map's moved panes is measured through a float transform.
+				assert.True(t, wh[0] >= 44-1e-3 && wh[1] >= 44-1e-3, "%s: %.2f×%.2f px", sel, wh[0], wh[1])
+			}
+		}
 	})
 
 	t.Run("phone width: no horizontal scrolling, one-line date, legend before the numbers", func(t *testing.T) {
@@ -441,16 +850,57 @@ func TestBrowser(t *testing.T) {
 		assert.Equal(t, len(features), eval[int](t, b, `document.querySelectorAll('path.district').length`),
 			"the map still draws when only the statistics fail")
 	})
+
+	t.Run("zooming over basemap tiles breaks no policy", func(t *testing.T) {
+		// A local tile server, slow enough that zooming leaves tiles loading:
+		// Leaflet blanks those and the tiles it removes, and the blanking must
+		// not set an image the page's policy forbids (Leaflet's own is a data: URL).
+		var served atomic.Int64
+		tiles := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			time.Sleep(150 * time.Millisecond)
+			served.Add(1)
+			w.Header().Set("Content-Type", "image/png")
+			w.Write(tilePNG)
+		}))
+		t.Cleanup(tiles.Close)
+		withTiles := httptest.NewServer(newHandler(t, dataset(t), server.Config{TileURL: tiles.URL + "/{z}/{x}/{y}.png", TileAttribution: "test tiles"}))
+		t.Cleanup(withTiles.Close)
+		b := open(t, ctx, withTiles.URL+"/#"+date)
+		poll[bool](t, b, `document.querySelectorAll('img.leaflet-tile').length > 0`)
+		for i := 0; i < 3; i++ {
+			eval[bool](t, b, `(document.querySelector('.leaflet-control-zoom-in').click(), true)`)
+			time.Sleep(60 * time.Millisecond)
+		}
+		for i := 0; i < 3; i++ {
+			eval[bool](t, b, `(document.querySelector('.leaflet-control-zoom-out').click(), true)`)
+			time.Sleep(60 * time.Millisecond)
+		}
+		poll[bool](t, b, `[...document.querySelectorAll('img.leaflet-tile')].some(i => i.complete && i.naturalWidth > 0)`)
+		time.Sleep(300 * time.Millisecond) // late tile events
+		assert.Positive(t, served.Load())
+		assert.Empty(t, eval[[]string](t, b, `window.__violations`), "the Content-Security-Policy blocked an image while zooming")
+	})
 }
 
+// tilePNG is a 1×1 grey PNG, the local tile server's every tile.
+var tilePNG = func() []byte {
+	var buf bytes.Buffer
+	img := image.NewGray(image.Rect(0, 0, 1, 1))
+	img.Pix[0] = 0xcc
+	if err := png.Encode(&buf, img); err != nil {
+		panic(err)
+	}
+	return buf.Bytes()
+}()
+
 // newHandler builds the real server over ds and the embedded page.
-func newHandler(t *testing.T, ds *geo.Dataset) http.Handler {
+func newHandler(t *testing.T, ds *geo.Dataset, cfg server.Config) http.Handler {
 	t.Helper()
 	srv, err := server.New(server.Deps{
 		Dataset: ds,
 		Assets:  web.Assets(),
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
-	}, server.Config{})
+	}, cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() { assert.NoError(t, srv.Close()) })
 	return srv.Handler()
@@ -642,9 +1092,9 @@ func assertNothingRan(t *testing.T, ctx context.Context) {
 	assert.Empty(t, got, "a dialog opened or the Content-Security-Policy blocked something")
 }
 
-func eval[T any](t *testing.T, ctx context.Context, js string) T {
+func eval[T any](t *testing.T, ctx context.Context, js string, opts ...chromedp.EvaluateOption) T {
 	t.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js, opts...))
 	require.NoError(t, err, "evaluating %s", js)
 	return v
 }
@@ -671,6 +1121,10 @@ func fillOf(t *testing.T, ctx context.Context, id string) string {
 // clickDistrict clicks with the mouse at a point where the district's path is the topmost element.
 func clickDistrict(t *testing.T, ctx context.Context, id string) {
 	t.Helper()
+	// The map may still be settling (a phone's layout measures itself, the view refits): wait
+	// until the path has stayed put for a few polls, or the click could land on a neighbour.
+	poll[bool](t, ctx, fmt.Sprintf(`(() => { const r = JSON.stringify(document.querySelector('path.district[data-id=%q]').getBoundingClientRect());
+		window.__still = window.__stillRect === r ? (window.__still || 0) + 1 : 0; window.__stillRect = r; return window.__still >= 5; })()`, id))
 	pt := eval[[]float64](t, ctx, fmt.Sprintf(`(() => {
 		const p = document.querySelector('path.district[data-id=%q]');
 		const r = p.getBoundingClientRect();
@@ -1088,4 +1542,168 @@ func (a apiClient) daysBetween(from, to string) int {
 	g, err := time.Parse(time.DateOnly, to)
 	require.NoError(a.t, err)
 	return int(g.Sub(f).Hours() / 24)
+}
+
+// phone emulates a phone's screen of w×h CSS px, held upright, with touch.
+func phone(w, h int64) chromedp.Action[chromedp.Void] {
+	return chromedp.EmulateViewport(w, h, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait)
+}
+
+// typeInto focuses the text field sel, selects what it holds and types text over it.
+func typeInto(t *testing.T, ctx context.Context, sel, text string) {
+	t.Helper()
+	eval[bool](t, ctx, fmt.Sprintf(`(() => { const f = document.querySelector(%q); f.focus(); f.select(); return true; })()`, sel))
+	require.NoError(t, chromedp.Do(ctx, chromedp.SendKeys(sel, text)))
+}
+
+// parseHashDate is the shown date of a permalink hash ("" if it has none).
+func parseHashDate(hash string) string {
+	d, _, _ := strings.Cut(strings.TrimPrefix(hash, "#"), "/")
+	if _, err := time.Parse(time.DateOnly, d); err != nil {
+		return ""
+	}
+	return d
+}
+
+// assertInView checks that the districts ids are drawn wholly inside the map.
+func assertInView(t *testing.T, ctx context.Context, ids []string) {
+	t.Helper()
+	js, err := json.Marshal(ids)
+	require.NoError(t, err)
+	out := eval[[]string](t, ctx, fmt.Sprintf(`(() => { const m = document.getElementById('map').getBoundingClientRect();
+		return %s.filter(id => { const r = document.querySelector('path.district[data-id="' + id + '"]').getBoundingClientRect();
+			return r.left < m.left || r.top < m.top || r.right > m.right || r.bottom > m.bottom; }); })()`, js))
+	assert.Empty(t, out, "districts not wholly in view")
+}
+
+// seenFill is a district's fill as drawn: a colour at an opacity over the map's background.
+type seenFill struct {
+	color   string
+	opacity float64
+}
+
+// machado holds the Machado, Oliveira and Fernandes (2009) simulation
+// matrices at severity 1.0, applied to linear RGB.
+var machado = map[string][3][3]float64{
+	"protanopia":   {{0.152286, 1.052583, -0.204868}, {0.114503, 0.786281, 0.099216}, {-0.003882, -0.048116, 1.051998}},
+	"deuteranopia": {{0.367322, 0.860646, -0.227968}, {0.280085, 0.672501, 0.047413}, {-0.011820, 0.042940, 0.968881}},
+	"tritanopia":   {{1.255528, -0.076749, -0.178779}, {-0.078411, 0.930809, 0.147602}, {0.004733, 0.691367, 0.303900}},
+}
+
+// seenLab is the CIELAB colour of f over the background bg (a CSS rgb()) as
+// someone with the colour-vision deficiency cvd sees it.
+func seenLab(t *testing.T, f seenFill, bg, cvd string) [3]float64 {
+	t.Helper()
+	fg, back := parseColor(t, f.color), parseColor(t, bg)
+	var lin [3]float64
+	for i := range lin {
+		lin[i] = toLinear(f.opacity*fg[i] + (1-f.opacity)*back[i])
+	}
+	m := machado[cvd]
+	var sim [3]float64
+	for i := range sim {
+		sim[i] = min(1, max(0, m[i][0]*lin[0]+m[i][1]*lin[1]+m[i][2]*lin[2]))
+	}
+	// Linear sRGB to XYZ (D65) to CIELAB.
+	x := 0.4124564*sim[0] + 0.3575761*sim[1] + 0.1804375*sim[2]
+	y := 0.2126729*sim[0] + 0.7151522*sim[1] + 0.0721750*sim[2]
+	z := 0.0193339*sim[0] + 0.1191920*sim[1] + 0.9503041*sim[2]
+	f3 := func(v float64) float64 {
+		if v > 216.0/24389 {
+			return math.Cbrt(v)
+		}
+		return (24389.0/27*v + 16) / 116
+	}
+	fx, fy, fz := f3(x/0.95047), f3(y), f3(z/1.08883)
+	return [3]float64{116*fy - 16, 500 * (fx - fy), 200 * (fy - fz)}
+}
+
+// deltaE is the CIE76 colour difference ΔE*ab.
+func deltaE(a, b [3]float64) float64 {
+	return math.Sqrt((a[0]-b[0])*(a[0]-b[0]) + (a[1]-b[1])*(a[1]-b[1]) + (a[2]-b[2])*(a[2]-b[2]))
+}
+
+func toLinear(c float64) float64 {
+	if c <= 0.04045 {
+		return c / 12.92
+	}
+	return math.Pow((c+0.055)/1.055, 2.4)
+}
+
+// parseColor reads #rgb, #rrggbb or rgb(r, g, b) into 0..1 channels.
+func parseColor(t *testing.T, s string) [3]float64 {
+	t.Helper()
+	s = strings.TrimSpace(s)
+	var c [3]float64
+	if strings.HasPrefix(s, "#") {
+		h := s[1:]
+		if len(h) == 3 {
+			h = string([]byte{h[0], h[0], h[1], h[1], h[2], h[2]})
+		}
+		require.Len(t, h, 6, "colour %q", s)
+		for i := range c {
+			v, err := strconv.ParseUint(h[2*i:2*i+2], 16, 8)
+			require.NoError(t, err, "colour %q", s)
+			c[i] = float64(v) / 255
+		}
+		return c
+	}
+	parts := strings.Split(strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(s, "rgba("), "rgb("), ")"), ",")
+	require.GreaterOrEqual(t, len(parts), 3, "colour %q", s)
+	for i := range c {
+		c[i] = parseFloat(t, strings.TrimSpace(parts[i])) / 255
+	}
+	return c
+}
+
+// sideColor is the colour the dataset gives side.
+func sideColor(meta metaDoc, side string) string {
+	for _, s := range meta.Sides {
+		if s.ID == side {
+			return s.Color
+		}
+	}
+	return ""
+}
+
+// sidePairs lists every pair of the dataset's sides.
+func sidePairs(meta metaDoc) [][2]string {
+	var out [][2]string
+	for i, a := range meta.Sides {
+		for _, z := range meta.Sides[i+1:] {
+			out = append(out, [2]string{a.ID, z.ID})
+		}
+	}
+	return out
+}
+
+// assertFirstScreen checks that the elements sels are drawn whole inside the
+// viewport without scrolling, and that none overlaps another.
+func assertFirstScreen(t *testing.T, ctx context.Context, name string, sels []string) {
+	t.Helper()
+	js, err := json.Marshal(sels)
+	require.NoError(t, err)
+	type box struct{ Left, Top, Right, Bottom float64 }
+	boxes := eval[[]box](t, ctx, fmt.Sprintf(`%s.map(s => { const r = document.querySelector(s).getBoundingClientRect();
+		return { Left: r.left + scrollX, Top: r.top + scrollY, Right: r.right + scrollX, Bottom: r.bottom + scrollY }; })`, js))
+	size := eval[[]float64](t, ctx, `[innerWidth, innerHeight]`)
+	for i, b := range boxes {
+		assert.True(t, b.Left >= 0 && b.Top >= 0 && b.Right <= size[0]+0.5 && b.Bottom <= size[1]+0.5 && b.Bottom > b.Top,
+			"%s: %s is not whole on the first screen (%+v in %.0f×%.0f)", name, sels[i], b, size[0], size[1])
+		for j, o := range boxes[:i] {
+			overlap := min(b.Right, o.Right) - max(b.Left, o.Left)
+			if min(b.Bottom, o.Bottom)-max(b.Top, o.Top) > 0.5 && overlap > 0.5 {
+				assert.Fail(t, "overlap", "%s: %s overlaps %s", name, sels[i], sels[j])
+			}
+		}
+	}
+}
+
+// invert turns "id → gainer>loser" into "gainer>loser → an id".
+func invert(m map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range m {
+		out[v] = k
+	}
+	return out
 }

@@ -125,6 +125,6 @@ func (s *Server) serveSeriesCSV(c echo.Context, rg geo.Range, ext string) error 
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Content-Disposition", `attachment; filename="stats-`+rg.First.String()+`-`+rg.Last.String()+`.csv"`)
+	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+s.enc.Meta().Name+`-series-`+rg.First.String()+`-`+rg.Last.String()+`.csv"`)
 	return r.serve(c, s.cacheControl())
 }

@@ -2,7 +2,6 @@
 // comparison date and the shown date (gained by one side, lost by another),
 // and the km² summary from /api/changes/summary shown beside the map.
 
-import { longDate } from './dates.js';
 import { delta, h, km2 } from './format.js';
 import { swatch } from './popup.js';
 
@@ -47,7 +46,7 @@ export function summaryTable(summary, palette) {
       h('td', { class: `num net delta${v.net_km2 > 0.005 ? ' up' : v.net_km2 < -0.005 ? ' down' : ''}`, dataset: { value: String(v.net_km2) } }, delta(v.net_km2)));
   });
   return h('table', { class: 'stats compare', dataset: { from: summary.from, to: summary.to } },
-    h('caption', {}, `Changes from ${longDate(summary.from)} to ${longDate(summary.to)}: `,
+    h('caption', {}, `Changes from ${summary.from} to ${summary.to}: `,
       h('span', { class: 'moved', dataset: { value: String(summary.moved_km2), districts: String(summary.districts) } },
         `${summary.districts} district${summary.districts === 1 ? '' : 's'}, ${km2(summary.moved_km2)} km² changed hands`)),
     h('thead', {}, h('tr', {},

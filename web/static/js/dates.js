@@ -34,9 +34,10 @@ export function clampDate(s, first, last) {
   return s;
 }
 
-// English names written out: the page's dates are always English and UTC, and
-// setting up Intl.DateTimeFormat was the costliest script of start-up in a
-// Chromium profile.
+// The page shows every date as ISO YYYY-MM-DD (as the URL, the API and the
+// file names do); the slider tells screen readers the spoken form. English
+// names are written out: setting up Intl.DateTimeFormat was the costliest
+// script of start-up in a Chromium profile.
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
@@ -45,16 +46,10 @@ function parts(ms) {
   return { day: d.getUTCDate(), month: d.getUTCMonth(), year: d.getUTCFullYear(), weekday: d.getUTCDay() };
 }
 
-/** "6 December 2016". */
-export function longDate(s) {
+/** "Tuesday 6 December 2016": for aria-valuetext, which is heard, not seen. */
+export function spokenDate(s) {
   const p = parts(parseDate(s));
-  return `${p.day} ${MONTHS[p.month]} ${p.year}`;
-}
-
-/** "6 Dec 2016", where a long date does not fit. */
-export function mediumDate(s) {
-  const p = parts(parseDate(s));
-  return `${p.day} ${MONTHS[p.month].slice(0, 3)} ${p.year}`;
+  return `${WEEKDAYS[p.weekday]} ${p.day} ${MONTHS[p.month]} ${p.year}`;
 }
 
 /** "Tue". */
@@ -67,8 +62,35 @@ export function weekday(s) {
   return WEEKDAYS[parts(parseDate(s)).weekday];
 }
 
-/** "6 Dec", for chart axes (ms since the epoch). */
-export function shortDate(ms) {
-  const p = parts(ms);
-  return `${p.day} ${MONTHS[p.month].slice(0, 3)}`;
+/**
+ * Reads a date typed by hand, for a field whose range is [first, last]:
+ * YYYY-MM-DD (also with / or . or nothing between), "1 Dec 2016", "December
+ * 1, 2016", or day and month in either order ("12/01/2016" is 1 December
+ * when 12 January is outside the range). Returns {date} or {error}, a
+ * sentence that says what to type instead.
+ */
+export function readDate(text, first, last) {
+  const s = String(text).trim().toLowerCase();
+  const range = `pick a date from ${first} to ${last}`;
+  const iso = (y, m, d) => {
+    const v = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+    return parseDate(v) === null ? null : v;
+  };
+  let candidates = [];
+  let m;
+  if ((m = /^(\d{4})[-/.]?(\d{1,2})[-/.]?(\d{1,2})$/.exec(s)) && (s.length === 8 || /\D/.test(s))) {
+    candidates = [iso(m[1], m[2], m[3])];
+  } else if ((m = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$/.exec(s))) {
+    candidates = [iso(m[3], m[1], m[2]), iso(m[3], m[2], m[1])];
+  } else if ((m = /^(\d{1,2})\.?\s*([a-z]{3,})\.?,?\s*(\d{4})$/.exec(s)) || (m = /^([a-z]{3,})\.?\s*(\d{1,2}),?\s*(\d{4})$/.exec(s))) {
+    const [day, name] = /^\d/.test(m[1]) ? [m[1], m[2]] : [m[2], m[1]];
+    const month = MONTHS.findIndex((n) => n.toLowerCase().startsWith(name));
+    candidates = month < 0 ? [] : [iso(m[3], month + 1, day)];
+  }
+  const dates = [...new Set(candidates.filter((d) => d !== null))];
+  if (dates.length === 0) return { error: `"${String(text).trim()}" is not a date: write it as YYYY-MM-DD, e.g. ${last}.` };
+  const inside = dates.filter((d) => d >= first && d <= last);
+  if (inside.length === 1) return { date: inside[0] };
+  if (inside.length > 1) return { error: `"${String(text).trim()}" could be ${inside.join(' or ')}: write it as YYYY-MM-DD.` };
+  return { error: `${dates.join(' and ')} ${dates.length > 1 ? 'are' : 'is'} outside the data: ${range}.` };
 }

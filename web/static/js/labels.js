@@ -5,6 +5,11 @@
 /* global L */
 
 const MIN_AREA_PX = 2600; // a district smaller than ~50×50 px gets no label
+// On a phone-sized map the whole city is small: names may then stand on
+// districts of ~30×30 px and reach over the neighbours (still never over
+// another name), or a first view would name one district.
+const SMALL_MAP_PX = 600;
+const SMALL_MIN_AREA_PX = 900;
 const MAX_LABELS = 250;
 const CHAR_PX = 6.4; // average width of a label character at the label font size
 const LABEL_H = 16;
@@ -59,20 +64,23 @@ export class Labels {
     this.map = map;
     this.arabic = false;
     this.items = [];
+    this.byId = new Map(); // id -> item
     for (const f of features) {
       if (!f.geometry) continue;
       const p = f.properties ?? {};
       // The interior point is found when first needed: at the first view
       // only the largest districts are labelled.
       let point;
-      this.items.push({
+      const item = {
         id: String(f.id ?? p.id), km2: Number(p.area_km2) || 0,
         name: String(p.name ?? f.id ?? ''), nameAr: typeof p.name_ar === 'string' ? p.name_ar : '',
         get point() {
           if (point === undefined) point = interiorPoint(f.geometry);
           return point;
         },
-      });
+      };
+      this.items.push(item);
+      this.byId.set(item.id, item);
     }
     this.shown = new Map(); // id -> L.Marker
     map.createPane('labels').style.zIndex = 460;
@@ -81,7 +89,7 @@ export class Labels {
 
   /** The interior point of district id, as [lat, lng]. */
   pointOf(id) {
-    return this.items.find((it) => it.id === id)?.point ?? null;
+    return this.byId.get(id)?.point ?? null;
   }
 
   setArabic(on) {
@@ -97,17 +105,25 @@ export class Labels {
     const bounds = this.map.getBounds().pad(0.1);
     const mPerPx = (40075016.686 * Math.cos((this.map.getCenter().lat * Math.PI) / 180)) / 2 ** (zoom + 8);
     const pxPerKm2 = 1e6 / (mPerPx * mPerPx);
+    const small = this.map.getSize().x < SMALL_MAP_PX;
+    const minArea = small ? SMALL_MIN_AREA_PX : MIN_AREA_PX;
+    const reach = small ? 4 : 2.2; // how many times its district's width a name may be
     const candidates = this.items
-      .filter((it) => it.km2 * pxPerKm2 >= MIN_AREA_PX && it.point && bounds.contains(it.point))
+      .filter((it) => it.km2 * pxPerKm2 >= minArea && it.point && bounds.contains(it.point))
       .sort((a, b) => b.km2 - a.km2);
-    const placed = [];
+    // The map's buttons count as placed: a name under them could not be read.
+    const box0 = this.map.getContainer().getBoundingClientRect();
+    const placed = [...this.map.getContainer().querySelectorAll('.leaflet-top .leaflet-control')].map((el) => {
+      const r = el.getBoundingClientRect();
+      return [r.left - box0.left, r.top - box0.top, r.right - box0.left, r.bottom - box0.top];
+    });
     const want = new Set();
     for (const it of candidates) {
       if (want.size >= MAX_LABELS) break;
       const text = this.textOf(it);
       const w = text.length * CHAR_PX + 8;
       // A name much wider than its district would cover the neighbours.
-      if (w > 2.2 * Math.sqrt(it.km2 * pxPerKm2)) continue;
+      if (w > reach * Math.sqrt(it.km2 * pxPerKm2)) continue;
       const c = this.map.latLngToContainerPoint(it.point);
       const box = [c.x - w / 2, c.y - LABEL_H / 2, c.x + w / 2, c.y + LABEL_H / 2];
       if (placed.some((b) => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3])) continue;

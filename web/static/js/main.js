@@ -4,7 +4,7 @@
 
 import { Api, fetchJSON } from './api.js';
 import { changesBetween, summaryTable } from './compare.js';
-import { addDays, clampDate, longDate, parseDate } from './dates.js';
+import { addDays, clampDate, parseDate, readDate } from './dates.js';
 import { Downloads } from './downloads.js';
 import { h, linkify, patchChildren } from './format.js';
 import { Labels } from './labels.js';
@@ -20,6 +20,17 @@ import { Timeline } from './timeline.js';
 /* global L */
 
 const embed = document.documentElement.classList.contains('embed');
+// Moves closer together than this (ms) are one run: one history entry (see App.writeHash).
+const RUN_MS = 1500;
+// localStorage key of the colour choice ("safe" for the colour-blind safe colours).
+const SAFE_KEY = 'frontline.colours';
+// A map narrower than this (px) is a phone's: its popups take the whole map.
+const SMALL_MAP_PX = 500;
+// What Leaflet's popup adds around its content, px: the margins of the
+// content (app.css) and, below, its tip and the gap to the point.
+const POPUP_FRAME = [34, 76];
+// The map's arrow keys as screen directions.
+const ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
 
 /** App owns the page's state: the shown and comparison dates, the caches (in Api) and the widgets. */
 class App {
@@ -29,12 +40,17 @@ class App {
     this.compare = null; // the comparison date, or null
     this.seq = 0; // bumps per showDate so a slow answer for an old date is dropped
     this.selected = null; // {id, latlng} of the district whose popup is open
+    this.returnFocus = null; // where the focus goes back to when the popup closes
+    this.focusNext = null; // data-fk of the popup element to focus after the next rendering
+    this.cursor = null; // the district the map's arrow keys are on
+    this.pickReason = null; // why districts are outlined: "select", "cursor" or "group"
     this.features = new Map(); // id -> GeoJSON feature
     this.summaries = new Map(); // "from/to" -> /api/changes/summary promise
     this.errorKind = null;
     this.legendKey = null;
     this.refs = null;
     this.arabic = false; // labels in Arabic
+    this.runAt = -Infinity; // when the last move of a run of date moves was written to the address
   }
 
   async start() {
@@ -57,7 +73,7 @@ class App {
     const seriesP = embed ? null : this.api.series(meta.first_date, meta.last_date);
     seriesP?.catch(() => {});
 
-    this.palette = new Palette(meta.sides ?? [], document.getElementById('patterns'));
+    this.palette = new Palette(meta.sides ?? [], document.getElementById('patterns'), stored(SAFE_KEY) === 'safe');
     renderMeta(meta);
     this.refs = meta.references > 0 ? this.referenceState() : null;
     // The start is cut into tasks a phone runs in well under 50 ms each, so
@@ -69,12 +85,19 @@ class App {
       palette: this.palette, tiles, onSelect: (id, latlng) => this.select(id, latlng),
     });
     this.map.map.attributionControl.addAttribution(embed ? '<a href="./" target="_blank" rel="noopener">Data: sources</a>' : 'Data: <a href="#about">sources</a>');
-    this.map.map.on('popupclose', () => { this.selected = null; });
+    this.map.map.on('popupclose', (e) => this.popupClosed(e.popup));
+    this.wireMapKeys();
 
     const districts = await districtsP;
     await yieldToMain();
     for (const f of districts.features ?? []) this.features.set(String(f.id ?? f.properties?.id), f);
     await this.map.setDistricts(districts, () => {
+      // The phone layout sizes the map to the districts' shape (app.css), before it is fitted.
+      if (this.map.bounds.isValid()) {
+        const sw = this.map.map.project(this.map.bounds.getSouthWest(), 0);
+        const ne = this.map.map.project(this.map.bounds.getNorthEast(), 0);
+        if (ne.x > sw.x) document.documentElement.style.setProperty('--data-aspect', ((sw.y - ne.y) / (ne.x - sw.x)).toFixed(3));
+      }
       if (wanted.zoom !== undefined) this.map.map.setView([wanted.lat, wanted.lng], wanted.zoom, { animate: false });
       else this.map.fitAll();
     });
@@ -85,9 +108,12 @@ class App {
       onPick: (d, how) => this.showDate(d, how),
     });
     this.wireCompare();
+    this.wireColours();
     if (!embed) {
       this.search = new SearchBox(document.getElementById('search'), document.getElementById('search-list'), {
-        features: districts.features ?? [], onPick: (id) => this.find(id),
+        features: districts.features ?? [],
+        onPick: (ids, name) => (ids.length === 1 ? this.find(ids[0]) : this.findGroup(ids, name)),
+        onClear: () => { if (this.pickReason === 'group') this.setPicked([], null); },
       });
       this.downloads = new Downloads(document.getElementById('downloads'));
     }
@@ -133,9 +159,11 @@ class App {
   }
 
   /**
-   * Shows date everywhere. how: "drag"/"play" (transient: no history entry),
-   * "commit" (push a history entry), "replace" (rewrite the current entry),
-   * "none" (the URL already says it, e.g. after back/forward).
+   * Shows date everywhere. how: "drag", "step" or "play" (a run of moves: the
+   * address follows, and the run is one history entry, see writeHash),
+   * "commit" (a deliberate pick: a history entry of its own), "replace"
+   * (rewrite the current entry), "none" (the URL already says it, e.g. after
+   * back/forward).
    */
   async showDate(date, how) {
     this.date = date;
@@ -144,6 +172,7 @@ class App {
     this.downloads?.update(this.view());
     if (how === 'commit') this.writeHash('push');
     else if (how === 'replace') this.writeHash('replace');
+    else if (how === 'drag' || how === 'step' || how === 'play') this.writeHash('run');
     const seq = ++this.seq;
     const compare = this.compare;
     this.loadFrontlines(date, seq);
@@ -196,17 +225,88 @@ class App {
     }
   }
 
-  /** The comparison date input and its clear button. */
+  /**
+   * The comparison field, its calendar and its clear button. What is typed is
+   * read on Enter, on leaving the field and on change, never while typing, so
+   * the field only changes under the user's hands once they are done.
+   */
   wireCompare() {
     const input = document.getElementById('compare');
-    input.min = this.meta.first_date;
-    input.max = this.meta.last_date;
-    input.disabled = false;
-    input.addEventListener('change', () => {
-      const d = parseDate(input.value) === null ? null : clampDate(input.value, this.meta.first_date, this.meta.last_date);
-      this.setCompare(d, 'commit');
+    const { first_date: first, last_date: last } = this.meta;
+    const apply = () => {
+      const text = input.value.trim();
+      if (text === '') {
+        this.compareMessage(null);
+        if (this.compare) this.setCompare(null, 'commit');
+        return;
+      }
+      const r = readDate(text, first, last);
+      this.compareMessage(r.error ?? null);
+      if (r.error) return;
+      input.value = r.date;
+      if (r.date !== this.compare) this.setCompare(r.date, 'commit');
+    };
+    input.addEventListener('change', apply);
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') {
+        apply();
+        e.preventDefault();
+      } else if (e.key === 'Escape' && input.value !== (this.compare ?? '')) {
+        // Back to the date in force; a second Escape goes on to the page (closes a popup).
+        input.value = this.compare ?? '';
+        this.compareMessage(null);
+        e.preventDefault();
+        e.stopPropagation();
+      }
     });
+    input.addEventListener('input', () => { if (input.getAttribute('aria-invalid')) this.compareMessage(null); });
+    // The browser's own calendar, where it can be opened from script (the field stays the one typed in).
+    const picker = document.getElementById('compare-picker');
+    const pick = document.getElementById('compare-pick');
+    if (typeof picker.showPicker === 'function') {
+      picker.min = first;
+      picker.max = last;
+      pick.hidden = false;
+      pick.addEventListener('click', () => {
+        picker.value = this.compare ?? this.date;
+        try {
+          picker.showPicker();
+        } catch (err) {
+          console.error(err);
+          input.focus();
+        }
+      });
+      picker.addEventListener('change', () => {
+        if (parseDate(picker.value) === null) return;
+        input.value = picker.value;
+        apply();
+      });
+    }
     document.getElementById('compare-clear').addEventListener('click', () => this.setCompare(null, 'commit'));
+  }
+
+  /** The colour-blind safe switch; the choice is kept in localStorage for the next visit. */
+  wireColours() {
+    const box = document.getElementById('safe-colours');
+    box.checked = this.palette.safe;
+    box.disabled = false;
+    box.addEventListener('change', () => {
+      store(SAFE_KEY, box.checked ? 'safe' : null);
+      this.palette.useSafe(box.checked);
+      this.legendKey = null;
+      this.stats?.recolor();
+      this.showDate(this.date, 'none');
+    });
+  }
+
+  /** Says what is wrong with the typed comparison date (null: nothing). */
+  compareMessage(text) {
+    const input = document.getElementById('compare');
+    const msg = document.getElementById('compare-msg');
+    msg.textContent = text ?? '';
+    msg.hidden = !text;
+    if (text) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
   }
 
   /** Starts, moves or ends the comparison. */
@@ -219,7 +319,10 @@ class App {
 
   showCompareControls() {
     const input = document.getElementById('compare');
-    if (input.value !== (this.compare ?? '')) input.value = this.compare ?? '';
+    if (input.value !== (this.compare ?? '')) {
+      input.value = this.compare ?? '';
+      this.compareMessage(null);
+    }
     document.getElementById('compare-clear').hidden = !this.compare;
     document.documentElement.classList.toggle('comparing', !!this.compare);
     this.timeline.markCompare(this.compare);
@@ -231,8 +334,22 @@ class App {
     return { name: m.name || 'dataset', first: m.first_date, last: m.last_date, date: this.date, compare: this.compare };
   }
 
+  /**
+   * Writes the view into the address. mode "push" adds a history entry,
+   * "replace" rewrites the current one, "run" does either: a move within
+   * RUN_MS of the last one (dragging, playing, stepping day after day)
+   * rewrites the entry the run started, so Back undoes the whole run at once
+   * instead of stepping through every date it passed.
+   */
   writeHash(mode) {
     if (!this.date || !this.map) return;
+    if (mode === 'run') {
+      const now = performance.now();
+      mode = now - this.runAt < RUN_MS ? 'replace' : 'push';
+      this.runAt = now;
+    } else if (mode === 'push') {
+      this.runAt = -Infinity;
+    }
     const hash = formatHash(this.date, this.compare, this.map.map.getCenter(), this.map.map.getZoom());
     if (embed) document.getElementById('open-full').href = `./${hash}`;
     if (hash === location.hash) return;
@@ -240,8 +357,9 @@ class App {
     else history.replaceState(null, '', hash);
   }
 
-  /** Follows a hash typed by hand or reached with back/forward. */
+  /** Follows a hash typed by hand or reached with back/forward; what it cannot follow it corrects. */
   applyHash() {
+    this.runAt = -Infinity; // the next step starts a new history entry
     const want = parseHash(location.hash);
     if (want.zoom !== undefined) {
       const c = this.map.map.getCenter();
@@ -253,21 +371,35 @@ class App {
       const date = clamp(want.date);
       const compare = want.compare ? clamp(want.compare) : null;
       if (date !== this.date || compare !== this.compare) {
-        this.timeline.pause();
+        this.timeline.pause(false);
         this.compare = compare;
         this.showCompareControls();
         this.showDate(date, 'none');
       }
     }
+    // A bad or partial hash (#garbage, an impossible date, no view) gets the view's own.
+    this.writeHash('replace');
   }
 
   onKey(e) {
+    if (e.key === 'Escape') {
+      this.onEscape(e);
+      return;
+    }
     if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
     // Text fields and the slider handle their own keys (the slider steps a day too).
     if (e.target.closest?.('input:not([type=checkbox]):not([type=radio]), textarea, select, [contenteditable]')) return;
+    // The map itself (not its buttons or popup): arrows move between districts, Enter opens one.
+    // Capture phase: Leaflet, which would pan, never sees them (Shift+arrows still pan).
+    if (e.target === this.map.map.getContainer() && (ARROWS[e.key] || e.key === 'Enter')) {
+      if (e.key === 'Enter') this.openCursor();
+      else this.moveCursor(ARROWS[e.key]);
+      e.preventDefault();
+      e.stopPropagation();
+      return;
+    }
     if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
       this.timeline.step(e.key === 'ArrowLeft' ? -1 : 1);
-      // Capture phase: keeps Leaflet from also panning sideways when the map has focus.
       e.preventDefault();
       e.stopPropagation();
     } else if (e.key === ' ' && !e.target.closest?.('button, a')) {
@@ -277,23 +409,144 @@ class App {
     }
   }
 
-  /** A search result: show the whole district and open its popup. */
+  /** Escape closes the popup, wherever the focus is, once the search list and a half-typed date have had theirs. */
+  onEscape(e) {
+    if (!this.selected) return;
+    if (!document.getElementById('search-list').hidden) return;
+    const compare = document.getElementById('compare');
+    if (e.target === compare && compare.value !== (this.compare ?? '')) return;
+    this.map.map.closePopup();
+    e.preventDefault();
+    e.stopPropagation();
+  }
+
+  /** The map's keyboard help, its announcements and what happens when the focus leaves it. */
+  wireMapKeys() {
+    const box = this.map.map.getContainer();
+    box.setAttribute('aria-describedby', 'map-help');
+    box.addEventListener('focusout', (e) => {
+      if (box.contains(e.relatedTarget)) return;
+      if (this.pickReason === 'cursor') this.setPicked([], null);
+      this.map.hideTip();
+    });
+  }
+
+  /** Moves the keyboard's district to the nearest one in direction [dx, dy] (screen axes); the first move takes the one nearest the middle. */
+  moveCursor([dx, dy]) {
+    const map = this.map.map;
+    const from = this.cursor ? map.latLngToContainerPoint(this.pointOf(this.cursor)) : map.getSize().divideBy(2);
+    let best = null;
+    let bestScore = Infinity;
+    for (const id of this.features.keys()) {
+      if (id === this.cursor || !this.map.layer(id)) continue;
+      const p = map.latLngToContainerPoint(this.pointOf(id));
+      const vx = p.x - from.x;
+      const vy = p.y - from.y;
+      let score = Math.hypot(vx, vy);
+      if (this.cursor) {
+        const along = vx * dx + vy * dy;
+        const across = Math.abs(vx * dy - vy * dx);
+        // Within about 63° of the arrow; straight ahead beats off to the side.
+        if (along <= 0.5 || across > 2 * along) continue;
+        score = along + 2 * across;
+      }
+      if (score < bestScore) [best, bestScore] = [id, score];
+    }
+    if (!best) {
+      this.announce(`No district further ${dx < 0 ? 'west' : dx > 0 ? 'east' : dy < 0 ? 'north' : 'south'}.`);
+      return;
+    }
+    this.cursor = best;
+    this.setPicked([best], 'cursor');
+    const at = this.pointOf(best);
+    map.panInside(at, { padding: [60, 60], animate: false });
+    this.map.showTip(best, at);
+    const state = this.map.control?.districts[best];
+    this.announce(`${this.map.names.get(best) ?? best}: ${state ? this.palette.name(state.controller) : 'loading'}. Enter shows its details.`);
+  }
+
+  /** Enter on the map: the keyboard's district (or the one nearest the middle) in a popup that takes the focus. */
+  openCursor() {
+    if (!this.cursor) this.moveCursor([0, 0]);
+    if (this.cursor) this.select(this.cursor, this.pointOf(this.cursor), true);
+  }
+
+  /** A point inside district id, as a LatLng: where its label, tooltip and popup go. */
+  pointOf(id) {
+    const pt = this.labels?.pointOf(id);
+    return pt ? L.latLng(pt[0], pt[1]) : this.map.layer(id).getBounds().getCenter();
+  }
+
+  /** Outlines districts on the map; reason says what clears them again. */
+  setPicked(ids, reason) {
+    this.pickReason = ids.length > 0 ? reason : null;
+    this.map.pick(ids);
+  }
+
+  announce(text) {
+    document.getElementById('map-status').textContent = text;
+  }
+
+  /**
+   * A search result: the whole district in view below the room its popup
+   * may take (so opening it pans nothing away), outlined, and its popup.
+   */
   find(id) {
     const layer = this.map.layer(id);
     if (!layer) return;
-    const bounds = layer.getBounds();
-    this.map.map.fitBounds(bounds, { maxZoom: Math.max(this.map.map.getZoom(), 15), padding: [40, 40], animate: false });
-    const pt = this.labels?.pointOf(id);
-    this.select(id, pt ? L.latLng(pt[0], pt[1]) : bounds.getCenter());
+    this.sizePopup();
+    const { y } = this.map.map.getSize();
+    const o = this.popup.options;
+    const reserve = Math.max(40, Math.min(y - 100, o.autoPanPaddingTopLeft[1] + o.maxHeight + POPUP_FRAME[1]));
+    this.map.map.fitBounds(layer.getBounds(), {
+      maxZoom: Math.max(this.map.map.getZoom(), 15), paddingTopLeft: [40, reserve], paddingBottomRight: [40, 40], animate: false,
+    });
+    this.select(id, this.pointOf(id));
   }
 
-  select(id, latlng) {
+  /** A group from the search (a quarter, the Old City): all its districts outlined and in view. */
+  findGroup(ids, name) {
+    const layers = ids.map((id) => this.map.layer(id)).filter((l) => l);
+    if (layers.length === 0) return;
+    this.map.map.closePopup();
+    const bounds = L.latLngBounds([]);
+    for (const l of layers) bounds.extend(l.getBounds());
+    this.map.map.fitBounds(bounds, { maxZoom: Math.max(this.map.map.getZoom(), 15), padding: [40, 40], animate: false });
+    this.setPicked(ids, 'group');
+    this.announce(`${name}: ${layers.length} districts, outlined on the map.`);
+  }
+
+  /** Opens district id's popup at latlng; focus: move the focus into it (it opened from the keyboard). */
+  select(id, latlng, focus = false) {
+    const active = document.activeElement;
+    if (!this.popup?.getElement()?.contains(active)) {
+      this.returnFocus = active && active !== document.body ? active : this.map.map.getContainer();
+    }
     this.selected = { id, latlng };
+    if (focus) this.focusNext = 'title';
+    if (this.pickReason !== 'cursor' || this.cursor !== id) this.setPicked([id], 'select');
     this.renderPopup();
     this.api.district(id).then(
       (info) => { if (this.selected?.id === id) this.renderPopup(info); },
       (err) => { if (this.selected?.id === id) this.renderPopup(err); },
     );
+  }
+
+  /** The popup closed (Escape, its ×, a click elsewhere): the focus goes back where it came from if it was inside. */
+  popupClosed(popup) {
+    if (popup !== this.popup) return;
+    document.documentElement.classList.remove('popup-open');
+    this.map.map.invalidateSize({ pan: false });
+    const el = popup.getElement();
+    const inside = el?.contains(document.activeElement) || document.activeElement === document.body;
+    this.selected = null;
+    if (this.pickReason === 'select') this.setPicked([], null);
+    if (inside) {
+      const back = this.returnFocus?.isConnected ? this.returnFocus : this.map.map.getContainer();
+      back.focus({ preventScroll: true });
+    }
+    this.returnFocus = null;
+    if (this.cursor && document.activeElement === this.map.map.getContainer()) this.setPicked([this.cursor], 'cursor');
   }
 
   refreshPopup() {
@@ -314,9 +567,48 @@ class App {
       feature: this.features.get(id), state: this.map.control?.districts[id], date: this.date, info, palette: this.palette,
       refs: this.refs,
     });
-    if (!this.popup) this.popup = L.popup({ maxWidth: 340, minWidth: 220, maxHeight: 320, autoPanPadding: [16, 16] });
+    // The content is rebuilt: the focus goes to the same element in the new one (or where it was sent).
+    const active = document.activeElement;
+    const key = this.focusNext ?? (this.popup?.getElement()?.contains(active) ? active.closest('[data-fk]')?.dataset.fk : null);
+    this.focusNext = null;
+    this.popup ??= L.popup();
+    const opening = !this.map.map.hasLayer(this.popup);
+    if (opening) {
+      // A phone's map grows while a popup is open (app.css); the view stays where the user took it.
+      this.map.autoFit = false;
+      document.documentElement.classList.add('popup-open');
+      this.map.map.invalidateSize({ pan: false });
+    }
+    this.sizePopup();
     this.popup.setLatLng(latlng).setContent(content);
-    if (!this.map.map.hasLayer(this.popup)) this.popup.openOn(this.map.map);
+    if (opening) this.popup.openOn(this.map.map);
+    if (key) focusWithin(content, content.querySelector(`[data-fk="${CSS.escape(key)}"]`) ?? content.querySelector('[data-fk="title"]'));
+  }
+
+  /**
+   * Fits the popup's limits to the map as it is now: at most 340×320 px of
+   * content, less on a phone, and panned clear of the map's buttons. On a
+   * small map the buttons at the top give way while the popup is open
+   * (app.css, .popup-covers), or the popup would have no room.
+   */
+  sizePopup() {
+    this.popup ??= L.popup();
+    const box = this.map.map.getContainer();
+    const { x, y } = this.map.map.getSize();
+    const small = x < SMALL_MAP_PX;
+    const pad = small ? 6 : 16;
+    const top = box.getBoundingClientRect().top;
+    const bottom = box.getBoundingClientRect().bottom;
+    const edge = (sel, f) => Math.max(0, ...[...box.querySelectorAll(sel)].map(f));
+    const padTop = small ? pad : edge('.leaflet-top .leaflet-control', (c) => c.getBoundingClientRect().bottom - top) + 8;
+    const padBottom = Math.max(pad, edge('.leaflet-bottom .leaflet-control', (c) => bottom - c.getBoundingClientRect().top) + 4);
+    const o = this.popup.options;
+    o.maxWidth = Math.max(150, Math.min(340, x - 2 * pad - POPUP_FRAME[0]));
+    o.minWidth = Math.min(220, o.maxWidth);
+    o.maxHeight = Math.max(90, Math.min(320, y - padTop - padBottom - POPUP_FRAME[1]));
+    o.autoPanPaddingTopLeft = [pad, padTop];
+    o.autoPanPaddingBottomRight = [pad, padBottom];
+    box.classList.toggle('popup-covers', small);
   }
 
   /** What the popups need to open citations: loaded on the first click. */
@@ -325,9 +617,12 @@ class App {
     const state = {
       open: new Set(),
       text: (cite) => (texts ? texts.get(cite) ?? null : undefined),
-      toggle: (cite) => {
-        if (state.open.has(cite)) state.open.delete(cite);
-        else state.open.add(cite);
+      toggle: (cite, where) => {
+        const opening = !state.open.has(cite);
+        if (opening) state.open.add(cite);
+        else state.open.delete(cite);
+        // Opening a citation leads to its reference; closing it stays on the button.
+        this.focusNext = `${where}:${opening ? 'ref' : 'cite'}:${cite}`;
         this.renderPopup();
         if (!texts) {
           fetchJSON('api/references').then((r) => {
@@ -335,8 +630,6 @@ class App {
             this.renderPopup();
           }, (err) => this.showError(err, 'refs'));
         }
-        // Keep the keyboard where it was: the popup was rebuilt.
-        document.querySelector(`.leaflet-popup-content button.cite[data-cite="${cite}"]`)?.focus();
       },
     };
     return state;
@@ -394,6 +687,37 @@ function tileSettings() {
   };
 }
 
+/** localStorage item key, or null where storage is off (private windows, policies). */
+function stored(key) {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+/** Sets (null: removes) localStorage item key, quietly where storage is off. */
+function store(key, value) {
+  try {
+    if (value === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, value);
+  } catch {
+    // The choice then lasts for this page only.
+  }
+}
+
+/** Focuses el without scrolling the page, then scrolls the popup's content (box) to show it. */
+function focusWithin(box, el) {
+  if (!el) return;
+  el.focus({ preventScroll: true });
+  const scroller = box.parentElement; // Leaflet's .leaflet-popup-content, which scrolls past maxHeight
+  if (!scroller) return;
+  const top = el.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop;
+  if (top < scroller.scrollTop || top + el.offsetHeight > scroller.scrollTop + scroller.clientHeight) {
+    scroller.scrollTop = Math.max(0, top - 8);
+  }
+}
+
 /** Resolves once el is within 300 px of the viewport. */
 function nearViewport(el) {
   return new Promise((resolve) => {
@@ -444,41 +768,63 @@ function attributionNodes(a) {
 }
 
 function square(fill, extra = {}) {
-  const s = svg('svg', { width: 22, height: 16, 'aria-hidden': 'true', class: 'legend-swatch' });
+  const s = svg('svg', { width: 22, height: 16, viewBox: '0 0 22 16', 'aria-hidden': 'true', class: 'legend-swatch' });
   s.append(svg('rect', { x: 1, y: 1, width: 20, height: 14, fill, stroke: '#3b3b3b', 'stroke-width': 0.8, ...extra }));
   return s;
 }
 
+/**
+ * The legend: each entry has a long label and a short one, which the compact
+ * legend of phones and embeds shows (CSS picks one, the other is not shown
+ * or read).
+ */
 function renderLegend(box, palette, pairs, compare, date) {
   const items = [];
   if (pairs) {
     for (const pair of pairs) {
       const [gainer, loser] = pair.split('>');
       const f = palette.gained(gainer, loser);
-      items.push([square(f.fillColor, { 'stroke-width': 1.6, stroke: '#111' }),
-        `${palette.shortName(gainer)} gained from ${palette.shortName(loser)}`, pair]);
+      const label = `${palette.shortName(gainer)} gained from ${palette.shortName(loser)}`;
+      items.push([square(f.fillColor, { 'stroke-width': 1.6, stroke: '#111' }), label, label, pair]);
     }
-    if (pairs.length === 0) items.push([square('none'), `No district changed hands between ${longDate(compare)} and ${longDate(date)}`]);
-    items.push([square(palette.sides[0]?.color ?? UNASSIGNED_COLOR, { 'fill-opacity': 0.2 }), 'Unchanged (faint: held as on the shown date)']);
+    if (pairs.length === 0) items.push([square('none'), `No district changed hands between ${compare} and ${date}`, 'No change']);
+    const faded = palette.faded({ controller: palette.sides[0]?.id, shares: { [palette.sides[0]?.id]: 1 } });
+    items.push([square(palette.sides[0]?.color ?? UNASSIGNED_COLOR, { 'fill-opacity': faded.fillOpacity }),
+      'Unchanged (faint: held as on the shown date)', 'Unchanged (faint)']);
   } else {
-    for (const s of palette.sides) items.push([square(s.color, { 'fill-opacity': 0.65 }), s.name]);
+    for (const s of palette.sides) items.push([square(s.color, { 'fill-opacity': 0.65 }), s.name, palette.shortName(s.id)]);
     const [a, b] = palette.sides;
     if (a && b) {
-      items.push([square(palette.fill({ controller: a.id, shares: { [a.id]: 0.6, [b.id]: 0.4 } }).fillColor), 'Split control (stripes ∝ shares)']);
-      items.push([square(palette.fill({ controller: 'contested', shares: { [a.id]: 0.5, [b.id]: 0.5 } }).fillColor), 'Contested (tied)']);
+      items.push([square(palette.fill({ controller: a.id, shares: { [a.id]: 0.6, [b.id]: 0.4 } }).fillColor), 'Split control (stripes ∝ shares)', 'Split']);
+      items.push([square(palette.fill({ controller: 'contested', shares: { [a.id]: 0.5, [b.id]: 0.5 } }).fillColor), 'Contested (tied)', 'Contested']);
     }
-    items.push([square(UNASSIGNED_COLOR, { 'fill-opacity': 0.35 }), 'Unassigned / no data']);
-    items.push([square('none', { stroke: '#111', 'stroke-width': 2, 'stroke-dasharray': '4 3' }), 'Changed on the shown date']);
+    items.push([square(UNASSIGNED_COLOR, { 'fill-opacity': 0.35 }), 'Unassigned / no data', 'No data']);
+    items.push([square('none', { stroke: '#111', 'stroke-width': 2, 'stroke-dasharray': '4 3' }), 'Changed on the shown date', 'Changed that day']);
   }
   // Drawn as on the map: a dark line on a white casing.
-  const line = svg('svg', { width: 22, height: 16, 'aria-hidden': 'true', class: 'legend-swatch' });
+  const line = svg('svg', { width: 22, height: 16, viewBox: '0 0 22 16', 'aria-hidden': 'true', class: 'legend-swatch' });
   line.append(svg('line', { x1: 4, y1: 8, x2: 18, y2: 8, stroke: '#ffffff', 'stroke-width': 7, 'stroke-linecap': 'round' }));
   line.append(svg('line', { x1: 4, y1: 8, x2: 18, y2: 8, stroke: '#111', 'stroke-width': 3.5, 'stroke-linecap': 'round' }));
-  items.push([line, 'Frontline on the shown date']);
+  items.push([line, 'Frontline on the shown date', 'Front line']);
   box.replaceChildren(h('ul', { class: pairs ? 'legend compare' : 'legend' },
-    items.map(([sw, label, pair]) => h('li', { dataset: pair ? { pair } : {} }, sw, label))));
+    items.map(([sw, long, short, pair]) => h('li', { dataset: pair ? { pair } : {} }, sw,
+      h('span', { class: 'long' }, long), h('span', { class: 'short' }, short)))));
 }
 
+/**
+ * Phones: the first screen holds the header, the map, the time bar and the
+ * legend; the map gets the height the others leave (app.css), which these
+ * keep measured.
+ */
+function trackHeights() {
+  const root = document.documentElement.style;
+  for (const [sel, name] of [['.top', '--top-h'], ['#timeline', '--timeline-h'], ['#legend-section', '--legend-h']]) {
+    const el = document.querySelector(sel);
+    new ResizeObserver(() => root.setProperty(name, `${el.offsetHeight}px`)).observe(el);
+  }
+}
+
+trackHeights();
 document.getElementById('error-retry').addEventListener('click', () => location.reload());
 document.getElementById('error-close').addEventListener('click', () => { document.getElementById('error').hidden = true; });
 

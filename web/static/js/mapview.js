@@ -9,14 +9,17 @@ const BORDER = { color: '#3b3b3b', weight: 0.7, opacity: 0.9, dashArray: null };
 // Districts whose state changed on the shown date: thick dashed outline.
 const CHANGED = { color: '#111111', weight: 2.6, opacity: 1, dashArray: '5 4' };
 const HOVER = { color: '#000000', weight: 3.5, opacity: 1, dashArray: null };
+// The district picked by search or the keyboard (and the members of a picked group).
+const PICKED = { color: '#000000', weight: 4.5, opacity: 1, dashArray: null };
 // Districts that changed hands between the comparison date and the shown date.
 const GAINED = { color: '#111111', weight: 1.6, opacity: 1, dashArray: null };
 // Milliseconds of path making per task while loading (see setDistricts): a
 // phone four times slower than a laptop still stays under the 50 ms of a
 // long task.
 const SLICE_MS = 8;
-// Fit padding in px: the scale bar and attribution take the bottom strip.
-const FIT_PADDING = { paddingTopLeft: [16, 16], paddingBottomRight: [16, 30] };
+// Fit padding in px, at most: the scale bar and attribution take the bottom
+// strip. A small map (a phone's) pads by a twentieth of its size instead.
+const FIT_PADDING = { top: 16, left: 16, right: 16, bottom: 30 };
 
 /** DistrictMap draws the districts and frontlines and reports clicks. */
 export class DistrictMap {
@@ -29,9 +32,11 @@ export class DistrictMap {
     this.palette = palette;
     this.onSelect = onSelect;
     this.layers = new Map(); // district id -> L.Path
+    this.names = new Map(); // district id -> name, for the tooltip
     this.control = null; // the shown /api/control answer
     this.changes = null; // id -> {gainer, loser} while comparing two dates
     this.hovered = null;
+    this.picked = new Set(); // ids drawn with the PICKED outline
     this.bounds = null; // of all districts
     this.autoFit = false; // keep the view fitted to the districts until the user moves it
     this.fitting = false;
@@ -40,7 +45,7 @@ export class DistrictMap {
     this.map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     this.map.createPane('frontlines').style.zIndex = 450;
     // Leaflet writes attributions as HTML: the configured text goes in escaped.
-    this.tiles = tiles.url ? L.tileLayer(tiles.url, { maxZoom: 19, attribution: escapeHTML(tiles.attribution) }) : null;
+    this.tiles = tiles.url ? new PolicyTiles(tiles.url, { maxZoom: 19, attribution: escapeHTML(tiles.attribution) }) : null;
     if (tiles.on) this.tiles?.addTo(this.map);
     // className must be a layer option, not a style: Leaflet sets it once, when the path is made.
     this.frontCasing = L.geoJSON(null, {
@@ -57,6 +62,11 @@ export class DistrictMap {
     });
     this.fronts = L.layerGroup([this.frontCasing, this.frontLine]).addTo(this.map);
     L.control.scale({ imperial: false }).addTo(this.map);
+    // One tooltip for all districts, moved to the one under the pointer (or
+    // the keyboard's): a tooltip bound to each path would also make every
+    // path a Tab stop, since Chromium lets SVG elements with focus listeners
+    // take the focus.
+    this.tip = L.tooltip({ direction: 'top', offset: [0, -6], className: 'district-tip' });
     this.map.on('movestart', () => { if (!this.fitting) this.autoFit = false; });
     // Leaflet measures its container only on window resizes; the page's layout
     // can change it too (the time bar filling in, the error banner).
@@ -102,7 +112,13 @@ export class DistrictMap {
     this.fitting = true;
     try {
       this.map.invalidateSize({ pan: false });
-      if (this.bounds?.isValid()) this.map.fitBounds(this.bounds, { ...FIT_PADDING, animate: false });
+      const { x, y } = this.map.getSize();
+      const pad = (v, most) => Math.min(most, Math.max(8, Math.round(v / 20)));
+      const padding = {
+        paddingTopLeft: [pad(x, FIT_PADDING.left), pad(y, FIT_PADDING.top)],
+        paddingBottomRight: [pad(x, FIT_PADDING.right), pad(y, FIT_PADDING.bottom)],
+      };
+      if (this.bounds?.isValid()) this.map.fitBounds(this.bounds, { ...padding, animate: false });
       else this.map.setView([0, 0], 2, { animate: false });
     } finally {
       this.fitting = false;
@@ -123,22 +139,53 @@ export class DistrictMap {
   wire(feature, layer) {
     const id = String(feature.id ?? feature.properties?.id);
     this.layers.set(id, layer);
+    this.names.set(id, String(feature.properties?.name ?? id));
     // The SVG path exists only once the map has a view: tag it then, for tests and styling.
     layer.on('add', () => { layer.getElement().dataset.id = id; });
-    const name = String(feature.properties?.name ?? id);
-    // Leaflet inserts string content as HTML: the name goes in as an element
-    // whose only child is a text node (h never parses markup).
-    layer.bindTooltip(() => h('span', {}, name), { sticky: true, direction: 'top', offset: [0, -6], className: 'district-tip' });
-    layer.on('mouseover', () => {
+    layer.on('mouseover', (e) => {
       this.hovered = id;
       layer.setStyle(HOVER);
       layer.bringToFront();
+      this.showTip(id, e.latlng);
     });
+    layer.on('mousemove', (e) => this.tip.setLatLng(e.latlng));
     layer.on('mouseout', () => {
       this.hovered = null;
       layer.setStyle(this.styleOf(id));
+      this.map.closeTooltip(this.tip);
     });
     layer.on('click', (e) => this.onSelect(id, e.latlng));
+  }
+
+  /** Shows the name of district id at latlng. */
+  showTip(id, latlng) {
+    // Leaflet inserts string content as HTML: the name goes in as an element
+    // whose only child is a text node (h never parses markup).
+    this.tip.setContent(h('span', {}, this.names.get(id) ?? id));
+    this.tip.setLatLng(latlng);
+    if (!this.map.hasLayer(this.tip)) this.map.openTooltip(this.tip);
+  }
+
+  hideTip() {
+    this.map.closeTooltip(this.tip);
+  }
+
+  /** Outlines the districts of ids (search picks, the keyboard's district); [] clears. */
+  pick(ids) {
+    const before = this.picked;
+    this.picked = new Set(ids);
+    for (const id of new Set([...before, ...this.picked])) {
+      const layer = this.layers.get(id);
+      if (!layer) continue;
+      layer.setStyle(this.styleOf(id));
+      const el = layer.getElement();
+      if (this.picked.has(id)) {
+        layer.bringToFront();
+        if (el) el.dataset.highlight = '';
+      } else if (el) {
+        delete el.dataset.highlight;
+      }
+    }
   }
 
   /**
@@ -164,16 +211,27 @@ export class DistrictMap {
     }
     // Dashed outlines must not be hidden under the neighbours' borders.
     for (const layer of changed) layer.bringToFront();
+    for (const id of this.picked) this.layers.get(id)?.bringToFront();
     if (this.hovered) this.layers.get(this.hovered)?.setStyle(HOVER);
   }
 
   styleOf(id) {
     const state = this.control?.districts[id];
+    if (this.picked.has(id)) return { ...this.fillOf(id, state), ...PICKED };
+    return { ...this.fillOf(id, state), ...this.outlineOf(id, state) };
+  }
+
+  fillOf(id, state) {
     if (this.changes) {
       const ch = this.changes.get(id);
-      return ch ? { ...GAINED, ...this.palette.gained(ch.gainer, ch.loser) } : { ...BORDER, ...this.palette.faded(state) };
+      return ch ? this.palette.gained(ch.gainer, ch.loser) : this.palette.faded(state);
     }
-    return { ...(state?.changed && !this.initial ? CHANGED : BORDER), ...this.palette.fill(state) };
+    return this.palette.fill(state);
+  }
+
+  outlineOf(id, state) {
+    if (this.changes) return this.changes.has(id) ? GAINED : BORDER;
+    return state?.changed && !this.initial ? CHANGED : BORDER;
   }
 
   /** Replaces the frontline lines; null hides them. */
@@ -190,6 +248,39 @@ export class DistrictMap {
     return this.layers.get(id);
   }
 }
+
+/**
+ * Leaflet's tile layer, except that a tile it cancels or removes loses its
+ * src instead of getting Leaflet's blank data: image, which the page's
+ * Content-Security-Policy (img-src: this server and the tile host) blocks
+ * and reports on every zoom. Removing src cancels the request all the same.
+ */
+const PolicyTiles = L.TileLayer.extend({
+  _abortLoading() {
+    for (const key in this._tiles) {
+      const t = this._tiles[key];
+      if (t.coords.z === this._tileZoom) continue;
+      t.el.onload = L.Util.falseFn;
+      t.el.onerror = L.Util.falseFn;
+      if (t.el.complete) continue;
+      t.el.removeAttribute('src');
+      L.DomUtil.remove(t.el);
+      delete this._tiles[key];
+      this.fire('tileabort', { tile: t.el, coords: t.coords });
+    }
+  },
+  _removeTile(key) {
+    const t = this._tiles[key];
+    if (!t) return undefined;
+    t.el.removeAttribute('src');
+    return L.GridLayer.prototype._removeTile.call(this, key);
+  },
+  _tileReady(coords, err, tile) {
+    // A tile whose src was taken away is not ready, whatever event it fires.
+    if (!this._map || (tile && !tile.hasAttribute('src'))) return undefined;
+    return L.GridLayer.prototype._tileReady.call(this, coords, err, tile);
+  },
+});
 
 /** The bounds of GeoJSON features, without making layers. */
 function boundsOf(features) {

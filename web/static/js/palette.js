@@ -12,15 +12,39 @@ const UNKNOWN_COLOR = '#555555';
 const STRIPE = 12; // px, one period of the split pattern
 const HATCH = 7; // px, one period of the contested pattern
 const GAIN = 8; // px, one period of the gained-from pattern
+// Behind a comparison every district is drawn at this share of its usual opacity.
+const FADED = 0.45;
+
+/**
+ * The colour-blind safe colours, in the order they are handed out: red,
+ * blue and orange stay apart (CIE ΔE*ab ≥ 20 filled, ≥ 10 faded, over the
+ * map's grey) under deuteranopia, protanopia and tritanopia, as simulated
+ * with the Machado (2009) matrices at full severity (the browser test checks
+ * it); after them the rest of Okabe and Ito's palette.
+ */
+export const SAFE_COLORS = ['#cc3311', '#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#f0e442'];
 
 /** Palette maps sides to colours and builds the SVG patterns on demand. */
 export class Palette {
-  /** sides: /api/meta sides; defs: the <defs> element of a hidden inline SVG. */
-  constructor(sides, defs) {
-    this.sides = sides;
+  /**
+   * sides: /api/meta sides, with the dataset's colours; defs: the <defs>
+   * element of a hidden inline SVG. safe: use SAFE_COLORS instead.
+   */
+  constructor(sides, defs, safe = false) {
+    this.dataset = sides;
     this.index = new Map(sides.map((s, i) => [s.id, i]));
     this.defs = defs;
     this.made = new Set();
+    this.useSafe(safe);
+  }
+
+  /** Switches between the dataset's colours and the colour-blind safe ones; the patterns are made again. */
+  useSafe(on) {
+    this.safe = on;
+    const colors = on ? safeColors(this.dataset.map((s) => s.color)) : this.dataset.map((s) => s.color);
+    this.sides = this.dataset.map((s, i) => ({ ...s, color: colors[i] }));
+    this.defs.replaceChildren();
+    this.made.clear();
   }
 
   color(side) {
@@ -61,7 +85,7 @@ export class Palette {
   /** A district state drawn behind a comparison: the same fill, faint, so the changes stand out. */
   faded(state) {
     const f = this.fill(state);
-    return { fillColor: f.fillColor, fillOpacity: f.fillOpacity * 0.3 };
+    return { fillColor: f.fillColor, fillOpacity: f.fillOpacity * FADED };
   }
 
   /**
@@ -124,6 +148,55 @@ export class Palette {
     this.made.add(id);
     return p;
   }
+}
+
+/**
+ * The safe colours for sides whose dataset colours are given: the first n of
+ * SAFE_COLORS (the most distinct set), each side getting the one nearest its
+ * own colour's hue where that can be arranged (red stays red), so a
+ * familiar map keeps what it can of its meaning.
+ */
+export function safeColors(colors) {
+  const n = colors.length;
+  const pool = SAFE_COLORS.slice(0, n);
+  if (n > SAFE_COLORS.length) {
+    // More sides than safe colours: the rest keep their own.
+    return [...SAFE_COLORS, ...colors.slice(SAFE_COLORS.length)];
+  }
+  if (n > 6) return pool; // 7! orders are too many to try; in order
+  const hues = colors.map(hue);
+  const poolHues = pool.map(hue);
+  let best = pool;
+  let bestCost = Infinity;
+  const permute = (done, rest) => {
+    if (rest.length === 0) {
+      const cost = done.reduce((sum, j, i) => sum + hueDistance(hues[i], poolHues[j]), 0);
+      if (cost < bestCost) [bestCost, best] = [cost, done.map((j) => pool[j])];
+      return;
+    }
+    rest.forEach((j, k) => permute([...done, j], [...rest.slice(0, k), ...rest.slice(k + 1)]));
+  };
+  permute([], pool.map((_, j) => j));
+  return best;
+}
+
+/** The hue of a #rgb or #rrggbb colour in degrees (0 for greys and anything unreadable). */
+function hue(color) {
+  let hex = String(color).replace(/^#/, '');
+  if (hex.length === 3) hex = [...hex].map((c) => c + c).join('');
+  const v = Number.parseInt(hex, 16);
+  if (hex.length !== 6 || Number.isNaN(v)) return 0;
+  const [r, g, b] = [(v >> 16) & 255, (v >> 8) & 255, v & 255].map((c) => c / 255);
+  const max = Math.max(r, g, b);
+  const d = max - Math.min(r, g, b);
+  if (d === 0) return 0;
+  const h = max === r ? ((g - b) / d) % 6 : max === g ? (b - r) / d + 2 : (r - g) / d + 4;
+  return (h * 60 + 360) % 360;
+}
+
+function hueDistance(a, b) {
+  const d = Math.abs(a - b) % 360;
+  return Math.min(d, 360 - d);
 }
 
 /** [side, share] pairs with a positive share, largest first. */

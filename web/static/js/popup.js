@@ -3,7 +3,6 @@
 // Citation numbers such as [37] are buttons that show the reference they
 // stand for (from /api/references) under the line that cites them.
 
-import { longDate } from './dates.js';
 import { h, km2, percent } from './format.js';
 import { sharesOf } from './palette.js';
 
@@ -13,15 +12,19 @@ import { sharesOf } from './palette.js';
  * /api/districts/{id} answer, null while loading, or an Error; refs: null when
  * the dataset has no references, else {open: Set of opened citations,
  * text(cite): the reference text, undefined while loading, null if unknown,
- * toggle(cite)}.
+ * toggle(cite, where)}. Elements that can hold the focus carry data-fk, a key
+ * that names the same element in the next rendering, so the focus survives
+ * the rebuild: "title", and "WHERE:cite:[N]" / "WHERE:ref:[N]" for a
+ * citation button and its opened reference, WHERE being "state" or "hI" for
+ * the I-th row of the history.
  */
 export function districtPopup({ feature, state, date, info, palette, refs = null }) {
   const p = feature.properties ?? {};
   return h('div', { class: 'popup', dataset: { id: String(feature.id ?? p.id) } },
-    h('h2', { class: 'popup-name' }, p.name ?? String(feature.id)),
+    h('h2', { class: 'popup-name', tabindex: '-1', dataset: { fk: 'title' } }, p.name ?? String(feature.id)),
     p.name_ar ? h('p', { class: 'popup-name-ar', lang: 'ar', dir: 'rtl' }, p.name_ar) : null,
     p.area_km2 !== undefined ? h('p', { class: 'muted' }, `${km2(p.area_km2)} km²`) : null,
-    h('h3', {}, `On ${longDate(date)}`),
+    h('h3', {}, `On ${date}`),
     state ? stateBlock(state, palette, refs) : h('p', { class: 'muted' }, 'Loading…'),
     h('h3', {}, 'History'),
     historyBlock(info, state, palette, refs),
@@ -36,21 +39,21 @@ function stateBlock(state, palette, refs) {
       ? h('ul', { class: 'shares' }, parts.map(([side, v]) => h('li', {},
         swatch(palette.color(side)), `${palette.name(side)}: `, h('span', { class: 'num' }, percent(v)))))
       : h('p', { class: 'muted' }, 'No side holds it.'),
-    h('p', {}, 'Since: ', state.since ? longDate(state.since) : 'the start of the record'),
+    h('p', {}, 'Since: ', state.since ?? 'the start of the record'),
     sourcesLine(state.sources, state.note, refs),
-    openedRefs(state.sources, refs),
+    openedRefs(state.sources, refs, 'state'),
   );
 }
 
 function sourcesLine(sources, note, refs) {
-  const list = sources && sources.length > 0 ? cites(sources, refs) : ['none given'];
+  const list = sources && sources.length > 0 ? cites(sources, refs, 'state') : ['none given'];
   return h('p', { class: 'sources' },
     h('span', { class: 'label' }, 'Sources: '), h('span', { class: 'cites' }, list),
     note ? h('span', { class: 'note' }, ` — ${note}`) : null);
 }
 
-/** Citations as text, with each [N] a button when the dataset has references. */
-function cites(sources, refs) {
+/** Citations as text, with each [N] a button when the dataset has references; where: see districtPopup. */
+function cites(sources, refs, where) {
   const out = [];
   sources.forEach((src, i) => {
     if (i > 0) out.push(' ');
@@ -60,27 +63,27 @@ function cites(sources, refs) {
     }
     const open = refs.open.has(src);
     const b = h('button', {
-      type: 'button', class: 'cite', 'aria-expanded': open ? 'true' : 'false', dataset: { cite: src },
+      type: 'button', class: 'cite', 'aria-expanded': open ? 'true' : 'false', dataset: { cite: src, fk: `${where}:cite:${src}` },
       title: open ? 'Hide this reference' : 'Show this reference',
     }, src);
     // The popup is rebuilt at once: had the click gone on, Leaflet would no longer
     // see that it came from inside the popup and would close it.
     b.addEventListener('click', (e) => {
       e.stopPropagation();
-      refs.toggle(src);
+      refs.toggle(src, where);
     });
     out.push(b);
   });
   return out;
 }
 
-/** The texts of the opened citations among sources. */
-function openedRefs(sources, refs) {
+/** The texts of the opened citations among sources; each can take the focus (it is where a citation leads). */
+function openedRefs(sources, refs, where) {
   const open = (sources ?? []).filter((s) => refs?.open.has(s));
   if (open.length === 0) return null;
   return h('ul', { class: 'refs' }, open.map((src) => {
     const text = refs.text(src);
-    return h('li', { dataset: { cite: src } }, h('strong', {}, src), ' ',
+    return h('li', { tabindex: '-1', dataset: { cite: src, fk: `${where}:ref:${src}` } }, h('strong', {}, src), ' ',
       text === undefined ? h('span', { class: 'muted' }, 'Loading…')
         : text === null ? h('span', { class: 'muted' }, 'The dataset has no text for this reference number.')
           : text);
@@ -90,13 +93,13 @@ function openedRefs(sources, refs) {
 function historyBlock(info, state, palette, refs) {
   if (info === null) return h('p', { class: 'muted' }, 'Loading history…');
   if (info instanceof Error) return h('p', { class: 'error-text' }, `History unavailable: ${info.message}`);
-  const rows = (info.history ?? []).map((e) => h('tr', { class: state && e.date === state.since ? 'current' : null },
+  const rows = (info.history ?? []).map((e, i) => h('tr', { class: state && e.date === state.since ? 'current' : null },
     h('th', { scope: 'row' }, e.date),
     h('td', {}, sharesOf(e).length > 0
       ? sharesOf(e).map(([side, v]) => h('span', { class: 'share' }, swatch(palette.color(side)), `${Math.round(v * 100)}%`))
       : palette.name(e.controller)),
-    h('td', { class: 'cites' }, cites(e.sources ?? [], refs), e.note ? h('div', { class: 'note' }, e.note) : null,
-      openedRefs(e.sources, refs))));
+    h('td', { class: 'cites' }, cites(e.sources ?? [], refs, `h${i}`), e.note ? h('div', { class: 'note' }, e.note) : null,
+      openedRefs(e.sources, refs, `h${i}`))));
   if (rows.length === 0) return h('p', { class: 'muted' }, 'No recorded changes.');
   return h('div', { class: 'history' }, h('table', {},
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Date'), h('th', { scope: 'col' }, 'Held by'), h('th', { scope: 'col' }, 'Sources'))),

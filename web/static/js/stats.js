@@ -27,7 +27,7 @@ function load(el) {
   });
 }
 
-import { addDays, formatDate, longDate, parseDate, shortDate } from './dates.js';
+import { addDays, formatDate, parseDate } from './dates.js';
 import { UNASSIGNED_COLOR } from './palette.js';
 import { delta, h, km2, patchChildren, percent } from './format.js';
 import { swatch } from './popup.js';
@@ -91,7 +91,7 @@ export class StatsPanel {
     }
     const fronts = this.frontsTable(now, before);
     patchChildren(this.tableBox, [h('table', { class: 'stats', dataset: { date: now.date, shown: date } },
-      h('caption', {}, `On ${longDate(date)}; Δ day: change since the day before`),
+      h('caption', {}, `On ${date}; Δ day: change since the day before`),
       h('thead', {}, h('tr', {},
         h('th', { scope: 'col' }, 'Side'), h('th', { scope: 'col', class: 'num' }, 'km²'),
         h('th', { scope: 'col', class: 'num' }, 'Share'),
@@ -133,6 +133,15 @@ export class StatsPanel {
       h('tbody', {}, rows));
   }
 
+  /** The palette changed: the table and the chart again, in the new colours. */
+  recolor() {
+    if (this.date) this.renderTable(this.date);
+    if (!this.chart) return;
+    this.chart.destroy();
+    this.chart = null;
+    this.drawChart();
+  }
+
   /** Loads uPlot and builds the chart; call once the box has its size. */
   async drawChart() {
     await loadUPlot();
@@ -158,7 +167,8 @@ export class StatsPanel {
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
       scales: { x: { time: true }, y: { range: (u, min, max) => [0, max * 1.02] } },
       axes: [
-        { values: (u, ticks) => ticks.map((t) => shortDate(t * 1000)), size: 28, font: '11px system-ui, sans-serif', gap: 3 },
+        // Dates as everywhere on the page; 80 px apart so the ISO labels never touch.
+        { values: (u, ticks) => ticks.map((t) => formatDate(t * 1000)), space: 80, size: 28, font: '11px system-ui, sans-serif', gap: 3 },
         { size: 42, font: '11px system-ui, sans-serif', label: 'km²', labelSize: 14, labelFont: '11px system-ui, sans-serif' },
       ],
       series: [{}, ...order.map((i) => ({
@@ -168,10 +178,13 @@ export class StatsPanel {
     };
     this.chart = new uPlot(opts, [xs, ...order.map((i) => stacked[i])], this.chartBox);
     this.chart.over.addEventListener('click', (e) => this.chartClick(e));
-    new ResizeObserver(() => {
-      const w = this.chartBox.clientWidth;
-      if (w > 0 && w !== this.chart.width) this.chart.setSize({ width: w, height: 150 });
-    }).observe(this.chartBox);
+    if (!this.resizer) {
+      this.resizer = new ResizeObserver(() => {
+        const w = this.chartBox.clientWidth;
+        if (this.chart && w > 0 && w !== this.chart.width) this.chart.setSize({ width: w, height: 150 });
+      });
+      this.resizer.observe(this.chartBox);
+    }
   }
 
   drawMarker(u) {

@@ -2,7 +2,7 @@
 // play/pause and the large date label. It only reports wanted dates; main.js
 // decides what showing a date means.
 
-import { addDays, daysBetween, longDate, mediumDate, weekday, weekdayShort } from './dates.js';
+import { addDays, daysBetween, spokenDate, weekday, weekdayShort } from './dates.js';
 import { h, patchChildren } from './format.js';
 
 const PLAY_STEP_MS = 800;
@@ -11,8 +11,8 @@ const PLAY_STEP_MS = 800;
 export class Timeline {
   /**
    * first/last: the dataset's date range; changeDates: dates that get a tick;
-   * onPick(date, how) with how "drag" (slider moving), "commit" (a deliberate
-   * step) or "play" (playback).
+   * onPick(date, how) with how "drag" (slider moving), "step" (a day back or
+   * forward, the slider let go) or "play" (playback, and its pause).
    */
   constructor(root, { first, last, changeDates, onPick }) {
     this.first = first;
@@ -33,8 +33,8 @@ export class Timeline {
     for (const el of root.querySelectorAll('button, input')) el.disabled = false;
 
     this.slider.addEventListener('input', () => this.pick(addDays(first, Number(this.slider.value)), 'drag'));
-    // "change" fires once the thumb is released (or after a key press): that is a history entry.
-    this.slider.addEventListener('change', () => this.pick(addDays(first, Number(this.slider.value)), 'commit'));
+    // "change" fires once the thumb is released (or after a key press).
+    this.slider.addEventListener('change', () => this.pick(addDays(first, Number(this.slider.value)), 'step'));
     root.querySelector('#prev-day').addEventListener('click', () => this.step(-1));
     root.querySelector('#next-day').addEventListener('click', () => this.step(1));
     this.playButton.addEventListener('click', () => (this.timer ? this.pause() : this.play()));
@@ -70,13 +70,13 @@ export class Timeline {
   set(date) {
     this.date = date;
     this.slider.value = String(daysBetween(this.first, date));
-    this.slider.setAttribute('aria-valuetext', longDate(date));
-    // Narrow screens show the short forms (CSS), so the date stays on one line.
-    patchChildren(this.label, [h('span', { class: 'long' }, longDate(date)), h('span', { class: 'short' }, mediumDate(date))]);
+    this.slider.setAttribute('aria-valuetext', spokenDate(date));
+    // ISO in tabular figures: every date is as wide as the next, so nothing beside it moves.
+    patchChildren(this.label, [document.createTextNode(date)]);
     this.label.dataset.date = date;
+    // Narrow screens show the short weekday (CSS), so the line stays on one line.
     patchChildren(this.sub, [h('span', { class: 'long' }, weekday(date)), h('span', { class: 'short' }, weekdayShort(date)),
-      document.createTextNode(' · '), h('span', { class: 'long' }, `${date} · `),
-      document.createTextNode(`day ${daysBetween(this.first, date) + 1} of ${daysBetween(this.first, this.last) + 1}`)]);
+      document.createTextNode(` · day ${daysBetween(this.first, date) + 1} of ${daysBetween(this.first, this.last) + 1}`)]);
   }
 
   pick(date, how) {
@@ -90,7 +90,7 @@ export class Timeline {
     this.pause();
     const next = addDays(this.date, n);
     if (next < this.first || next > this.last) return;
-    this.pick(next, 'commit');
+    this.pick(next, 'step');
   }
 
   play() {
@@ -108,14 +108,15 @@ export class Timeline {
     this.playButton.classList.add('playing');
   }
 
-  pause() {
+  /** Stops playback; report: tell onPick where it stopped (not when the page itself moves elsewhere). */
+  pause(report = true) {
     if (!this.timer) return;
     clearInterval(this.timer);
     this.timer = null;
     this.playButton.setAttribute('aria-pressed', 'false');
     this.playButton.title = 'Play (space)';
     this.playButton.classList.remove('playing');
-    this.onPick(this.date, 'commit');
+    if (report) this.onPick(this.date, 'play');
   }
 
   get playing() {
