@@ -11,6 +11,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/frontline/frontline/server"
 )
 
 // TestOGCPagesStyled: issue 22, item 16. Chromium applies the OGC pages'
@@ -20,7 +22,7 @@ func TestOGCPagesStyled(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Skipf("browser test needs Chromium at %s (apt-get install chromium): %v", chromiumPath, err)
 	}
-	ts := httptest.NewServer(newHandler(t, dataset(t)))
+	ts := httptest.NewServer(newHandler(t, dataset(t), server.Config{}))
 	t.Cleanup(ts.Close)
 	browser := newBrowser(t)
 	tab, cancelTab := chromedp.NewContext(browser)

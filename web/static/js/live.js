@@ -9,7 +9,7 @@
 // colours, the slider's start) is not redrawn in place: the note offers a
 // reload, which keeps the date, comparison and view (they are in the link).
 
-import { clampDate, daysBetween, longDate } from './dates.js';
+import { clampDate, daysBetween } from './dates.js';
 import { h } from './format.js';
 import { StatsPanel } from './stats.js';
 
@@ -136,7 +136,7 @@ class LiveUpdates {
   /** The note of what changed, with a way to the new last date, or to a reload. */
   note(meta, old, reload) {
     document.getElementById('update-note')?.remove();
-    const what = meta.last_date !== old.last_date ? `Data updated: now to ${longDate(meta.last_date)}.` : 'Data updated.';
+    const what = meta.last_date !== old.last_date ? `Data updated: now to ${meta.last_date}.` : 'Data updated.';
     const close = h('button', { type: 'button', class: 'small', title: 'Dismiss this message' }, '×');
     const parts = [h('p', {}, what)];
     if (reload) {
@@ -145,7 +145,7 @@ class LiveUpdates {
       b.addEventListener('click', () => location.reload());
       parts.push(b);
     } else if (meta.last_date !== old.last_date && this.app.date !== meta.last_date) {
-      const b = h('button', { type: 'button' }, `Show ${longDate(meta.last_date)}`);
+      const b = h('button', { type: 'button' }, `Show ${meta.last_date}`);
       b.addEventListener('click', () => {
         this.app.timeline.pause();
         this.app.showDate(meta.last_date, 'commit');
