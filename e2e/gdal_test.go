@@ -106,10 +106,10 @@ func TestGDAL(t *testing.T) {
 			assert.Regexp(t, `\d: `+l+` .*\(Multi (Polygon|Line String)\)`, out)
 		}
 		schema := run(t, "ogrinfo", "-ro", "-so", gpkg, "control")
-		for _, f := range []string{"valid_from: Date", "valid_to: Date", "share_government: Real", "share_opposition: Real", "share_sdf: Real", "unassigned: Real"} {
+		for _, f := range []string{"valid_from: DateTime", "valid_to: DateTime", "share_government: Real", "share_opposition: Real", "share_sdf: Real", "unassigned: Real"} {
 			assert.Contains(t, schema, f)
 		}
-		assert.Contains(t, run(t, "ogrinfo", "-ro", "-so", gpkg, "territory"), "valid_to: Date")
+		assert.Contains(t, run(t, "ogrinfo", "-ro", "-so", gpkg, "territory"), "valid_to: DateTime")
 		assert.Contains(t, run(t, "ogrinfo", "-ro", "-so", gpkg, "frontlines"), "length_km: Real")
 		got := run(t, "ogrinfo", "-ro", "-q", gpkg, "-sql", "SELECT share_government, share_opposition FROM control WHERE id = 'north-east/2016-11-20'")
 		assert.Contains(t, got, "share_government (Real) = 0.6")

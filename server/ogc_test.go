@@ -171,7 +171,7 @@ func TestOGCControlDatetimeIsTheSnapshot(t *testing.T) {
 				assert.Equal(t, f.Properties["share_"+s.ID], p["share_"+s.ID], "%s on %s", f.ID, d)
 			}
 			if since, ok := f.Properties["since"].(string); ok {
-				assert.Equal(t, since, p["valid_from"])
+				assert.Equal(t, since+"T00:00:00Z", p["valid_from"], "the instant the day begins, UTC")
 			}
 		}
 	}
@@ -212,13 +212,15 @@ func TestOGCItemsFilters(t *testing.T) {
 	var sides []string
 	for _, f := range page.Features {
 		sides = append(sides, f.Properties["side"].(string))
-		assert.Equal(t, f.Properties["side"].(string)+"/"+f.Properties["valid_from"].(string), f.ID)
+		from, ok := strings.CutSuffix(f.Properties["valid_from"].(string), "T00:00:00Z")
+		assert.True(t, ok, "valid_from is the instant its day begins")
+		assert.Equal(t, f.Properties["side"].(string)+"/"+from, f.ID)
 	}
 	assert.ElementsMatch(t, []string{"government", "opposition", "sdf"}, sides)
 	getJSON(t, h, "/ogc/collections/frontlines/items?datetime=2016-12-22", &page)
 	require.Len(t, page.Features, 1)
 	assert.Equal(t, "government|sdf", page.Features[0].Properties["pair"])
-	assert.Equal(t, "2016-12-23", page.Features[0].Properties["valid_to"], "in force at the end: the day after the last date")
+	assert.Equal(t, "2016-12-23T00:00:00Z", page.Features[0].Properties["valid_to"], "in force at the end: the day after the last date")
 }
 
 func TestOGCItem(t *testing.T) {
@@ -235,7 +237,7 @@ func TestOGCItem(t *testing.T) {
 		getJSON(t, h, target, &f)
 		assert.Equal(t, "north-east/2016-11-20", f.ID)
 		assert.Equal(t, 0.75, f.Properties["share_government"])
-		assert.Equal(t, "2016-12-01", f.Properties["valid_to"])
+		assert.Equal(t, "2016-12-01T00:00:00Z", f.Properties["valid_to"])
 		assert.Equal(t, "[2][3]", f.Properties["sources"])
 		assert.NotEmpty(t, linkOf(f.Links, "collection", ""))
 	}

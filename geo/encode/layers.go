@@ -16,7 +16,13 @@ const (
 	Text Type = iota
 	Real64
 	Integer
-	Day
+	// DateTime holds a geo.Date as the instant it begins, 00:00:00 UTC
+	// (RFC 3339 in GeoJSON, a GeoPackage DATETIME). Not a date: QGIS 3.22
+	// compares a Date field with its Temporal Controller's date-times as
+	// text, so "2016-12-07" < "2016-12-07T00:00:00" and a state beginning
+	// on 7 December showed in the frame of the 6th beside the one it
+	// replaces; date-times compare as instants.
+	DateTime
 )
 
 // Field is one attribute of a layer.
@@ -73,7 +79,7 @@ func (e *Encoder) ControlLayer() Layer {
 		fields = append(fields, Field{"share_" + s.ID, Real64})
 	}
 	fields = append(fields, Field{"unassigned", Real64}, Field{"area_km2", Real64},
-		Field{"valid_from", Day}, Field{"valid_to", Day}, Field{"sources", Text}, Field{"note", Text})
+		Field{"valid_from", DateTime}, Field{"valid_to", DateTime}, Field{"sources", Text}, Field{"note", Text})
 	return Layer{Name: LayerControl, Title: "Control of each district over time", Geometry: "MULTIPOLYGON", Fields: fields, Temporal: true,
 		Description: "One feature per district per period of unchanged state: controller (largest share; contested on a tie; unassigned), " +
 			"share of each side, unassigned share, valid from valid_from (included) to valid_to (excluded; the day after the last date for states still in force)."}
@@ -83,7 +89,7 @@ func (e *Encoder) ControlLayer() Layer {
 // its districts stay the same.
 func (e *Encoder) TerritoryLayer() Layer {
 	return Layer{Name: LayerTerritory, Title: "Territory of each side over time", Geometry: "MULTIPOLYGON", Temporal: true,
-		Fields:      []Field{{"side", Text}, {"name", Text}, {"color", Text}, {"area_km2", Real64}, {"districts", Integer}, {"valid_from", Day}, {"valid_to", Day}},
+		Fields:      []Field{{"side", Text}, {"name", Text}, {"color", Text}, {"area_km2", Real64}, {"districts", Integer}, {"valid_from", DateTime}, {"valid_to", DateTime}},
 		Description: "The dissolved ground of each controller (a district counts whole for its controller), one feature per period between the change dates that alter it."}
 }
 
@@ -91,7 +97,7 @@ func (e *Encoder) TerritoryLayer() Layer {
 // districts of both sides stay the same.
 func (e *Encoder) FrontlinesLayer() Layer {
 	return Layer{Name: LayerFrontlines, Title: "Front lines over time", Geometry: "MULTILINESTRING", Temporal: true,
-		Fields:      []Field{{"pair", Text}, {"side_a", Text}, {"side_b", Text}, {"name", Text}, {"length_km", Real64}, {"valid_from", Day}, {"valid_to", Day}},
+		Fields:      []Field{{"pair", Text}, {"side_a", Text}, {"side_b", Text}, {"name", Text}, {"length_km", Real64}, {"valid_from", DateTime}, {"valid_to", DateTime}},
 		Description: "Where two sides meet (the city edge and point contacts are no front), one feature per period between the change dates that alter it."}
 }
 
@@ -170,7 +176,7 @@ func Properties(buf []byte, l Layer, vals []any) []byte {
 		case int:
 			o.int(f.Name, v)
 		case geo.Date:
-			o.str(f.Name, v.String())
+			o.str(f.Name, DateTimeText(v))
 		case nil:
 			o.null(f.Name)
 		default:
@@ -179,6 +185,10 @@ func Properties(buf []byte, l Layer, vals []any) []byte {
 	}
 	return o.close()
 }
+
+// DateTimeText writes the instant day d begins as RFC 3339 in UTC:
+// 2016-12-06T00:00:00Z, the form of DateTime fields.
+func DateTimeText(d geo.Date) string { return d.String() + "T00:00:00Z" }
 
 // LabelStyle gives the display name and colour of a side or of the
 // contested and unassigned states.

@@ -117,7 +117,8 @@ type LayerWriter struct {
 }
 
 // Layer creates the table of l: fid, geom, an id column (the feature id)
-// unless l has one, then l's fields. Dates are DATE ('YYYY-MM-DD'), reals
+// unless l has one, then l's fields. Date-times are DATETIME
+// ('YYYY-MM-DDTHH:MM:SS.SSSZ', UTC), reals
 // REAL, integers INTEGER, text TEXT.
 func (w *Writer) Layer(l encode.Layer) (*LayerWriter, error) {
 	lw := &LayerWriter{w: w, layer: l, bound: orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}}
@@ -182,7 +183,9 @@ func (lw *LayerWriter) Add(id string, g orb.Geometry, vals []any) error {
 	for k, v := range vals {
 		switch v := v.(type) {
 		case geo.Date:
-			lw.args = append(lw.args, v.String())
+			// GeoPackage's DATETIME form, with milliseconds (GDAL warns
+			// of any other).
+			lw.args = append(lw.args, v.String()+"T00:00:00.000Z")
 		case string:
 			if v == "" && lw.layer.Fields[k].Type == encode.Text {
 				lw.args = append(lw.args, nil)
@@ -243,8 +246,8 @@ func sqlType(t encode.Type) string {
 		return "REAL"
 	case encode.Integer:
 		return "INTEGER"
-	case encode.Day:
-		return "DATE"
+	case encode.DateTime:
+		return "DATETIME"
 	}
 	return "TEXT"
 }

@@ -50,7 +50,7 @@ func TestWriteDatasetOpensInGDAL(t *testing.T) {
 	assert.NotContains(t, string(out), "ERROR")
 	schema, err := exec.Command("ogrinfo", "-ro", "-so", path, "control").CombinedOutput()
 	require.NoError(t, err, string(schema))
-	for _, f := range []string{"Feature Count: 10", "valid_from: Date", "valid_to: Date", "share_government: Real", "unassigned: Real", "id: String"} {
+	for _, f := range []string{"Feature Count: 10", "valid_from: DateTime", "valid_to: DateTime", "share_government: Real", "unassigned: Real", "id: String"} {
 		assert.Contains(t, string(schema), f)
 	}
 	// GDAL's own validity checks of the GeoPackage (gpkg_* tables, blobs).
@@ -90,7 +90,7 @@ func TestWriteDatasetStylesAndPeriods(t *testing.T) {
 		assert.True(t, def, table)
 		assert.True(t, strings.HasPrefix(qml, "<!DOCTYPE qgis"), table)
 		if table != "districts" {
-			assert.Contains(t, qml, `<temporal enabled="1" mode="2" startField="valid_from" endField="valid_to"`, table)
+			assert.Contains(t, qml, `<temporal enabled="1" mode="4" startField="" endField="" startExpression="to_datetime(&quot;valid_from&quot;)"`, table)
 		}
 		if table == "control" {
 			for _, s := range ds.Sides {
@@ -109,10 +109,10 @@ func TestWriteDatasetStylesAndPeriods(t *testing.T) {
 	var share float64
 	q := db.QueryRow("SELECT id, valid_from || '', valid_to || '', share_government FROM control WHERE district = 'north-east' ORDER BY valid_from LIMIT 1")
 	require.NoError(t, q.Scan(&id, &vFrom, &vTo, &share))
-	assert.Equal(t, []any{"north-east/2016-11-19", "2016-11-19", "2016-11-20", 0.0}, []any{id, vFrom, vTo, share})
+	assert.Equal(t, []any{"north-east/2016-11-19", "2016-11-19T00:00:00.000Z", "2016-11-20T00:00:00.000Z", 0.0}, []any{id, vFrom, vTo, share})
 	var maxTo string
 	require.NoError(t, db.QueryRow("SELECT MAX(valid_to) || '' FROM control").Scan(&maxTo))
-	assert.Equal(t, "2016-11-22", maxTo)
+	assert.Equal(t, "2016-11-22T00:00:00.000Z", maxTo)
 	var n int
 	require.NoError(t, db.QueryRow("SELECT COUNT(*) FROM control").Scan(&n))
 	assert.Equal(t, 6, n, "5 districts, north-east twice")
