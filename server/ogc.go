@@ -269,10 +269,14 @@ type extent struct {
 		BBox [][4]float64 `json:"bbox"`
 		CRS  string       `json:"crs"`
 	} `json:"spatial"`
-	Temporal *struct {
-		Interval [][2]string `json:"interval"`
-		TRS      string      `json:"trs"`
-	} `json:"temporal,omitempty"`
+	Temporal *temporalExtent `json:"temporal,omitempty"`
+}
+
+// temporalExtent is a collection's time: its interval's end is null (open)
+// when states hold after the dataset's last date.
+type temporalExtent struct {
+	Interval [][2]*string `json:"interval"`
+	TRS      string       `json:"trs"`
 }
 
 type collectionDoc struct {
@@ -288,8 +292,8 @@ type collectionDoc struct {
 }
 
 // collectionDoc describes one collection with its spatial extent (the
-// districts' bound) and, for the period layers, the temporal extent: the
-// dataset's first and last date.
+// districts' bound) and, for the period layers, the temporal extent: from
+// the dataset's first date on, open.
 func (s *Server) collectionDoc(b string, l encode.Layer, html bool) collectionDoc {
 	bound := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
 	for _, d := range s.deps.Dataset.Districts {
@@ -299,11 +303,10 @@ func (s *Server) collectionDoc(b string, l encode.Layer, html bool) collectionDo
 	doc.Extent.Spatial.BBox = [][4]float64{{bound.Min[0], bound.Min[1], bound.Max[0], bound.Max[1]}}
 	doc.Extent.Spatial.CRS = crs84
 	if l.Temporal {
-		r := s.deps.Dataset.Range()
-		doc.Extent.Temporal = &struct {
-			Interval [][2]string `json:"interval"`
-			TRS      string      `json:"trs"`
-		}{[][2]string{{r.First.Time().Format(time.RFC3339), r.Last.Time().Format(time.RFC3339)}}, "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}
+		// From the first day's start, open at the end: the states of the
+		// last date hold on every later day.
+		first := encode.DateTimeText(s.deps.Dataset.Range().First)
+		doc.Extent.Temporal = &temporalExtent{[][2]*string{{&first, nil}}, "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}
 	}
 	href := b + "/ogc/collections/" + url.PathEscape(l.Name)
 	doc.Links = append(selfLinks(href, "application/json", html),
@@ -459,8 +462,11 @@ func (q *itemsQuery) parseDatetime(v string) error {
 	return nil
 }
 
-func (q itemsQuery) match(f ogcFeature, temporal bool) bool {
-	if q.time && temporal && !f.period.Overlaps(q.from, q.to) {
+// match reports whether feature f answers q. A period in force at the end
+// of the dataset holds on every later day: datetime=D after the last date
+// gives the last states, as /api/snapshot/D does.
+func (q itemsQuery) match(ds *geo.Dataset, f ogcFeature, temporal bool) bool {
+	if q.time && temporal && !ds.Holds(f.period, q.from, q.to) {
 		return false
 	}
 	if q.bbox != nil {
@@ -514,7 +520,7 @@ func (s *Server) getItems(c echo.Context) error {
 	}
 	var matched []int
 	for i, f := range col.features {
-		if q.match(f, col.layer.Temporal) {
+		if q.match(s.deps.Dataset, f, col.layer.Temporal) {
 			matched = append(matched, i)
 		}
 	}

@@ -82,7 +82,7 @@ func (e *Encoder) ControlLayer() Layer {
 		Field{"valid_from", DateTime}, Field{"valid_to", DateTime}, Field{"sources", Text}, Field{"note", Text})
 	return Layer{Name: LayerControl, Title: "Control of each district over time", Geometry: "MULTIPOLYGON", Fields: fields, Temporal: true,
 		Description: "One feature per district per period of unchanged state: controller (largest share; contested on a tie; unassigned), " +
-			"share of each side, unassigned share, valid from valid_from (included) to valid_to (excluded; the day after the last date for states still in force)."}
+			"share of each side, unassigned share, valid from valid_from (included) to valid_to (excluded; null for a state still in force at the end of the data, which holds on every later day)."}
 }
 
 // TerritoryLayer has one feature per controller label per period in which
@@ -134,7 +134,7 @@ func (e *Encoder) ControlRecord(p geo.ControlPeriod) (string, []any) {
 	if c := p.State.Change; c != nil {
 		sources, note = strings.Join(c.Sources, ""), c.Note
 	}
-	vals = append(vals, rest, d.AreaKm2, p.From, p.To, sources, note)
+	vals = append(vals, rest, d.AreaKm2, p.From, e.periodEnd(p.Period), sources, note)
 	return e.ControlID(p), vals
 }
 
@@ -147,14 +147,24 @@ func (e *Encoder) ControlID(p geo.ControlPeriod) string {
 // TerritoryLayer order, and its feature id LABEL/FROM.
 func (e *Encoder) TerritoryRecord(p geo.TerritoryPeriod) (string, []any) {
 	name, color := e.LabelStyle(p.Label)
-	return p.Label + "/" + p.From.String(), []any{p.Label, name, color, p.AreaM2 / 1e6, p.Districts, p.From, p.To}
+	return p.Label + "/" + p.From.String(), []any{p.Label, name, color, p.AreaM2 / 1e6, p.Districts, p.From, e.periodEnd(p.Period)}
 }
 
 // FrontlineRecord returns the values of a frontline period in
 // FrontlinesLayer order, and its feature id A|B/FROM.
 func (e *Encoder) FrontlineRecord(p geo.FrontlinePeriod) (string, []any) {
 	pair := geo.PairKey(p.Sides[0], p.Sides[1])
-	return pair + "/" + p.From.String(), []any{pair, p.Sides[0], p.Sides[1], e.frontName(p.Frontline), p.LengthM / 1000, p.From, p.To}
+	return pair + "/" + p.From.String(), []any{pair, p.Sides[0], p.Sides[1], e.frontName(p.Frontline), p.LengthM / 1000, p.From, e.periodEnd(p.Period)}
+}
+
+// periodEnd is the valid_to of a period: its end, or nil (null) for a
+// period still in force at the end of the dataset, which holds on every
+// later day as the API's answers for later days say.
+func (e *Encoder) periodEnd(p geo.Period) any {
+	if e.ds.InForce(p) {
+		return nil
+	}
+	return p.To
 }
 
 func (e *Encoder) frontName(f territory.Frontline) string {

@@ -53,6 +53,10 @@ func TestWriteDatasetOpensInGDAL(t *testing.T) {
 	for _, f := range []string{"Feature Count: 10", "valid_from: DateTime", "valid_to: DateTime", "share_government: Real", "unassigned: Real", "id: String"} {
 		assert.Contains(t, string(schema), f)
 	}
+	// The states still in force at the end have no end: they hold after it.
+	open, err := exec.Command("ogrinfo", "-ro", "-q", path, "-sql", "SELECT COUNT(*) AS n FROM control WHERE valid_to IS NULL").CombinedOutput()
+	require.NoError(t, err, string(open))
+	assert.Contains(t, string(open), "n (Integer) = 5", "one open state per district")
 	// GDAL's own validity checks of the GeoPackage (gpkg_* tables, blobs).
 	check, err := exec.Command("ogrinfo", "-ro", "-q", path, "-sql", "SELECT COUNT(*) AS n FROM control WHERE ST_IsEmpty(geom) = 0 AND ST_SRID(geom) = 4326").CombinedOutput()
 	require.NoError(t, err, string(check))
