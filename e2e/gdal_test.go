@@ -148,6 +148,20 @@ func TestGDAL(t *testing.T) {
 		}
 	})
 
+	t.Run("each GeoJSON layer has one geometry type", func(t *testing.T) {
+		d := ds.ChangeDates()[1].String()
+		for u, want := range map[string]string{
+			"/api/districts":                             "Multi Polygon",
+			"/api/snapshot/" + d:                         "Multi Polygon",
+			"/api/changes?from=2016-11-15&to=2016-12-22": "Multi Polygon",
+			"/api/territory/" + d:                        "Multi Polygon",
+			"/api/frontlines/" + d:                       "Multi Line String",
+		} {
+			out := run(t, "ogrinfo", "-ro", "-so", "-al", base+u)
+			assert.Contains(t, out, "Geometry: "+want+"\n", u)
+		}
+	})
+
 	t.Run("the series CSV opens by URL with numbers as numbers", func(t *testing.T) {
 		for _, u := range []string{"/api/stats.csv", "/api/stats/2016-11-15/2016-11-21.csv"} {
 			out := run(t, "ogrinfo", "-ro", "-so", "/vsicurl/"+base+u, strings.TrimSuffix(filepath.Base(u), ".csv"))

@@ -67,13 +67,14 @@ func New(ds *geo.Dataset) (*Encoder, error) {
 // Dataset returns the dataset the encoder writes.
 func (e *Encoder) Dataset() *geo.Dataset { return e.ds }
 
-// geometries returns every district's geometry as GeoJSON, marshalled
-// once.
+// geometries returns every district's geometry as a GeoJSON
+// MultiPolygon, marshalled once: a layer of Polygons and MultiPolygons is
+// "Unknown (any)" to GDAL, and a generic geometry column once copied.
 func (e *Encoder) geometries() ([][]byte, error) {
 	e.geomOnce.Do(func() {
 		geom := make([][]byte, len(e.ds.Districts))
 		for i, d := range e.ds.Districts {
-			b, err := json.Marshal(geojson.NewGeometry(d.Geometry))
+			b, err := json.Marshal(geojson.NewGeometry(multiPolygon(d.Geometry)))
 			if err != nil {
 				e.geomErr = fmt.Errorf("district %s: %w", d.ID, err)
 				return
