@@ -63,6 +63,53 @@ func TestWriteDatasetOpensInGDAL(t *testing.T) {
 	assert.Contains(t, string(check), "n (Integer) = 10")
 }
 
+// Each layer has a spatial index as GDAL writes one (an R*Tree with the
+// bounds of every feature, its triggers, a gpkg_extensions row): GDAL
+// finds it, answers bbox filters from it and keeps it when it edits.
+func TestWriteDatasetSpatialIndex(t *testing.T) {
+	if _, err := exec.LookPath("ogrinfo"); err != nil {
+		t.Skip("this test checks the file with ogrinfo from the Debian package gdal-bin, which is not installed (apt-get install gdal-bin)")
+	}
+	path, ds := write(t, nil)
+	ogr := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command("ogrinfo", args...).CombinedOutput()
+		require.NoError(t, err, string(out))
+		assert.NotContains(t, string(out), "Warning")
+		assert.NotContains(t, string(out), "ERROR")
+		return string(out)
+	}
+	for _, l := range []string{"districts", "control", "territory", "frontlines"} {
+		out := ogr("-ro", "-q", path, "-sql", "SELECT HasSpatialIndex('"+l+"', 'geom')")
+		assert.Contains(t, out, "HasSpatialIndex (Integer) = 1", l)
+	}
+	db, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	defer db.Close()
+	var ext, rows, feats int
+	require.NoError(t, db.QueryRow("SELECT COUNT(*) FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index' AND column_name = 'geom'").Scan(&ext))
+	assert.Equal(t, 4, ext)
+	require.NoError(t, db.QueryRow("SELECT COUNT(*) FROM rtree_districts_geom").Scan(&rows))
+	assert.Equal(t, len(ds.Districts), rows)
+	// Each entry holds its feature's bounds (to the R*Tree's float32).
+	var fid int
+	var minx, maxx, miny, maxy float64
+	require.NoError(t, db.QueryRow("SELECT d.fid, r.minx, r.maxx, r.miny, r.maxy FROM districts d JOIN rtree_districts_geom r ON r.id = d.fid WHERE d.id = 'north-east'").Scan(&fid, &minx, &maxx, &miny, &maxy))
+	i, err := ds.DistrictIndex("north-east")
+	require.NoError(t, err)
+	b := ds.Districts[i].Geometry.Bound()
+	assert.InDeltaSlice(t, []float64{b.Min[0], b.Max[0], b.Min[1], b.Max[1]}, []float64{minx, maxx, miny, maxy}, 1e-5)
+
+	// A bbox filter answers from the index: the western column.
+	out := ogr("-ro", "-q", "-spat", "37.100", "36.200", "37.105", "36.220", path, "districts")
+	assert.Equal(t, 2, strings.Count(out, "OGRFeature(districts)"), out)
+	// GDAL's edits keep the index through the triggers.
+	require.NoError(t, db.QueryRow("SELECT COUNT(*) FROM control").Scan(&feats))
+	ogr(path, "-sql", "DELETE FROM control WHERE fid = 1")
+	require.NoError(t, db.QueryRow("SELECT COUNT(*) FROM rtree_control_geom").Scan(&rows))
+	assert.Equal(t, feats-1, rows)
+}
+
 // openClipped writes the small dataset's GeoPackage for 19–21 November
 // 2016 and opens it.
 func openClipped(t *testing.T) (*sql.DB, *geo.Dataset) {
