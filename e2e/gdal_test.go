@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -184,6 +185,63 @@ func TestGDAL(t *testing.T) {
 		styles := run(t, "ogrinfo", "-ro", "-q", url, "-sql", "SELECT f_table_name FROM layer_styles")
 		assert.Contains(t, styles, "f_table_name (String) = control")
 	})
+}
+
+// TestGDALFlatForms converts every GeoJSON layer of the API in its flat
+// form (?flat=1), and the OGC collections, to FlatGeobuf and to Shapefile
+// (with -lco ENCODING=UTF-8, as the README says): no list field for the
+// drivers to refuse or drop, the Arabic names kept.
+func TestGDALFlatForms(t *testing.T) {
+	needTool(t, "ogr2ogr", "gdal-bin")
+	ds, err := geo.LoadDir(data.Default(), data.DefaultName)
+	require.NoError(t, err)
+	base := serve(t, ds)
+	d := "2016-12-06"
+	i, err := ds.DistrictIndex("sukkari")
+	require.NoError(t, err)
+	arabic := ds.Districts[i].Properties["name_ar"].(string)
+	require.NotEmpty(t, arabic)
+	dir := t.TempDir()
+	for k, src := range []struct {
+		url, layer string
+		features   int
+		arabic     bool // the layer holds name_ar
+	}{
+		{base + "/api/districts?flat=1", "", len(ds.Districts), true},
+		{base + "/api/snapshot/" + d + "?flat=1", "", len(ds.Districts), false},
+		{base + "/api/changes?from=2016-11-15&to=2016-12-22&flat=1", "", -1, false},
+		{base + "/api/territory/" + d + "?flat=1", "", -1, false},
+		{base + "/api/frontlines/" + d + "?flat=1", "", -1, false},
+		{"OAPIF:" + base + "/ogc", "districts", len(ds.Districts), true},
+		{"OAPIF:" + base + "/ogc?datetime=" + d, "control", len(ds.Districts), false},
+	} {
+		for _, drv := range []struct{ name, ext string }{{"FlatGeobuf", ".fgb"}, {"ESRI Shapefile", ".shp"}} {
+			out := filepath.Join(dir, fmt.Sprintf("layer%d%s", k, drv.ext))
+			args := []string{"-f", drv.name, out, src.url}
+			if drv.ext == ".shp" {
+				args = []string{"-f", drv.name, "-lco", "ENCODING=UTF-8", out, src.url}
+			}
+			if src.layer != "" {
+				args = append(args, src.layer)
+			}
+			msg := run(t, "ogr2ogr", args...)
+			assert.NotContains(t, msg, "ERROR", "%s to %s", src.url, drv.name)
+			assert.NotContains(t, msg, "StringList", "%s to %s", src.url, drv.name)
+			info := run(t, "ogrinfo", "-ro", "-so", "-al", out)
+			if src.features >= 0 {
+				assert.Contains(t, info, "Feature Count: "+itoa(src.features)+"\n", "%s to %s", src.url, drv.name)
+			}
+			if src.arabic {
+				got := run(t, "ogrinfo", "-ro", "-q", "-al", "-where", "id = 'sukkari'", out)
+				assert.Contains(t, got, "name_ar (String) = "+arabic, "%s to %s: the Arabic name kept", src.url, drv.name)
+			}
+			if drv.ext == ".shp" {
+				cpg, err := os.ReadFile(strings.TrimSuffix(out, ".shp") + ".cpg")
+				require.NoError(t, err, "a .cpg says the encoding")
+				assert.Equal(t, "UTF-8", strings.TrimSpace(string(cpg)))
+			}
+		}
+	}
 }
 
 // TestGeoPandas reads every GeoJSON endpoint with Debian 12's geopandas:

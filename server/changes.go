@@ -23,14 +23,19 @@ func (s *Server) changeRange(c echo.Context) (geo.Date, geo.Date, error) {
 	return from, to, nil
 }
 
-// getChanges answers the districts whose state differs between two dates.
+// getChanges answers the districts whose state differs between two dates
+// (?flat=1: the Flat form).
 func (s *Server) getChanges(c echo.Context) error {
 	from, to, err := s.changeRange(c)
 	if err != nil {
 		return err
 	}
-	r, err := s.cached("changes/"+from.String()+"/"+to.String(), max(from, to), func() (*response, error) {
-		return encoded(ctypeGeoJSON, func(w io.Writer) error { return s.enc.Changes(w, from, to) })
+	form, key, err := formParam(c)
+	if err != nil {
+		return err
+	}
+	r, err := s.cached("changes/"+from.String()+"/"+to.String()+key, max(from, to), func() (*response, error) {
+		return encoded(ctypeGeoJSON, func(w io.Writer) error { return s.enc.Changes(w, from, to, form) })
 	})
 	return s.serveDataset(c, r, err)
 }

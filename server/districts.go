@@ -18,9 +18,16 @@ func (s *Server) precompute() error {
 }
 
 // getDistricts answers every district's geometry, encoded on first request
-// (4 MB and 0.1 s for 10,000 districts: not worth delaying the start).
+// (4 MB and 0.1 s for 10,000 districts: not worth delaying the start);
+// ?flat=1: the Flat form.
 func (s *Server) getDistricts(c echo.Context) error {
-	r, err := s.cached("districts", 0, func() (*response, error) { return encoded(ctypeGeoJSON, s.enc.Districts) })
+	form, key, err := formParam(c)
+	if err != nil {
+		return err
+	}
+	r, err := s.cached("districts"+key, 0, func() (*response, error) {
+		return encoded(ctypeGeoJSON, func(w io.Writer) error { return s.enc.Districts(w, form) })
+	})
 	return s.serveDataset(c, r, err)
 }
 

@@ -37,6 +37,8 @@ func (s *Server) apiRoutes() []apiRoute {
 		ids = append(ids, l.Name)
 	}
 	collection := pathParam("collectionId", "the collection", map[string]any{"type": "string", "enum": ids})
+	flat := queryParam("flat", "1: every property a number, a date or text (lists as text, objects left out), for FlatGeobuf, Shapefile and every OGR driver",
+		map[string]any{"type": "string", "enum": []string{"0", "1"}, "default": "0"})
 	json, geojson, csv, text, html := "application/json", "application/geo+json", "text/csv", "text/plain", "text/html"
 	return []apiRoute{
 		{"/ogc", "OGC API – Features landing page", []map[string]any{fParam}, []string{json, html}},
@@ -57,10 +59,10 @@ func (s *Server) apiRoutes() []apiRoute {
 			collection, pathParam("featureId", "the feature id: DISTRICT/FROM, SIDE/FROM or A|B/FROM (slash escaped or not)", strSchema), fParam,
 		}, []string{geojson, html}},
 		{"/api/meta", "title, attribution, licence, first and last date, sides, change dates, total km²", nil, []string{json}},
-		{"/api/districts", "the districts with their properties and area_km2", nil, []string{geojson}},
+		{"/api/districts", "the districts with their properties and area_km2", []map[string]any{flat}, []string{geojson}},
 		{"/api/districts.topojson", "the districts for drawing: TopoJSON, shared borders simplified by 1 m, same properties", nil, []string{json}},
 		{"/api/districts/{id}", "one district with its whole history", []map[string]any{pathParam("id", "district id", strSchema)}, []string{json}},
-		{"/api/snapshot/{date}", "every district with its state on a day (controller, shares, share_<side>, since, sources, note)", []map[string]any{date}, []string{geojson}},
+		{"/api/snapshot/{date}", "every district with its state on a day (controller, shares, share_<side>, since, sources, note)", []map[string]any{date, flat}, []string{geojson}},
 		{"/api/control/{date}", "the states of a day without geometry", []map[string]any{date}, []string{json}},
 		{"/api/stats/{date}", "km² and share per side on a day", []map[string]any{date,
 			queryParam("baseline", "with of: who now holds the ground that side held on this day", dateSchema),
@@ -71,9 +73,9 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"/api/stats.csvt", "the column types of /api/stats.csv for GDAL", []map[string]any{shape}, []string{text}},
 		{"/api/stats/{from}/{to}.csv", "the daily series from one day to another as CSV", append(rangeParams, shape), []string{csv}},
 		{"/api/stats/{from}/{to}.csvt", "its column types for GDAL", append(rangeParams, shape), []string{text}},
-		{"/api/territory/{date}", "the dissolved ground of each side on a day", []map[string]any{date}, []string{geojson}},
-		{"/api/frontlines/{date}", "the lines where two sides meet on a day", []map[string]any{date}, []string{geojson}},
-		{"/api/changes", "the districts whose state differs between two days", []map[string]any{from, to}, []string{geojson}},
+		{"/api/territory/{date}", "the dissolved ground of each side on a day", []map[string]any{date, flat}, []string{geojson}},
+		{"/api/frontlines/{date}", "the lines where two sides meet on a day", []map[string]any{date, flat}, []string{geojson}},
+		{"/api/changes", "the districts whose state differs between two days", []map[string]any{from, to, flat}, []string{geojson}},
 		{"/api/changes/summary", "km² gained, lost and net per side between two days", []map[string]any{from, to}, []string{json}},
 		{"/api/changes.csv", "every change from one day to the next over the whole range, as CSV", nil, []string{csv}},
 		{"/api/changes.csvt", "the column types of /api/changes.csv for GDAL", nil, []string{text}},

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/geo/encode"
 )
 
 // dateParam reads and checks the :date path parameter in one step: it
@@ -24,6 +25,21 @@ func (s *Server) checkedDate(v, name string) (geo.Date, error) {
 // dateRange reads ?from=&to=, defaulting to the dataset's whole range.
 func (s *Server) dateRange(c echo.Context) (geo.Range, error) {
 	return s.deps.Dataset.RangeArg(param("from", c.QueryParam("from")), param("to", c.QueryParam("to")))
+}
+
+// formParam reads ?flat=1, which asks a GeoJSON layer for the Flat form
+// (encode.Flat: no list or object properties, for FlatGeobuf, Shapefile
+// and the other OGR drivers without list fields); absent or 0 is the
+// Nested form. It returns the form and the suffix of its cache key.
+func formParam(c echo.Context) (encode.Form, string, error) {
+	switch v := c.QueryParam("flat"); v {
+	case "", "0", "false":
+		return encode.Nested, "", nil
+	case "1", "true":
+		return encode.Flat, "/flat", nil
+	default:
+		return 0, "", geo.Errorf(geo.KindInvalid, "parameter \"flat\" is %q: use flat=1 for properties without lists or objects, or leave it out", v)
+	}
 }
 
 // param names a query or path parameter in errors as the client knows it.

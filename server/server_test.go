@@ -67,6 +67,52 @@ func pretty(t *testing.T, b []byte) []byte {
 	return out.Bytes()
 }
 
+// ?flat=1 gives every GeoJSON layer properties that are numbers, text,
+// booleans or null: no list or object, which FlatGeobuf refuses and
+// Shapefile drops. The same features, the same flat members.
+func TestFlatForm(t *testing.T) {
+	h := newServer(t).Handler()
+	for _, target := range []string{
+		"/api/districts", "/api/snapshot/2016-11-28", "/api/changes?from=2016-11-15&to=2016-12-22",
+		"/api/territory/2016-11-20", "/api/frontlines/2016-11-20",
+	} {
+		sep := "?"
+		if strings.Contains(target, "?") {
+			sep = "&"
+		}
+		var nested, flat struct {
+			Features []struct {
+				ID         string
+				Properties map[string]any
+			}
+		}
+		require.NoError(t, json.Unmarshal(get(t, h, target).Body.Bytes(), &nested), target)
+		rec := get(t, h, target+sep+"flat=1")
+		require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+		require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &flat), target)
+		require.Len(t, flat.Features, len(nested.Features), target)
+		for k, f := range flat.Features {
+			assert.Equal(t, nested.Features[k].ID, f.ID, target)
+			for name, v := range f.Properties {
+				switch v.(type) {
+				case []any, map[string]any:
+					t.Errorf("%s: %s of %s is a list or object: %v", target, name, f.ID, v)
+				}
+			}
+			for name, v := range nested.Features[k].Properties {
+				switch v.(type) {
+				case []any, map[string]any:
+				default:
+					assert.Equal(t, v, f.Properties[name], "%s: %s of %s, a flat member of both forms", target, name, f.ID)
+				}
+			}
+		}
+	}
+	rec := get(t, h, "/api/snapshot/2016-11-28?flat=yes")
+	assert.Equal(t, http.StatusBadRequest, rec.Code)
+	assert.Contains(t, rec.Body.String(), "flat=1")
+}
+
 func TestGolden(t *testing.T) {
 	h := newServer(t).Handler()
 	tests := []struct {
@@ -85,6 +131,9 @@ func TestGolden(t *testing.T) {
 		{"/api/territory/2016-11-20", "application/geo+json", "territory-2016-11-20.geojson"},
 		{"/api/frontlines/2016-11-20", "application/geo+json", "frontlines-2016-11-20.geojson"},
 		{"/api/changes/summary?from=2016-11-15&to=2016-12-22", "application/json", "changes-summary.json"},
+		{"/api/snapshot/2016-11-28?flat=1", "application/geo+json", "snapshot-2016-11-28-flat.geojson"},
+		{"/api/changes?from=2016-11-15&to=2016-12-22&flat=1", "application/geo+json", "changes-flat.geojson"},
+		{"/api/frontlines/2016-11-20?flat=1", "application/geo+json", "frontlines-2016-11-20-flat.geojson"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.golden, func(t *testing.T) {

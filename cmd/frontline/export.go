@@ -62,7 +62,7 @@ func export(dir *outDir, ds *geo.Dataset, r geo.Range, bar *progress) error {
 	if err != nil {
 		return err
 	}
-	if err := dir.write("districts.geojson", enc.Districts); err != nil {
+	if err := dir.write("districts.geojson", func(w io.Writer) error { return enc.Districts(w, encode.Nested) }); err != nil {
 		return err
 	}
 	var day *geo.DayShapes
@@ -76,9 +76,11 @@ func export(dir *outDir, ds *geo.Dataset, r geo.Range, bar *progress) error {
 			name  string
 			write func(w io.Writer) error
 		}{
-			{encode.SnapshotName(d), func(w io.Writer) error { return enc.Snapshot(w, d) }},
+			{encode.SnapshotName(d), func(w io.Writer) error { return enc.Snapshot(w, d, encode.Nested) }},
 			{encode.TerritoryName(d), func(w io.Writer) error { return enc.Territory(w, encode.TerritoryName(d), day.Territories) }},
-			{encode.FrontlinesName(d), func(w io.Writer) error { return enc.Frontlines(w, encode.FrontlinesName(d), day.Frontlines) }},
+			{encode.FrontlinesName(d), func(w io.Writer) error {
+				return enc.Frontlines(w, encode.FrontlinesName(d), day.Frontlines, encode.Nested)
+			}},
 		}
 		for _, l := range layers {
 			kind, _, _ := strings.Cut(l.name, "_")
