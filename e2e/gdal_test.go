@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -185,6 +187,36 @@ func TestGDAL(t *testing.T) {
 		styles := run(t, "ogrinfo", "-ro", "-q", url, "-sql", "SELECT f_table_name FROM layer_styles")
 		assert.Contains(t, styles, "f_table_name (String) = control")
 	})
+}
+
+// TestGDALPagesAtTheServersSize reads the Aleppo control periods through
+// GDAL 3.6's OAPIF driver, which asks for 10 features a page whatever the
+// server says: the next links ask for the server's page size (100), so
+// 221 periods take 5 requests, not 24 (the first is GDAL's look at the
+// fields).
+func TestGDALPagesAtTheServersSize(t *testing.T) {
+	needTool(t, "ogrinfo", "gdal-bin")
+	ds, err := geo.LoadDir(data.Default(), data.DefaultName)
+	require.NoError(t, err)
+	srv, err := server.New(server.Deps{Dataset: ds}, server.Config{Version: "test"})
+	require.NoError(t, err)
+	var items atomic.Int64
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/ogc/collections/control/items" {
+			items.Add(1)
+		}
+		srv.Handler().ServeHTTP(w, r)
+	}))
+	t.Cleanup(func() {
+		ts.Close()
+		assert.NoError(t, srv.Close())
+	})
+	periods := 0
+	require.NoError(t, ds.ControlPeriods(func(geo.ControlPeriod) error { periods++; return nil }))
+	out := run(t, "ogrinfo", "-ro", "-al", "-q", "OAPIF:"+ts.URL+"/ogc", "control")
+	assert.Equal(t, periods, strings.Count(out, "OGRFeature(control)"), "every period read")
+	pages := 1 + (periods-10+99)/100 // 10 features, then pages of 100
+	assert.Equal(t, int64(1+pages), items.Load(), "GDAL's look at the fields, then %d pages", pages)
 }
 
 // TestGDALFlatForms converts every GeoJSON layer of the API in its flat

@@ -31,7 +31,10 @@ const (
 	ctypeHTML    = "text/html; charset=utf-8"
 	crs84        = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 	// ogcDefaultLimit and ogcMaxLimit bound a page; clients read them
-	// from the OpenAPI document (QGIS does).
+	// from the OpenAPI document (QGIS does). The default is also the
+	// smallest page a JSON next link asks for: GDAL 3.6's OAPIF driver
+	// reads no page size from the server, asks for 10 features a page
+	// and follows the next links as they are.
 	ogcDefaultLimit = 100
 	ogcMaxLimit     = 10000
 )
@@ -528,26 +531,27 @@ func (s *Server) getItems(c echo.Context) error {
 	page := matched[start : start+min(q.limit, len(matched)-start)]
 	b := base(c)
 	href := b + "/ogc/collections/" + url.PathEscape(col.layer.Name) + "/items"
-	at := func(offset int, f string) string {
+	at := func(offset, limit int, f string) string {
 		v := url.Values{}
 		for k, vs := range q.raw {
 			v[k] = vs
 		}
 		v.Set("offset", strconv.Itoa(offset))
-		v.Set("limit", strconv.Itoa(q.limit))
+		v.Set("limit", strconv.Itoa(limit))
 		v.Set("f", f)
 		return href + "?" + v.Encode()
 	}
 	var prev, next string
-	format := "json"
+	format, nextLimit := "json", max(q.limit, ogcDefaultLimit)
 	if html {
-		format = "html"
+		// People page through HTML at the size they chose.
+		format, nextLimit = "html", q.limit
 	}
 	if q.offset > 0 {
-		prev = at(max(0, q.offset-q.limit), format)
+		prev = at(max(0, q.offset-q.limit), q.limit, format)
 	}
 	if q.offset+len(page) < len(matched) {
-		next = at(q.offset+len(page), format)
+		next = at(q.offset+len(page), nextLimit, format)
 	}
 	c.Response().Header().Add("Vary", "Accept")
 	if html {
@@ -567,8 +571,8 @@ func (s *Server) getItems(c echo.Context) error {
 		return newResponse(ctypeHTML, buf.Bytes()).serve(c, s.cacheControl())
 	}
 	links := []link{
-		{at(q.offset, "json"), "self", "application/geo+json", "this page"},
-		{at(q.offset, "html"), "alternate", "text/html", "this page as HTML"},
+		{at(q.offset, q.limit, "json"), "self", "application/geo+json", "this page"},
+		{at(q.offset, q.limit, "html"), "alternate", "text/html", "this page as HTML"},
 		{b + "/ogc/collections/" + url.PathEscape(col.layer.Name), "collection", "application/json", col.layer.Title},
 	}
 	if prev != "" {

@@ -216,6 +216,14 @@ func TestOGCItemsFilters(t *testing.T) {
 	assert.NotEmpty(t, page.TimeStamp)
 	assert.Contains(t, linkOf(page.Links, "prev", ""), "offset=0")
 	assert.Contains(t, linkOf(page.Links, "next", ""), "offset=8")
+	// The next page is at least the server's page size: GDAL 3.6 asks for
+	// 10 features a page and follows next links as they are. People
+	// paging through HTML keep the size they chose.
+	assert.Contains(t, linkOf(page.Links, "next", ""), "limit=100")
+	assert.Contains(t, linkOf(page.Links, "prev", ""), "limit=4")
+	assert.Contains(t, linkOf(page.Links, "self", ""), "limit=4")
+	html := get(t, h, "/ogc/collections/control/items?limit=4&offset=4&f=html").Body.String()
+	assert.Contains(t, html, "limit=4&amp;offset=8")
 	getJSON(t, h, "/ogc/collections/control/items?limit=20000", &page)
 	assert.Equal(t, all, page.NumberReturned, "a limit above the maximum is clamped, not refused")
 
