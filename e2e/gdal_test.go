@@ -166,11 +166,20 @@ func TestGDAL(t *testing.T) {
 	})
 
 	t.Run("the series CSV opens by URL with numbers as numbers", func(t *testing.T) {
-		for _, u := range []string{"/api/stats.csv", "/api/stats/2016-11-15/2016-11-21.csv"} {
+		// GDAL names the layer after the path's last element.
+		for _, u := range []string{"/api/stats.csv", "/api/stats_2016-11-15_2016-11-21.csv"} {
 			out := run(t, "ogrinfo", "-ro", "-so", "/vsicurl/"+base+u, strings.TrimSuffix(filepath.Base(u), ".csv"))
 			assert.Contains(t, out, "date: Date", u)
 			assert.Contains(t, out, "government_km2: Real", u)
 			assert.Contains(t, out, "front_government_opposition_km: Real", u)
+		}
+		// The long shape at its own path, with its own .csvt.
+		for _, u := range []string{"/api/stats_long.csv", "/api/stats_long_2016-11-15_2016-11-21.csv"} {
+			out := run(t, "ogrinfo", "-ro", "-so", "/vsicurl/"+base+u, strings.TrimSuffix(filepath.Base(u), ".csv"))
+			assert.Contains(t, out, "date: Date", u)
+			assert.Contains(t, out, "side: String", u)
+			assert.Contains(t, out, "km2: Real", u)
+			assert.Contains(t, out, "share: Real", u)
 		}
 		out := run(t, "ogrinfo", "-ro", "-so", "/vsicurl/"+base+"/api/changes.csv", "changes")
 		assert.Contains(t, out, "moved_km2: Real")

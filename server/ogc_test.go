@@ -124,7 +124,7 @@ func TestOGCOpenAPI(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &doc))
 	assert.True(t, strings.HasPrefix(doc.OpenAPI, "3.0."))
-	for _, p := range []string{"/ogc/collections/{collectionId}/items", "/api/snapshot/{date}", "/api/stats.csv", "/api/stats/{from}/{to}.csv", "/api/changes/summary", "/api/frontlines/{date}"} {
+	for _, p := range []string{"/ogc/collections/{collectionId}/items", "/api/snapshot/{date}", "/api/stats.csv", "/api/stats_{from}_{to}.csv", "/api/changes/summary", "/api/frontlines/{date}"} {
 		assert.Contains(t, doc.Paths, p)
 	}
 	var limit map[string]any
@@ -350,14 +350,18 @@ func TestCSVAtGDALPaths(t *testing.T) {
 	assert.Len(t, lines, 1+38, "every day of 2016-11-15 to 2016-12-22")
 	assert.Equal(t, get(t, h, "/api/stats?format=csv").Body.String(), whole.Body.String(), "?format=csv keeps working")
 
-	week := get(t, h, "/api/stats/2016-11-15/2016-11-21.csv")
+	// The path's last element names GDAL's layer, the download the same.
+	week := get(t, h, "/api/stats_2016-11-15_2016-11-21.csv")
 	require.Equal(t, http.StatusOK, week.Code)
 	golden(t, "series.csv", week.Body.Bytes())
-	csvt := get(t, h, "/api/stats/2016-11-15/2016-11-21.csvt")
+	assert.Equal(t, `attachment; filename="stats_2016-11-15_2016-11-21.csv"`, week.Header().Get("Content-Disposition"))
+	csvt := get(t, h, "/api/stats_2016-11-15_2016-11-21.csvt")
 	assert.Equal(t, `"Date","Real","Real","Real","Real","Real","Real","Real","Real"`+"\n", csvt.Body.String())
 	assert.Equal(t, csvt.Body.String(), get(t, h, "/api/stats.csvt").Body.String())
 
-	long := get(t, h, "/api/stats/2016-11-20/2016-11-20.csv?shape=long")
+	// The long shape has a path of its own, so GDAL finds its .csvt, and a
+	// file name of its own.
+	long := get(t, h, "/api/stats_long_2016-11-20_2016-11-20.csv")
 	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
 	require.NoError(t, err)
 	d, _ := geo.ParseDate("2016-11-20")
@@ -369,24 +373,42 @@ func TestCSVAtGDALPaths(t *testing.T) {
 	}
 	want += "2016-11-20,unassigned,0.000000,0.000000000\n"
 	assert.Equal(t, want, long.Body.String())
-	assert.Equal(t, long.Body.String(), get(t, h, "/api/stats?from=2016-11-20&to=2016-11-20&format=csv&shape=long").Body.String())
-	assert.Equal(t, `"Date","String","Real","Real"`+"\n", get(t, h, "/api/stats.csvt?shape=long").Body.String())
+	assert.Equal(t, `attachment; filename="stats_long_2016-11-20_2016-11-20.csv"`, long.Header().Get("Content-Disposition"))
+	for _, target := range []string{
+		"/api/stats?from=2016-11-20&to=2016-11-20&format=csv&shape=long",
+		"/api/stats_2016-11-20_2016-11-20.csv?shape=long",
+		"/api/stats_long.csv?from=2016-11-20&to=2016-11-20",
+	} {
+		rec := get(t, h, target)
+		assert.Equal(t, long.Body.String(), rec.Body.String(), target)
+		assert.Equal(t, long.Header().Get("Content-Disposition"), rec.Header().Get("Content-Disposition"), target)
+	}
+	assert.Equal(t, `attachment; filename="stats_2016-11-15_2016-12-22.csv"`, whole.Header().Get("Content-Disposition"))
+	assert.Equal(t, `attachment; filename="stats_long_2016-11-15_2016-12-22.csv"`, get(t, h, "/api/stats_long.csv").Header().Get("Content-Disposition"))
+	for _, target := range []string{"/api/stats_long.csvt", "/api/stats_long_2016-11-15_2016-11-21.csvt", "/api/stats.csvt?shape=long"} {
+		assert.Equal(t, `"Date","String","Real","Real"`+"\n", get(t, h, target).Body.String(), target)
+	}
 
-	changes := get(t, h, "/api/changes/2016-11-19/2016-11-21.csv")
+	changes := get(t, h, "/api/changes_2016-11-19_2016-11-21.csv")
 	require.Equal(t, http.StatusOK, changes.Code)
 	assert.Equal(t, "date,district,name,from,to,moved_km2,sources,note\n"+
 		`2016-11-20,north-east,North East,opposition,government,0.748320,[2][3],"""75 percent of the area"""`+"\n", changes.Body.String())
+	assert.Equal(t, `attachment; filename="changes_2016-11-19_2016-11-21.csv"`, changes.Header().Get("Content-Disposition"))
 	assert.Equal(t, http.StatusOK, get(t, h, "/api/changes.csv").Code)
 	assert.Contains(t, get(t, h, "/api/changes.csvt").Body.String(), `"Date","String"`)
+	assert.Contains(t, get(t, h, "/api/changes_2016-11-19_2016-11-21.csvt").Body.String(), `"Date","String"`)
 
 	for target, detail := range map[string]string{
-		"/api/stats/2016-11-15/2016-11-21.json":     "use /api/stats/FROM/TO.csv",
-		"/api/stats/2016-11-21/2016-11-15.csv":      `parameter \"from\" (2016-11-21) is after parameter \"to\" (2016-11-15)`,
-		"/api/stats/2016-11-01/2016-11-15.csv":      "before the dataset begins",
-		"/api/stats.csv?shape=tall":                 `shape \"tall\"`,
-		"/api/changes/2016-11-15/2016-13-01.csv":    "there is no month 13",
-		"/api/changes/2016-11-15/2016-11-21.tsv":    "use /api/changes/FROM/TO.csv",
-		"/api/stats/2016-11-15/2016-11-21.csv.json": "use /api/stats/FROM/TO.csv",
+		"/api/stats_2016-11-15_2016-11-21.json":       "use /api/stats_FROM_TO.csv",
+		"/api/stats_2016-11-21_2016-11-15.csv":        `parameter \"from\" (2016-11-21) is after parameter \"to\" (2016-11-15)`,
+		"/api/stats_2016-11-01_2016-11-15.csv":        "before the dataset begins",
+		"/api/stats_2016-11-15.csv":                   "use /api/stats_FROM_TO.csv",
+		"/api/stats_wide_2016-11-15_2016-11-21.csv":   "malformed date",
+		"/api/stats.csv?shape=tall":                   `shape \"tall\"`,
+		"/api/changes_2016-11-15_2016-13-01.csv":      "there is no month 13",
+		"/api/changes_2016-11-15_2016-11-21.tsv":      "use /api/changes_FROM_TO.csv",
+		"/api/changes_long_2016-11-15_2016-11-21.csv": "malformed date",
+		"/api/stats_2016-11-15_2016-11-21.csv.json":   "use /api/stats_FROM_TO.csv",
 	} {
 		rec := get(t, h, target)
 		assert.GreaterOrEqual(t, rec.Code, 400, target)

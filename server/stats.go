@@ -2,6 +2,7 @@ package server
 
 import (
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -67,7 +68,11 @@ func (s *Server) getSeries(c echo.Context) error {
 	}
 	c.Response().Header().Add("Vary", "Accept")
 	if format == "csv" {
-		return s.serveSeriesCSV(c, rg, ".csv")
+		long, err := longShape(c)
+		if err != nil {
+			return err
+		}
+		return s.serveSeriesCSV(c, csvFile{rg: rg, ext: ".csv", long: long, name: csvName("stats", long, rg)})
 	}
 	r, err := s.cached("series/"+rg.First.String()+"/"+rg.Last.String()+"/json", rg.Last, func() (*response, error) {
 		days, pairs, err := s.geometry.series(rg)
@@ -80,24 +85,21 @@ func (s *Server) getSeries(c echo.Context) error {
 }
 
 // getSeriesFile answers the series as CSV at paths GDAL opens by URL:
-// /api/stats.csv (the whole range), /api/stats/FROM/TO.csv, and the
-// .csvt column types beside each.
+// /api/stats.csv (the whole range), /api/stats_FROM_TO.csv, the long shape
+// at /api/stats_long.csv and /api/stats_long_FROM_TO.csv, and the .csvt
+// column types beside each.
 func (s *Server) getSeriesFile(c echo.Context) error {
-	rg, ext, err := s.fileRange(c, "/api/stats")
+	f, err := s.csvFile(c, "stats", true)
 	if err != nil {
 		return err
 	}
-	return s.serveSeriesCSV(c, rg, ext)
+	return s.serveSeriesCSV(c, f)
 }
 
-func (s *Server) serveSeriesCSV(c echo.Context, rg geo.Range, ext string) error {
-	shape := c.QueryParam("shape")
-	if shape != "" && shape != "wide" && shape != "long" {
-		return geo.Errorf(geo.KindInvalid, "shape %q: use wide (a column per side) or long (date,side,km2,share)", shape)
-	}
-	ds := s.deps.Dataset
-	if ext == ".csvt" {
-		if shape == "long" {
+func (s *Server) serveSeriesCSV(c echo.Context, f csvFile) error {
+	ds, rg := s.deps.Dataset, f.rg
+	if f.ext == ".csvt" {
+		if f.long {
 			return s.serveDataset(c, newResponse(ctypeText, encode.SeriesLongCSVT()), nil)
 		}
 		_, pairs, err := s.geometry.series(geo.Range{First: rg.First, Last: rg.First})
@@ -106,14 +108,14 @@ func (s *Server) serveSeriesCSV(c echo.Context, rg geo.Range, ext string) error 
 		}
 		return s.serveDataset(c, newResponse(ctypeText, encode.SeriesCSVT(ds, pairs)), nil)
 	}
-	key := "series/" + rg.First.String() + "/" + rg.Last.String() + "/csv/" + shape
+	key := "series/" + rg.First.String() + "/" + rg.Last.String() + "/csv/" + strconv.FormatBool(f.long)
 	r, err := s.cached(key, rg.Last, func() (*response, error) {
 		days, pairs, err := s.geometry.series(rg)
 		if err != nil {
 			return nil, err
 		}
 		return encoded(ctypeCSV, func(w io.Writer) error {
-			if shape == "long" {
+			if f.long {
 				return encode.SeriesLongCSV(w, ds, days)
 			}
 			return encode.SeriesCSV(w, ds, pairs, days)
@@ -122,6 +124,6 @@ func (s *Server) serveSeriesCSV(c echo.Context, rg geo.Range, ext string) error 
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Content-Disposition", `attachment; filename="stats-`+rg.First.String()+`-`+rg.Last.String()+`.csv"`)
+	attachment(c, f.name)
 	return r.serve(c, s.cacheControl())
 }
