@@ -106,6 +106,35 @@ func SeriesLongCSV(w io.Writer, ds *geo.Dataset, series []geo.SeriesDay) error {
 // SeriesLongCSVT is the GDAL column-type file of SeriesLongCSV.
 func SeriesLongCSVT() []byte { return csvt([]string{"Date", "String", "Real", "Real"}) }
 
+// BaselineHeader is the header of BaselineCSV.
+var BaselineHeader = []string{"date", "baseline_date", "of", "side", "km2", "share"}
+
+// BaselineCSV writes who holds, on each day of r, the ground that side of
+// held on base (geo.Dataset.Baseline): one row per day and side, the
+// unassigned rest as side "unassigned"; km2 of that ground, share of it.
+func BaselineCSV(w io.Writer, ds *geo.Dataset, r geo.Range, base geo.Date, of string) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write(BaselineHeader)
+	for d := r.First; d <= r.Last; d++ {
+		b, err := ds.Baseline(d, base, of)
+		if err != nil {
+			return err
+		}
+		day, bd := d.String(), base.String()
+		for _, sd := range ds.Sides {
+			a := b.Held[sd.ID]
+			_ = cw.Write([]string{day, bd, of, sd.ID, fixed(a.Km2), share(a.Share)})
+		}
+		un := 0.0
+		if b.Km2 > 0 {
+			un = b.UnassignedKm2 / b.Km2
+		}
+		_ = cw.Write([]string{day, bd, of, geo.Unassigned, fixed(b.UnassignedKm2), share(un)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
 // ChangesHeader is the header of ChangesCSV.
 var ChangesHeader = []string{"date", "district", "name", "from", "to", "moved_km2", "sources", "note"}
 
