@@ -170,9 +170,9 @@ func TestExport(t *testing.T) {
 		"snapshot/snapshot_2016-11-20.geojson":     "/api/snapshot/2016-11-20",
 		"territory/territory_2016-11-21.geojson":   "/api/territory/2016-11-21",
 		"frontlines/frontlines_2016-11-19.geojson": "/api/frontlines/2016-11-19",
-		"stats.csv":   "/api/stats/2016-11-19/2016-11-21.csv",
+		"stats.csv":   "/api/stats_2016-11-19_2016-11-21.csv",
 		"stats.csvt":  "/api/stats.csvt",
-		"changes.csv": "/api/changes/2016-11-19/2016-11-21.csv",
+		"changes.csv": "/api/changes_2016-11-19_2016-11-21.csv",
 	} {
 		rec := httptest.NewRecorder()
 		srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
