@@ -175,6 +175,9 @@ func TestOGCControlDatetimeIsTheSnapshot(t *testing.T) {
 		require.Len(t, got, len(snap.Features))
 		for _, f := range snap.Features {
 			p := got[f.ID]
+			assert.Equal(t, f.ID, f.Properties["district"], "the snapshot's key")
+			assert.Equal(t, f.Properties["district"], p["district"], "one key name in both")
+			assert.NotContains(t, f.Properties, "id")
 			assert.Equal(t, f.Properties["controller"], p["controller"], "%s on %s", f.ID, d)
 			for _, s := range ds.Sides {
 				assert.Equal(t, f.Properties["share_"+s.ID], p["share_"+s.ID], "%s on %s", f.ID, d)

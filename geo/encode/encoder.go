@@ -217,7 +217,8 @@ func (e *Encoder) shares(o *object, shares []float64, flat bool, form Form) {
 	}
 }
 
-// Snapshot writes every district with its geometry and its state on d.
+// Snapshot writes every district with its geometry and its state on d;
+// its key is "district", as in the control layer.
 func (e *Encoder) Snapshot(w io.Writer, d geo.Date, form Form) error {
 	geom, err := e.geometries()
 	if err != nil {
@@ -227,7 +228,7 @@ func (e *Encoder) Snapshot(w io.Writer, d geo.Date, form Form) error {
 	var buf, props []byte
 	for i, dist := range e.ds.Districts {
 		o := newObject(props[:0])
-		o.str("id", dist.ID)
+		o.str("district", dist.ID)
 		o.str("name", dist.Name)
 		o.real("area_km2", dist.AreaKm2)
 		e.state(o, i, d, true, form)
@@ -253,7 +254,7 @@ func (e *Encoder) Changes(w io.Writer, from, to geo.Date, form Form) error {
 		i := ch.District
 		dist := e.ds.Districts[i]
 		o := newObject(props[:0])
-		o.str("id", dist.ID)
+		o.str("district", dist.ID)
 		o.str("name", dist.Name)
 		o.real("area_km2", dist.AreaKm2)
 		a, b := e.ds.StateOn(i, from), e.ds.StateOn(i, to)
