@@ -160,24 +160,8 @@ func pickEncoding(header string, haveBr, haveGzip bool) string {
 		return ""
 	}
 	q := map[string]float64{}
-	for _, part := range strings.Split(header, ",") {
-		name, params, _ := strings.Cut(part, ";")
-		name = strings.ToLower(strings.TrimSpace(name))
-		if name == "" {
-			continue
-		}
-		v := 1.0
-		for _, p := range strings.Split(params, ";") {
-			k, val, ok := strings.Cut(strings.TrimSpace(p), "=")
-			if ok && strings.EqualFold(strings.TrimSpace(k), "q") {
-				f, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
-				if err != nil || f < 0 || f > 1 {
-					f = 0 // a malformed weight accepts nothing rather than guessing
-				}
-				v = f
-			}
-		}
-		q[name] = v
+	for _, a := range parseAccept(header) {
+		q[a.name] = a.q
 	}
 	weight := func(coding string) float64 {
 		if v, ok := q[coding]; ok {

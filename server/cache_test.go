@@ -196,3 +196,21 @@ func TestAfterLastChangeIsCached(t *testing.T) {
 		assert.Equal(t, misses+1, s.cache.misses.Load(), "%s: only the answer is new, not the geometry", kind)
 	}
 }
+
+// One parser reads Accept and Accept-Encoding: a malformed or
+// out-of-range weight accepts nothing, in both.
+func TestParseAccept(t *testing.T) {
+	for h, want := range map[string][]accepted{
+		"":                             nil,
+		"gzip":                         {{"gzip", 1}},
+		"GZIP;q=0.5, br":               {{"gzip", 0.5}, {"br", 1}},
+		"text/html;level=1;q=0.8, */*": {{"text/html", 0.8}, {"*/*", 1}},
+		"text/html;q=abc":              {{"text/html", 0}},
+		"gzip;q=1.5, identity;q=-1":    {{"gzip", 0}, {"identity", 0}},
+		"gzip;Q=0.25":                  {{"gzip", 0.25}},
+		" , gzip ;  q = 0.3 ,":         {{"gzip", 0.3}},
+		"gzip;q=NaN":                   {{"gzip", 0}},
+	} {
+		assert.Equal(t, want, parseAccept(h), "parseAccept(%q)", h)
+	}
+}

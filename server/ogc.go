@@ -172,22 +172,12 @@ func wantsHTML(c echo.Context) (bool, error) {
 		return false, geo.Errorf(geo.KindInvalid, "parameter \"f\" is %q: use json or html", f)
 	}
 	var html, jsonQ float64
-	for _, part := range strings.Split(c.Request().Header.Get("Accept"), ",") {
-		mt, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		mt = strings.ToLower(strings.TrimSpace(mt))
-		q := 1.0
-		for _, p := range strings.Split(params, ";") {
-			if k, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok && strings.TrimSpace(k) == "q" {
-				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
-					q = f
-				}
-			}
-		}
-		switch {
+	for _, a := range parseAccept(c.Request().Header.Get("Accept")) {
+		switch mt := a.name; {
 		case mt == "text/html":
-			html = max(html, q)
+			html = max(html, a.q)
 		case strings.HasSuffix(mt, "json") || mt == "*/*" || mt == "application/*":
-			jsonQ = max(jsonQ, q)
+			jsonQ = max(jsonQ, a.q)
 		}
 	}
 	return html > jsonQ, nil

@@ -317,6 +317,9 @@ func TestOGCHTMLAndETag(t *testing.T) {
 		assert.Equal(t, http.StatusNotModified, get(t, h, target, "Accept", browser, "If-None-Match", rec.Header().Get("ETag")).Code)
 	}
 	assert.Contains(t, get(t, h, "/ogc?f=html").Header().Get("Content-Type"), "text/html")
+	// A malformed weight accepts nothing, as for Accept-Encoding: JSON.
+	assert.NotContains(t, get(t, h, "/ogc", "Accept", "text/html;q=abc").Header().Get("Content-Type"), "html")
+	assert.NotContains(t, get(t, h, "/ogc", "Accept", "text/html;q=2, application/json;q=0.5").Header().Get("Content-Type"), "html")
 	assert.Contains(t, get(t, h, "/ogc/collections/control/items?f=html").Body.String(), "north-east/2016-11-20")
 }
 
