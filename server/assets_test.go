@@ -196,7 +196,7 @@ func TestAssetNamesShareEncodings(t *testing.T) {
 		}
 	}
 	require.NotNil(t, fixed)
-	assert.Same(t, plain.encodings, fixed.encodings)
+	assert.Same(t, plain.response, fixed.response)
 	fixed.encode()
 	assert.NotEmpty(t, plain.br, "encoding one name encodes the other")
 	assert.Equal(t, immutable, fixed.cacheControl)

@@ -113,11 +113,13 @@ func TestCacheCountsGzipForm(t *testing.T) {
 	v, err := c.get("k", text(strings.Repeat("frontline ", 1000)))
 	require.NoError(t, err)
 	before := c.bytes()
-	gz := v.(*response).gzipped()
-	require.NotNil(t, gz)
-	assert.Equal(t, before+int64(len(gz)), c.bytes())
-	v.(*response).gzipped()
-	assert.Equal(t, before+int64(len(gz)), c.bytes(), "compressed once")
+	r := v.(*response)
+	r.encode()
+	require.NotNil(t, r.gz)
+	assert.Nil(t, r.br, "the API's answers are gzip only")
+	assert.Equal(t, before+int64(len(r.gz)), c.bytes())
+	r.encode()
+	assert.Equal(t, before+int64(len(r.gz)), c.bytes(), "compressed once")
 }
 
 // A computation that outlasts the wait answers busy and completes in the
