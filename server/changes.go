@@ -34,7 +34,7 @@ func (s *Server) getChanges(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.cached("changes/"+from.String()+"/"+to.String()+key, max(from, to), func() (*response, error) {
+	r, err := s.cached("changes/"+from.String()+"/"+to.String()+key, func() (*response, error) {
 		return encoded(ctypeGeoJSON, func(w io.Writer) error { return s.enc.Changes(w, from, to, form) })
 	})
 	return s.serveDataset(c, r, err)
@@ -46,7 +46,7 @@ func (s *Server) getChangesSummary(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.cached("changes-summary/"+from.String()+"/"+to.String(), max(from, to), func() (*response, error) {
+	r, err := s.cached("changes-summary/"+from.String()+"/"+to.String(), func() (*response, error) {
 		return jsonResponse(ctypeJSON, s.deps.Dataset.ChangeSummary(from, to))
 	})
 	return s.serveDataset(c, r, err)
@@ -65,7 +65,7 @@ func (s *Server) getChangesFile(c echo.Context) error {
 	}
 	rg := f.rg
 	key := "changes-csv/" + rg.First.String() + "/" + rg.Last.String()
-	r, err := s.cached(key, rg.Last, func() (*response, error) {
+	r, err := s.cached(key, func() (*response, error) {
 		return encoded(ctypeCSV, func(w io.Writer) error { return encode.ChangesCSV(w, s.deps.Dataset, rg) })
 	})
 	if err != nil {

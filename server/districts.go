@@ -25,7 +25,7 @@ func (s *Server) getDistricts(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.cached("districts"+key, 0, func() (*response, error) {
+	r, err := s.cached("districts"+key, func() (*response, error) {
 		return encoded(ctypeGeoJSON, func(w io.Writer) error { return s.enc.Districts(w, form) })
 	})
 	return s.serveDataset(c, r, err)
@@ -35,7 +35,7 @@ func (s *Server) getDistricts(c echo.Context) error {
 // TopoJSON topology whose shared borders are simplified once (see
 // encode.DistrictsTopoJSON).
 func (s *Server) getDistrictsTopoJSON(c echo.Context) error {
-	r, err := s.cached("districts.topojson", 0, func() (*response, error) {
+	r, err := s.cached("districts.topojson", func() (*response, error) {
 		return encoded(ctypeJSON, func(w io.Writer) error { return s.enc.DistrictsTopoJSON(w, encode.DisplayTolerance) })
 	})
 	return s.serveDataset(c, r, err)
@@ -47,7 +47,7 @@ func (s *Server) getDistrict(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.cached("district/"+ds.Districts[i].ID, 0, func() (*response, error) {
+	r, err := s.cached("district/"+ds.Districts[i].ID, func() (*response, error) {
 		b, err := s.enc.District(i)
 		if err != nil {
 			return nil, err

@@ -19,7 +19,7 @@ func (s *Server) getFrontlines(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.cached("frontlines/"+d.String()+key, d, func() (*response, error) {
+	r, err := s.cached("frontlines/"+d.String()+key, func() (*response, error) {
 		res, err := s.geometry.on(d)
 		if err != nil {
 			return nil, err

@@ -17,7 +17,7 @@ func (s *Server) getSnapshot(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.cached("snapshot/"+d.String()+key, d, func() (*response, error) {
+	r, err := s.cached("snapshot/"+d.String()+key, func() (*response, error) {
 		return encoded(ctypeGeoJSON, func(w io.Writer) error { return s.enc.Snapshot(w, d, form) })
 	})
 	return s.serveDataset(c, r, err)

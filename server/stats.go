@@ -32,7 +32,7 @@ func (s *Server) getStats(c echo.Context) error {
 		}
 	}
 	key := "stats/" + d.String() + "/" + base + "/" + of
-	r, err := s.cached(key, max(d, baseDate), func() (*response, error) {
+	r, err := s.cached(key, func() (*response, error) {
 		days, _, err := s.geometry.series(geo.Range{First: d, Last: d})
 		if err != nil {
 			return nil, err
@@ -74,7 +74,7 @@ func (s *Server) getSeries(c echo.Context) error {
 		}
 		return s.serveSeriesCSV(c, csvFile{rg: rg, ext: ".csv", long: long, name: csvName("stats", long, rg)})
 	}
-	r, err := s.cached("series/"+rg.First.String()+"/"+rg.Last.String()+"/json", rg.Last, func() (*response, error) {
+	r, err := s.cached("series/"+rg.First.String()+"/"+rg.Last.String()+"/json", func() (*response, error) {
 		days, pairs, err := s.geometry.series(rg)
 		if err != nil {
 			return nil, err
@@ -109,7 +109,7 @@ func (s *Server) serveSeriesCSV(c echo.Context, f csvFile) error {
 		return s.serveDataset(c, newResponse(ctypeText, encode.SeriesCSVT(ds, pairs)), nil)
 	}
 	key := "series/" + rg.First.String() + "/" + rg.Last.String() + "/csv/" + strconv.FormatBool(f.long)
-	r, err := s.cached(key, rg.Last, func() (*response, error) {
+	r, err := s.cached(key, func() (*response, error) {
 		days, pairs, err := s.geometry.series(rg)
 		if err != nil {
 			return nil, err

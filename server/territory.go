@@ -18,7 +18,7 @@ func (s *Server) getTerritory(c echo.Context) error {
 	if _, _, err := formParam(c); err != nil {
 		return err
 	}
-	r, err := s.cached("territory/"+d.String(), d, func() (*response, error) {
+	r, err := s.cached("territory/"+d.String(), func() (*response, error) {
 		res, err := s.geometry.on(d)
 		if err != nil {
 			return nil, err

@@ -102,7 +102,7 @@ func NewCoverage(geoms []orb.Geometry, opts ...Option) (cov *Coverage, err error
 	}
 	if exact {
 		if faces, owner, ok := exactFaces(inputs); ok {
-			return assemble(n, faces, owner, 0), nil
+			return assemble(n, faces, owner), nil
 		}
 	}
 	if origs == nil {
@@ -203,7 +203,7 @@ func NewCoverage(geoms []orb.Geometry, opts ...Option) (cov *Coverage, err error
 			owner[k] = sites.Find(p).(site).owner
 		}
 	}
-	return assemble(n, facePolys, owner, cfg.gapWidth), nil
+	return assemble(n, facePolys, owner), nil
 }
 
 // must turns the nil that some go-geos methods return on a GEOS error into a
@@ -421,7 +421,7 @@ func circumcentre(a, b, c orb.Point) (orb.Point, bool) {
 
 // assemble turns the owned faces into per-district half-edges, areas, and
 // the shared border of every pair of neighbours.
-func assemble(n int, faces []orb.Polygon, owner []int32, gapWidth float64) *Coverage {
+func assemble(n int, faces []orb.Polygon, owner []int32) *Coverage {
 	// Each segment of the arrangement borders at most two faces; -2 marks
 	// "no second face" (the outside of the arrangement).
 	sides := make(map[segment][2]int32)
@@ -438,7 +438,7 @@ func assemble(n int, faces []orb.Polygon, owner []int32, gapWidth float64) *Cove
 			}
 		}
 	}
-	c := &Coverage{edges: make([][]halfEdge, n), areas: make([]float64, n), gapWidth: gapWidth}
+	c := &Coverage{edges: make([][]halfEdge, n), areas: make([]float64, n)}
 	for k, f := range faces {
 		o := owner[k]
 		if o < 0 {
