@@ -3,9 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -21,6 +19,7 @@ import (
 
 	"github.com/frontline/frontline/data"
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/internal/testkit"
 	"github.com/frontline/frontline/server"
 )
 
@@ -30,18 +29,8 @@ func serve(t *testing.T, ds *geo.Dataset) string {
 	t.Helper()
 	srv, err := server.New(server.Deps{Dataset: ds}, server.Config{Version: "test"})
 	require.NoError(t, err)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
-			t.Errorf("server: %v", err)
-		}
-	})
-	return "http://" + ln.Addr().String()
+	base, _ := testkit.Serve(t, srv.Serve)
+	return base
 }
 
 // needTool skips the test, saying what to install, when a tool is absent.
@@ -64,32 +53,17 @@ func run(t *testing.T, name string, args ...string) string {
 	return string(out)
 }
 
-// smallWith copies the small test dataset with another control table.
-func smallWith(t *testing.T, control string) *geo.Dataset {
-	t.Helper()
-	dir := t.TempDir()
-	for _, f := range []string{"dataset.json", "districts.geojson", "sides.csv"} {
-		b, err := os.ReadFile(filepath.Join("../geo/testdata/small", f))
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(filepath.Join(dir, f), b, 0o644))
-	}
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "control.csv"), []byte(control), 0o644))
-	ds, err := geo.LoadDir(os.DirFS(dir), "small-0.6")
-	require.NoError(t, err)
-	return ds
-}
-
 // TestGDAL drives GDAL's own OGC API – Features client (ogrinfo, ogr2ogr)
 // and its CSV reader against the real server.
 func TestGDAL(t *testing.T) {
 	needTool(t, "ogrinfo", "gdal-bin")
 	needTool(t, "ogr2ogr", "gdal-bin")
-	control, err := os.ReadFile("../geo/testdata/small/control.csv")
-	require.NoError(t, err)
 	// A 0.6 share on a later page than the first: GDAL types each field
 	// from the first page, where every share is 1.0 or 0.0.
-	ds := smallWith(t, strings.NewReplacer("north-east,government,0.75", "north-east,government,0.6",
-		"north-east,opposition,0.25", "north-east,opposition,0.4").Replace(string(control)))
+	control := strings.NewReplacer("north-east,government,0.75", "north-east,government,0.6",
+		"north-east,opposition,0.25", "north-east,opposition,0.4").Replace(string(testkit.ReadSmall(t, geo.ControlFile)))
+	ds, err := geo.LoadDir(testkit.SmallMapFS(t, map[string]string{geo.ControlFile: control}), "small-0.6")
+	require.NoError(t, err)
 	base := serve(t, ds)
 	oapif := "OAPIF:" + base + "/ogc"
 

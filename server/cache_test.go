@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/internal/testkit"
 )
 
 func text(s string) func() (sized, error) {
@@ -169,8 +168,7 @@ func TestClip(t *testing.T) {
 // change date, only its encoding is new. Repeating a request computes
 // nothing.
 func TestAfterLastChangeIsCached(t *testing.T) {
-	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
-	require.NoError(t, err)
+	ds := testkit.Small(t)
 	s, err := New(Deps{Dataset: ds}, Config{})
 	require.NoError(t, err)
 	r := ds.Range()

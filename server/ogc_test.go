@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/internal/testkit"
 	"github.com/frontline/frontline/server"
 )
 
@@ -141,8 +140,7 @@ func TestOGCOpenAPI(t *testing.T) {
 // several pages.
 func TestOGCControlDatetimeIsTheSnapshot(t *testing.T) {
 	h := newServer(t).Handler()
-	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
-	require.NoError(t, err)
+	ds := testkit.Small(t)
 	r := ds.Range()
 	days := []geo.Date{r.Last + 1, r.Last + 400}
 	for d := r.First; d <= r.Last; d++ {
@@ -325,17 +323,11 @@ func TestOGCHTMLAndETag(t *testing.T) {
 
 // Dataset strings reach the HTML pages as text only.
 func TestOGCHTMLEscapesDatasetStrings(t *testing.T) {
-	dir := t.TempDir()
-	for _, f := range []string{"districts.geojson", "sides.csv"} {
-		b, err := os.ReadFile(filepath.Join("../geo/testdata/small", f))
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(filepath.Join(dir, f), b, 0o644))
-	}
 	evil := `<img src=x onerror=alert(1)>`
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "dataset.json"), []byte(`{"title":"`+strings.ReplaceAll(evil, `"`, `\"`)+`"}`), 0o644))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "control.csv"), []byte("date,district,side,share,source,note\n"+
-		"2016-11-15,north-west,government,1,[1],\""+evil+"\"\n"), 0o644))
-	ds, err := geo.LoadDir(os.DirFS(dir), "evil")
+	ds, err := geo.LoadDir(testkit.SmallMapFS(t, map[string]string{
+		geo.MetaFile:    `{"title":"` + strings.ReplaceAll(evil, `"`, `\"`) + `"}`,
+		geo.ControlFile: "date,district,side,share,source,note\n" + "2016-11-15,north-west,government,1,[1],\"" + evil + "\"\n",
+	}), "evil")
 	require.NoError(t, err)
 	srv, err := server.New(server.Deps{Dataset: ds}, server.Config{})
 	require.NoError(t, err)
@@ -368,8 +360,7 @@ func TestCSVAtGDALPaths(t *testing.T) {
 	// The long shape has a path of its own, so GDAL finds its .csvt, and a
 	// file name of its own.
 	long := get(t, h, "/api/stats_long_2016-11-20_2016-11-20.csv")
-	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
-	require.NoError(t, err)
+	ds := testkit.Small(t)
 	d, _ := geo.ParseDate("2016-11-20")
 	st, err := ds.Stats(d)
 	require.NoError(t, err)
@@ -447,8 +438,7 @@ func FuzzOGCItemsQuery(f *testing.F) {
 // geometry as /api/territory and /api/frontlines of that day.
 func TestOGCPeriodsAreTheDays(t *testing.T) {
 	h := newServer(t).Handler()
-	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
-	require.NoError(t, err)
+	ds := testkit.Small(t)
 	type fc struct {
 		Features []struct {
 			Geometry   json.RawMessage

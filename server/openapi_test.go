@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -12,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/internal/testkit"
 )
 
 // routePattern matches the request paths an Echo route serves, and the
@@ -40,8 +39,7 @@ func routePattern(echoPath string) *regexp.Regexp {
 // nothing it does not serve: each route has its entry in apiDocs, each
 // entry its route, and each documented path is one its route serves.
 func TestOpenAPIIsTheRoutes(t *testing.T) {
-	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
-	require.NoError(t, err)
+	ds := testkit.Small(t)
 	s, err := New(Deps{Dataset: ds}, Config{})
 	require.NoError(t, err)
 	docs := s.apiDocs()

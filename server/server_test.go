@@ -20,6 +20,7 @@ import (
 
 	"github.com/frontline/frontline/geo"
 	"github.com/frontline/frontline/geo/geodesic"
+	"github.com/frontline/frontline/internal/testkit"
 	"github.com/frontline/frontline/server"
 )
 
@@ -27,8 +28,7 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 
 func newServer(t testing.TB) *server.Server {
 	t.Helper()
-	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
-	require.NoError(t, err)
+	ds := testkit.Small(t)
 	assets := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>frontline</title>" + strings.Repeat(" ", 600))}}
 	srv, err := server.New(server.Deps{Dataset: ds, Assets: assets}, server.Config{Version: "test"})
 	require.NoError(t, err)
@@ -162,8 +162,7 @@ func TestSeriesCSV(t *testing.T) {
 func TestStatsValues(t *testing.T) {
 	// The API's numbers are the domain's numbers, not a copy of them.
 	srv := newServer(t)
-	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
-	require.NoError(t, err)
+	ds := testkit.Small(t)
 	d, _ := geo.ParseDate("2016-11-28")
 	want, err := ds.Stats(d)
 	require.NoError(t, err)
@@ -332,8 +331,7 @@ func TestFrontlinesAndTerritories(t *testing.T) {
 	}
 
 	// Territory areas are the stats' areas: the districts tile exactly.
-	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
-	require.NoError(t, err)
+	ds := testkit.Small(t)
 	d, _ := geo.ParseDate("2016-11-15")
 	st, err := ds.Stats(d)
 	require.NoError(t, err)

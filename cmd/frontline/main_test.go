@@ -16,10 +16,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/internal/testkit"
 	"github.com/frontline/frontline/server"
 )
 
-const small = "../../geo/testdata/small"
+var small = testkit.SmallDir
 
 // runCLI runs the command line in process and returns exit code and output.
 func runCLI(t *testing.T, args ...string) (int, string, string) {

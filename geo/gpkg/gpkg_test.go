@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/xml"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -18,12 +17,12 @@ import (
 	"github.com/frontline/frontline/geo"
 	"github.com/frontline/frontline/geo/encode"
 	"github.com/frontline/frontline/geo/gpkg"
+	"github.com/frontline/frontline/internal/testkit"
 )
 
 func write(t *testing.T, r *geo.Range) (string, *geo.Dataset) {
 	t.Helper()
-	ds, err := geo.LoadDir(os.DirFS("../testdata/small"), "small")
-	require.NoError(t, err)
+	ds := testkit.Small(t)
 	enc, err := encode.New(ds)
 	require.NoError(t, err)
 	shapes, err := geo.NewShapes(ds)
