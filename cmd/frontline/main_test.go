@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"go/parser"
+	"go/token"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -333,4 +335,17 @@ func TestValidatePreparesTerritories(t *testing.T) {
 	assert.Contains(t, out, "districts.geojson: error: preparing districts for territories: territory: closing the gaps needs")
 	assert.Contains(t, out, "check for a wrong coordinate")
 	assert.Contains(t, out, "1 error(s)")
+}
+
+// The package doc and the help name every command.
+func TestEveryCommandDocumented(t *testing.T) {
+	f, err := parser.ParseFile(token.NewFileSet(), "main.go", nil, parser.ParseComments|parser.PackageClauseOnly)
+	require.NoError(t, err)
+	require.NotNil(t, f.Doc, "main.go has a package doc")
+	doc := f.Doc.Text()
+	_, _, help := runCLI(t, "help")
+	for _, c := range commands() {
+		assert.Contains(t, doc, "`"+c.name+"`", "the package doc names %s", c.name)
+		assert.Contains(t, help, "  "+c.name+" ", "the help names %s", c.name)
+	}
 }
