@@ -352,10 +352,26 @@ func TestFrontlinesAndTerritories(t *testing.T) {
 	}
 }
 
+// /healthz answers its status, the dataset's version and frontline's, as
+// the README's table says.
 func TestHealth(t *testing.T) {
 	rec := get(t, newServer(t).Handler(), "/healthz")
 	assert.Equal(t, http.StatusOK, rec.Code)
 	assert.Contains(t, rec.Body.String(), `"status":"ok"`)
+	var body map[string]string
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &body))
+	readme, err := os.ReadFile(filepath.Join(testkit.Root, "README.md"))
+	require.NoError(t, err)
+	var row string
+	for _, line := range strings.Split(string(readme), "\n") {
+		if strings.HasPrefix(line, "| `GET /healthz` |") {
+			row = line
+		}
+	}
+	require.NotEmpty(t, row, "the README's table has /healthz")
+	for k := range body {
+		assert.Contains(t, row, `"`+k+`"`, "the README documents the member %s /healthz answers", k)
+	}
 }
 
 func BenchmarkSnapshotCached(b *testing.B) {

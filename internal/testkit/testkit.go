@@ -20,15 +20,18 @@ import (
 	"github.com/frontline/frontline/geo"
 )
 
-// SmallDir is the absolute path of the small test dataset, whichever
-// package's directory a test runs in.
-var SmallDir = func() string {
+// Root is the absolute path of the repository, whichever package's
+// directory a test runs in.
+var Root = func() string {
 	_, file, _, ok := runtime.Caller(0)
 	if !ok {
 		panic("testkit: cannot locate its own source file")
 	}
-	return filepath.Join(filepath.Dir(file), "..", "..", "geo", "testdata", "small")
+	return filepath.Join(filepath.Dir(file), "..", "..")
 }()
+
+// SmallDir is the absolute path of the small test dataset.
+var SmallDir = filepath.Join(Root, "geo", "testdata", "small")
 
 // SmallFS is the small test dataset's directory.
 func SmallFS() fs.FS { return os.DirFS(SmallDir) }
