@@ -3,13 +3,14 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"net"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 
 	"github.com/frontline/frontline/data"
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/internal/testkit"
 	"github.com/frontline/frontline/server"
 )
 
@@ -27,18 +29,8 @@ func serve(t *testing.T, ds *geo.Dataset) string {
 	t.Helper()
 	srv, err := server.New(server.Deps{Dataset: ds}, server.Config{Version: "test"})
 	require.NoError(t, err)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
-			t.Errorf("server: %v", err)
-		}
-	})
-	return "http://" + ln.Addr().String()
+	base, _ := testkit.Serve(t, srv.Serve)
+	return base
 }
 
 // needTool skips the test, saying what to install, when a tool is absent.
@@ -61,32 +53,17 @@ func run(t *testing.T, name string, args ...string) string {
 	return string(out)
 }
 
-// smallWith copies the small test dataset with another control table.
-func smallWith(t *testing.T, control string) *geo.Dataset {
-	t.Helper()
-	dir := t.TempDir()
-	for _, f := range []string{"dataset.json", "districts.geojson", "sides.csv"} {
-		b, err := os.ReadFile(filepath.Join("../geo/testdata/small", f))
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(filepath.Join(dir, f), b, 0o644))
-	}
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "control.csv"), []byte(control), 0o644))
-	ds, err := geo.LoadDir(os.DirFS(dir), "small-0.6")
-	require.NoError(t, err)
-	return ds
-}
-
 // TestGDAL drives GDAL's own OGC API – Features client (ogrinfo, ogr2ogr)
 // and its CSV reader against the real server.
 func TestGDAL(t *testing.T) {
 	needTool(t, "ogrinfo", "gdal-bin")
 	needTool(t, "ogr2ogr", "gdal-bin")
-	control, err := os.ReadFile("../geo/testdata/small/control.csv")
-	require.NoError(t, err)
 	// A 0.6 share on a later page than the first: GDAL types each field
 	// from the first page, where every share is 1.0 or 0.0.
-	ds := smallWith(t, strings.NewReplacer("north-east,government,0.75", "north-east,government,0.6",
-		"north-east,opposition,0.25", "north-east,opposition,0.4").Replace(string(control)))
+	control := strings.NewReplacer("north-east,government,0.75", "north-east,government,0.6",
+		"north-east,opposition,0.25", "north-east,opposition,0.4").Replace(string(testkit.ReadSmall(t, geo.ControlFile)))
+	ds, err := geo.LoadDir(testkit.SmallMapFS(t, map[string]string{geo.ControlFile: control}), "small-0.6")
+	require.NoError(t, err)
 	base := serve(t, ds)
 	oapif := "OAPIF:" + base + "/ogc"
 
@@ -106,10 +83,10 @@ func TestGDAL(t *testing.T) {
 			assert.Regexp(t, `\d: `+l+` .*\(Multi (Polygon|Line String)\)`, out)
 		}
 		schema := run(t, "ogrinfo", "-ro", "-so", gpkg, "control")
-		for _, f := range []string{"valid_from: Date", "valid_to: Date", "share_government: Real", "share_opposition: Real", "share_sdf: Real", "unassigned: Real"} {
+		for _, f := range []string{"valid_from: DateTime", "valid_to: DateTime", "share_government: Real", "share_opposition: Real", "share_sdf: Real", "unassigned: Real"} {
 			assert.Contains(t, schema, f)
 		}
-		assert.Contains(t, run(t, "ogrinfo", "-ro", "-so", gpkg, "territory"), "valid_to: Date")
+		assert.Contains(t, run(t, "ogrinfo", "-ro", "-so", gpkg, "territory"), "valid_to: DateTime")
 		assert.Contains(t, run(t, "ogrinfo", "-ro", "-so", gpkg, "frontlines"), "length_km: Real")
 		got := run(t, "ogrinfo", "-ro", "-q", gpkg, "-sql", "SELECT share_government, share_opposition FROM control WHERE id = 'north-east/2016-11-20'")
 		assert.Contains(t, got, "share_government (Real) = 0.6")
@@ -118,7 +95,8 @@ func TestGDAL(t *testing.T) {
 
 	t.Run("a datetime query answers the snapshot's states", func(t *testing.T) {
 		r := ds.Range()
-		for _, d := range append(ds.ChangeDates(), r.First+2, r.Last-1) {
+		// After the last date the last states hold, as in the snapshot.
+		for _, d := range append(ds.ChangeDates(), r.First+2, r.Last-1, r.Last+1, r.Last+100) {
 			out := filepath.Join(dir, "day-"+d.String()+".geojson")
 			run(t, "ogr2ogr", "-f", "GeoJSON", out, "-oo", "PAGE_SIZE=3", oapif+"?datetime="+d.String(), "control")
 			var fc struct {
@@ -147,12 +125,35 @@ func TestGDAL(t *testing.T) {
 		}
 	})
 
+	t.Run("each GeoJSON layer has one geometry type", func(t *testing.T) {
+		d := ds.ChangeDates()[1].String()
+		for u, want := range map[string]string{
+			"/api/districts":                             "Multi Polygon",
+			"/api/snapshot/" + d:                         "Multi Polygon",
+			"/api/changes?from=2016-11-15&to=2016-12-22": "Multi Polygon",
+			"/api/territory/" + d:                        "Multi Polygon",
+			"/api/frontlines/" + d:                       "Multi Line String",
+		} {
+			out := run(t, "ogrinfo", "-ro", "-so", "-al", base+u)
+			assert.Contains(t, out, "Geometry: "+want+"\n", u)
+		}
+	})
+
 	t.Run("the series CSV opens by URL with numbers as numbers", func(t *testing.T) {
-		for _, u := range []string{"/api/stats.csv", "/api/stats/2016-11-15/2016-11-21.csv"} {
+		// GDAL names the layer after the path's last element.
+		for _, u := range []string{"/api/stats.csv", "/api/stats_2016-11-15_2016-11-21.csv"} {
 			out := run(t, "ogrinfo", "-ro", "-so", "/vsicurl/"+base+u, strings.TrimSuffix(filepath.Base(u), ".csv"))
 			assert.Contains(t, out, "date: Date", u)
 			assert.Contains(t, out, "government_km2: Real", u)
 			assert.Contains(t, out, "front_government_opposition_km: Real", u)
+		}
+		// The long shape at its own path, with its own .csvt.
+		for _, u := range []string{"/api/stats_long.csv", "/api/stats_long_2016-11-15_2016-11-21.csv"} {
+			out := run(t, "ogrinfo", "-ro", "-so", "/vsicurl/"+base+u, strings.TrimSuffix(filepath.Base(u), ".csv"))
+			assert.Contains(t, out, "date: Date", u)
+			assert.Contains(t, out, "side: String", u)
+			assert.Contains(t, out, "km2: Real", u)
+			assert.Contains(t, out, "share: Real", u)
 		}
 		out := run(t, "ogrinfo", "-ro", "-so", "/vsicurl/"+base+"/api/changes.csv", "changes")
 		assert.Contains(t, out, "moved_km2: Real")
@@ -169,6 +170,93 @@ func TestGDAL(t *testing.T) {
 		styles := run(t, "ogrinfo", "-ro", "-q", url, "-sql", "SELECT f_table_name FROM layer_styles")
 		assert.Contains(t, styles, "f_table_name (String) = control")
 	})
+}
+
+// TestGDALPagesAtTheServersSize reads the Aleppo control periods through
+// GDAL 3.6's OAPIF driver, which asks for 10 features a page whatever the
+// server says: the next links ask for the server's page size (100), so
+// 221 periods take 5 requests, not 24 (the first is GDAL's look at the
+// fields).
+func TestGDALPagesAtTheServersSize(t *testing.T) {
+	needTool(t, "ogrinfo", "gdal-bin")
+	ds, err := geo.LoadDir(data.Default(), data.DefaultName)
+	require.NoError(t, err)
+	srv, err := server.New(server.Deps{Dataset: ds}, server.Config{Version: "test"})
+	require.NoError(t, err)
+	var items atomic.Int64
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/ogc/collections/control/items" {
+			items.Add(1)
+		}
+		srv.Handler().ServeHTTP(w, r)
+	}))
+	t.Cleanup(func() {
+		ts.Close()
+		assert.NoError(t, srv.Close())
+	})
+	periods := 0
+	require.NoError(t, ds.ControlPeriods(func(geo.ControlPeriod) error { periods++; return nil }))
+	out := run(t, "ogrinfo", "-ro", "-al", "-q", "OAPIF:"+ts.URL+"/ogc", "control")
+	assert.Equal(t, periods, strings.Count(out, "OGRFeature(control)"), "every period read")
+	pages := 1 + (periods-10+99)/100 // 10 features, then pages of 100
+	assert.Equal(t, int64(1+pages), items.Load(), "GDAL's look at the fields, then %d pages", pages)
+}
+
+// TestGDALFlatForms converts every GeoJSON layer of the API in its flat
+// form (?flat=1), and the OGC collections, to FlatGeobuf and to Shapefile
+// (with -lco ENCODING=UTF-8, as the README says): no list field for the
+// drivers to refuse or drop, the Arabic names kept.
+func TestGDALFlatForms(t *testing.T) {
+	needTool(t, "ogr2ogr", "gdal-bin")
+	ds, err := geo.LoadDir(data.Default(), data.DefaultName)
+	require.NoError(t, err)
+	base := serve(t, ds)
+	d := "2016-12-06"
+	i, err := ds.DistrictIndex("sukkari")
+	require.NoError(t, err)
+	arabic := ds.Districts[i].Properties["name_ar"].(string)
+	require.NotEmpty(t, arabic)
+	dir := t.TempDir()
+	for k, src := range []struct {
+		url, layer string
+		features   int
+		arabic     bool // the layer holds name_ar
+	}{
+		{base + "/api/districts?flat=1", "", len(ds.Districts), true},
+		{base + "/api/snapshot/" + d + "?flat=1", "", len(ds.Districts), false},
+		{base + "/api/changes?from=2016-11-15&to=2016-12-22&flat=1", "", -1, false},
+		{base + "/api/territory/" + d + "?flat=1", "", -1, false},
+		{base + "/api/frontlines/" + d + "?flat=1", "", -1, false},
+		{"OAPIF:" + base + "/ogc", "districts", len(ds.Districts), true},
+		{"OAPIF:" + base + "/ogc?datetime=" + d, "control", len(ds.Districts), false},
+	} {
+		for _, drv := range []struct{ name, ext string }{{"FlatGeobuf", ".fgb"}, {"ESRI Shapefile", ".shp"}} {
+			out := filepath.Join(dir, fmt.Sprintf("layer%d%s", k, drv.ext))
+			args := []string{"-f", drv.name, out, src.url}
+			if drv.ext == ".shp" {
+				args = []string{"-f", drv.name, "-lco", "ENCODING=UTF-8", out, src.url}
+			}
+			if src.layer != "" {
+				args = append(args, src.layer)
+			}
+			msg := run(t, "ogr2ogr", args...)
+			assert.NotContains(t, msg, "ERROR", "%s to %s", src.url, drv.name)
+			assert.NotContains(t, msg, "StringList", "%s to %s", src.url, drv.name)
+			info := run(t, "ogrinfo", "-ro", "-so", "-al", out)
+			if src.features >= 0 {
+				assert.Contains(t, info, "Feature Count: "+itoa(src.features)+"\n", "%s to %s", src.url, drv.name)
+			}
+			if src.arabic {
+				got := run(t, "ogrinfo", "-ro", "-q", "-al", "-where", "id = 'sukkari'", out)
+				assert.Contains(t, got, "name_ar (String) = "+arabic, "%s to %s: the Arabic name kept", src.url, drv.name)
+			}
+			if drv.ext == ".shp" {
+				cpg, err := os.ReadFile(strings.TrimSuffix(out, ".shp") + ".cpg")
+				require.NoError(t, err, "a .cpg says the encoding")
+				assert.Equal(t, "UTF-8", strings.TrimSpace(string(cpg)))
+			}
+		}
+	}
 }
 
 // TestGeoPandas reads every GeoJSON endpoint with Debian 12's geopandas:

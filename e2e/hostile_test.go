@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/internal/testkit"
 	"github.com/frontline/frontline/server"
 )
 
@@ -25,11 +26,7 @@ const payload = `<img src=x onerror=alert(1)>`
 // attribution, licence, notes and references.
 func hostileDataset(t *testing.T) *geo.Dataset {
 	t.Helper()
-	read := func(name string) []byte {
-		b, err := os.ReadFile("../geo/testdata/small/" + name)
-		require.NoError(t, err)
-		return b
-	}
+	read := func(name string) []byte { return testkit.ReadSmall(t, name) }
 	var fc map[string]any
 	require.NoError(t, json.Unmarshal(read(geo.DistrictsFile), &fc))
 	for i, f := range fc["features"].([]any) {

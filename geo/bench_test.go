@@ -2,14 +2,13 @@ package geo_test
 
 import (
 	"fmt"
-	"os"
 	"runtime"
 	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/frontline/frontline/data"
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/internal/testkit"
 )
 
 func loadAleppo(b *testing.B) *geo.Dataset {
@@ -73,15 +72,7 @@ func BenchmarkLoadLargeControl(b *testing.B) {
 		}
 	}
 	control := sb.String()
-	fsys := fstest.MapFS{}
-	for _, f := range []string{geo.MetaFile, geo.SidesFile, geo.DistrictsFile} {
-		data, err := os.ReadFile("testdata/small/" + f)
-		if err != nil {
-			b.Fatal(err)
-		}
-		fsys[f] = &fstest.MapFile{Data: data}
-	}
-	fsys[geo.ControlFile] = &fstest.MapFile{Data: []byte(control)}
+	fsys := testkit.SmallMapFS(b, map[string]string{geo.ControlFile: control})
 	b.ReportAllocs()
 	b.SetBytes(int64(len(control)))
 	var total uint64

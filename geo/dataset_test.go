@@ -2,15 +2,14 @@ package geo_test
 
 import (
 	"math"
-	"os"
 	"testing"
-	"testing/fstest"
 
 	"github.com/paulmach/orb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/internal/testkit"
 )
 
 // Areas of the small dataset's districts, from GeographicLib's Planimeter
@@ -25,13 +24,6 @@ const (
 	southKm2 = 0.99788581350
 	holeKm2  = 0.03991543259
 )
-
-func loadSmall(t *testing.T) *geo.Dataset {
-	t.Helper()
-	ds, err := geo.LoadDir(os.DirFS("testdata/small"), "testdata/small")
-	require.NoError(t, err)
-	return ds
-}
 
 func date(t *testing.T, s string) geo.Date {
 	t.Helper()
@@ -50,7 +42,7 @@ func assertRel(t *testing.T, want, got float64, msgAndArgs ...any) {
 }
 
 func TestDistrictAreasMatchPlanimeter(t *testing.T) {
-	ds := loadSmall(t)
+	ds := testkit.Small(t)
 	want := map[string]float64{
 		"north-west": northKm2,
 		"north-east": northKm2,
@@ -67,7 +59,7 @@ func TestDistrictAreasMatchPlanimeter(t *testing.T) {
 }
 
 func TestWindingIsRFC7946(t *testing.T) {
-	ds := loadSmall(t)
+	ds := testkit.Small(t)
 	check := func(id string, p orb.Polygon) {
 		for i, r := range p {
 			want := orb.CCW
@@ -92,7 +84,7 @@ func TestWindingIsRFC7946(t *testing.T) {
 }
 
 func TestStateAndController(t *testing.T) {
-	ds := loadSmall(t)
+	ds := testkit.Small(t)
 	ne, err := ds.DistrictIndex("north-east")
 	require.NoError(t, err)
 	se, err := ds.DistrictIndex("south-east")
@@ -121,7 +113,7 @@ func TestStateAndController(t *testing.T) {
 }
 
 func TestStats(t *testing.T) {
-	ds := loadSmall(t)
+	ds := testkit.Small(t)
 	tests := []struct {
 		date                string
 		gov, opp, sdf, none float64
@@ -149,7 +141,7 @@ func TestStats(t *testing.T) {
 }
 
 func TestBaseline(t *testing.T) {
-	ds := loadSmall(t)
+	ds := testkit.Small(t)
 	b, err := ds.Baseline(date(t, "2016-11-28"), date(t, "2016-11-15"), "opposition")
 	require.NoError(t, err)
 	held := northKm2 + southKm2 - holeKm2
@@ -164,7 +156,7 @@ func TestBaseline(t *testing.T) {
 // shares changes hands, so a split district that stays split moves
 // nothing, and the baseline date itself gives every other side 0.
 func TestBaselineSplitDistricts(t *testing.T) {
-	ds := loadSmall(t)
+	ds := testkit.Small(t)
 	ne, se := northKm2, southKm2-holeKm2
 	tests := []struct {
 		name, date, base, of string
@@ -209,7 +201,7 @@ func TestBaselineSplitDistricts(t *testing.T) {
 }
 
 func TestSeries(t *testing.T) {
-	ds := loadSmall(t)
+	ds := testkit.Small(t)
 	shapes, err := geo.NewShapes(ds)
 	require.NoError(t, err)
 	s, err := shapes.Series(geo.Range{First: date(t, "2016-11-15"), Last: date(t, "2016-12-22")})
@@ -227,7 +219,7 @@ func TestSeries(t *testing.T) {
 }
 
 func TestMetaAndRange(t *testing.T) {
-	ds := loadSmall(t)
+	ds := testkit.Small(t)
 	assert.Equal(t, "Small test dataset", ds.Meta.Title)
 	assert.Equal(t, "2016-11-15 to 2016-12-22", ds.Range().String())
 	var dates []string
@@ -250,29 +242,10 @@ func TestParseDate(t *testing.T) {
 	assert.Equal(t, "2016-12-07", d.AddDays(1).String())
 }
 
-// smallFS returns the small dataset with some files replaced.
-func smallFS(t *testing.T, replace map[string]string) fstest.MapFS {
-	t.Helper()
-	fsys := fstest.MapFS{}
-	for _, f := range []string{geo.MetaFile, geo.SidesFile, geo.DistrictsFile, geo.ControlFile} {
-		b, err := os.ReadFile("testdata/small/" + f)
-		require.NoError(t, err)
-		fsys[f] = &fstest.MapFile{Data: b}
-	}
-	for f, s := range replace {
-		if s == "" {
-			delete(fsys, f)
-			continue
-		}
-		fsys[f] = &fstest.MapFile{Data: []byte(s)}
-	}
-	return fsys
-}
-
 // A row for side "unassigned" clears a district from its date on: no side
 // holds it, and its ground counts as unassigned; it stands alone, whole.
 func TestUnassignedRow(t *testing.T) {
-	fsys := smallFS(t, map[string]string{geo.ControlFile: header +
+	fsys := testkit.SmallMapFS(t, map[string]string{geo.ControlFile: header +
 		"2016-11-15,north-west,government,1,[1],\n" +
 		"2016-11-20,north-west,unassigned,1,[2],the map no longer covers it\n"})
 	ds, err := geo.LoadDir(fsys, "small")
@@ -294,7 +267,7 @@ func TestUnassignedRow(t *testing.T) {
 		"an unknown one": {"2016-11-15,north-west,nobody,1,[1],\n", `unknown side "nobody"`},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := geo.LoadDir(smallFS(t, map[string]string{geo.ControlFile: header + tt.rows}), "small")
+			_, err := geo.LoadDir(testkit.SmallMapFS(t, map[string]string{geo.ControlFile: header + tt.rows}), "small")
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tt.want)
 		})

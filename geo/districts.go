@@ -94,41 +94,25 @@ func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) 
 	if opt.NameProperty == "" {
 		opt.NameProperty = "name"
 	}
+	set := districtSet{file: file, merge: opt.MergeDuplicates, ps: ps, seen: map[string]string{}, index: map[string]int{}}
 	// go-geos raises GEOS failures as panics, and some of its operations
 	// return nil on failure: whatever GEOS does with hostile geometry is
 	// reported, never fatal.
 	defer func() {
 		if r := recover(); r != nil {
 			ps.errorf(file, 0, "GEOS failed on the geometry (%v): check the file in a GIS (e.g. QGIS's Check validity) and report this with the file", r)
+			if out == nil {
+				out = set.out
+			}
 		}
 	}()
-	data = bytes.TrimPrefix(data, utf8BOM)
-	if at, b := invalidUTF8(data); at >= 0 {
-		ps.errorf(file, bytes.Count(data[:at], []byte("\n"))+1, "the byte 0x%02x is not UTF-8: %s", b, utf8Hint)
-		return nil
-	}
-	var raw rawCollection
-	if err := json.Unmarshal(data, &raw); err != nil {
-		ps.errorf(file, jsonErrorLine(data, err), "not valid JSON: %v", err)
-		return nil
-	}
-	if raw.Type != "FeatureCollection" {
-		ps.errorf(file, 0, "top-level type is %q: districts must be a GeoJSON FeatureCollection", raw.Type)
-		return nil
-	}
-	if len(raw.Features) == 0 {
-		ps.errorf(file, 0, "the FeatureCollection has no features")
-		return nil
-	}
-	crs, err := readCRS(raw.CRS)
-	if err != nil {
-		ps.errorf(file, 0, "%v", err)
+	raw, crs, ok := readCollection(data, file, ps)
+	if !ok {
 		return nil
 	}
 	if crs != nil {
 		defer crs.close()
 	}
-
 	maxParts, maxVertices := opt.MaxParts, opt.MaxVertices
 	if maxParts <= 0 {
 		maxParts = DefaultMaxParts
@@ -137,127 +121,203 @@ func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) 
 		maxVertices = DefaultMaxVertices
 	}
 	vertices := 0
-	parts := map[string]int{}   // id → polygons so far
-	seen := map[string]string{} // id → feature label of first use
-	index := map[string]int{}   // id → position in out
-	var merged []int            // districts joined from several features
-	var dups []District         // features refused for their id, still checked
+	parts := map[string]int{} // id → polygons so far
 	for i, fr := range raw.Features {
-		label := fmt.Sprintf("#%d", i)
-		var f rawFeature
-		if err := json.Unmarshal(fr, &f); err != nil {
-			ps.featureErrorf(file, label, "not a valid GeoJSON Feature: %v", err)
-			continue
-		}
-		id, ok := featureID(f.ID, f.Properties, fr, opt.IDProperty)
+		f, ok := readFeature(fr, i, file, opt, crs, ps)
 		if !ok {
-			where := "a Feature \"id\" or an \"id\" property"
-			if opt.IDProperty != "" {
-				where = fmt.Sprintf("the property %q (dataset.json id_property)", opt.IDProperty)
-			}
-			ps.featureErrorf(file, label, "has no district id: give it %s", where)
 			continue
 		}
-		label = fmt.Sprintf("%s (%q)", label, id)
-		idOK := true
-		if msg := textProblem(id, false); msg != "" || strings.ContainsAny(id, "<>\"") {
-			if msg == "" {
-				msg = "markup characters"
-			}
-			ps.featureErrorf(file, label, "the district id has %s: ids appear in URLs, files and pages; use letters, digits, '-' and '_'", msg)
-			idOK = false
-		} else if id == "." || id == ".." {
-			// Browsers and proxies resolve a path segment . or .. (even
-			// escaped as %2E) before the request leaves: no URL reaches it.
-			ps.featureErrorf(file, label, "the district id %q is a path step that no URL can name (/api/districts/%s resolves to another path): use letters, digits, '-' and '_'", id, id)
-			idOK = false
-		}
-		geom, err := f.geometryOf()
-		var other errNotPolygonal
-		switch {
-		case errors.As(err, &other):
-			ps.featureErrorf(file, label, "geometry is %s: districts must be Polygon or MultiPolygon", other.kind)
-			continue
-		case err != nil:
-			ps.featureErrorf(file, label, "%v: fix the geometry", err)
-			continue
-		}
-		g, ok := polygonal(geom)
-		if !ok {
-			kind := "null"
-			if geom != nil {
-				kind = geom.GeoJSONType() + " without rings"
-			}
-			ps.featureErrorf(file, label, "geometry is %s: districts must be Polygon or MultiPolygon", kind)
-			continue
-		}
-		if msg := ringProblem(g); msg != "" {
-			ps.featureErrorf(file, label, "%s", msg)
-			continue
-		}
-		np, nv := size(g)
+		np, nv := size(f.geom)
 		if vertices += nv; vertices > maxVertices {
 			ps.errorf(file, 0, "the districts have more than %d positions (the limit, reached at feature %s): simplify the polygons "+
-				"(e.g. ogr2ogr -simplify, or QGIS Simplify), or raise the limit with --max-vertices if the machine has the memory for it", maxVertices, label)
+				"(e.g. ogr2ogr -simplify, or QGIS Simplify), or raise the limit with --max-vertices if the machine has the memory for it", maxVertices, f.label)
 			return nil
 		}
-		if parts[id] += np; parts[id] > maxParts {
-			ps.featureErrorf(file, label, "the district has %d polygons, more than the limit of %d per district: "+
-				"drop the slivers and specks (a district is rarely more than a few islands), or raise the limit with --max-parts", parts[id], maxParts)
+		if parts[f.id] += np; parts[f.id] > maxParts {
+			ps.featureErrorf(file, f.label, "the district has %d polygons, more than the limit of %d per district: "+
+				"drop the slivers and specks (a district is rarely more than a few islands), or raise the limit with --max-parts", parts[f.id], maxParts)
 			continue
 		}
-		if crs != nil {
-			if msg := crs.transform(g); msg != "" {
-				ps.featureErrorf(file, label, "%s", msg)
-				continue
-			}
-		} else if msg := lonLatProblem(g); msg != "" {
-			ps.featureErrorf(file, label, "%s", msg)
-			continue
-		}
-		name := id
-		if v, ok := f.Properties[opt.NameProperty].(string); ok && strings.TrimSpace(v) != "" {
-			name = v
-		}
-		if msg := textProblem(name, false); msg != "" {
-			ps.featureWarnf(file, label, "the name %q has %s: write plain text (the page shows names as text)", name, msg)
-		}
-		if FormulaLike(name) {
-			ps.featureWarnf(file, label, "the name %q begins with %q, which a spreadsheet would run as a formula: frontline's CSV downloads write it after a single quote; begin it with a word", name, firstRune(name))
-		}
-		if !idOK {
-			dups = append(dups, District{ID: label, Geometry: orient(g)})
-			continue
-		}
-		if first, dup := seen[id]; dup {
-			if !opt.MergeDuplicates {
-				ps.featureErrorf(file, label, "duplicate district id %q, first used by feature %s: ids must be unique (or set merge_duplicate_ids in dataset.json to join the parts)", id, first)
-				dups = append(dups, District{ID: label, Geometry: orient(g)})
-				continue
-			}
-			ps.featureWarnf(file, label, "joined to feature %s, which has the same id %q", first, id)
-			k := index[id]
-			out[k].Geometry = appendPolygons(out[k].Geometry, orient(g))
-			merged = append(merged, k)
-			continue
-		}
-		seen[id] = label
-		index[id] = len(out)
-		props := map[string]any(f.Properties)
-		if props == nil {
-			props = map[string]any{}
-		}
-		out = append(out, District{ID: id, Name: name, Properties: props, Geometry: orient(g)})
+		set.add(f)
 	}
 	// Every feature that got this far is checked, whatever else is wrong
 	// with the file, so that one run lists every problem.
-	unionParts(out, merged, file, ps)
-	out = checkGeometry(out, dups, file, opt.Repair, !opt.IgnoreOverlaps, ps)
+	unionParts(set.out, set.merged, file, ps)
+	out = checkGeometry(set.out, set.dups, file, opt.Repair, !opt.IgnoreOverlaps, ps)
 	for i := range out {
 		out[i].AreaKm2 = geodesic.Area(out[i].Geometry) / 1e6
 	}
 	warnExtent(out, crs, file, ps)
 	return out
+}
+
+// readCollection reads the file as a GeoJSON FeatureCollection (a UTF-8
+// byte order mark accepted) with at least one feature, and its legacy
+// crs member; false when it cannot be read, the problem reported.
+func readCollection(data []byte, file string, ps *problems) (rawCollection, *sourceCRS, bool) {
+	var raw rawCollection
+	data = bytes.TrimPrefix(data, utf8BOM)
+	if at, b := invalidUTF8(data); at >= 0 {
+		ps.errorf(file, bytes.Count(data[:at], []byte("\n"))+1, "the byte 0x%02x is not UTF-8: %s", b, utf8Hint)
+		return raw, nil, false
+	}
+	if err := json.Unmarshal(data, &raw); err != nil {
+		ps.errorf(file, jsonErrorLine(data, err), "not valid JSON: %v", err)
+		return raw, nil, false
+	}
+	if raw.Type != "FeatureCollection" {
+		ps.errorf(file, 0, "top-level type is %q: districts must be a GeoJSON FeatureCollection", raw.Type)
+		return raw, nil, false
+	}
+	if len(raw.Features) == 0 {
+		ps.errorf(file, 0, "the FeatureCollection has no features")
+		return raw, nil, false
+	}
+	crs, err := readCRS(raw.CRS)
+	if err != nil {
+		ps.errorf(file, 0, "%v", err)
+		return raw, nil, false
+	}
+	return raw, crs, true
+}
+
+// districtFeature is one feature read: its label for problems, its id
+// (idOK false when the id itself is refused), name, properties and
+// polygons in WGS84.
+type districtFeature struct {
+	label, id, name string
+	idOK            bool
+	props           map[string]any
+	geom            orb.Geometry
+}
+
+// readFeature reads feature i and checks its id, geometry (polygonal,
+// closed rings, in range or reprojected from crs) and name; false when it
+// cannot be a district, the problem reported.
+func readFeature(fr json.RawMessage, i int, file string, opt DistrictOptions, crs *sourceCRS, ps *problems) (districtFeature, bool) {
+	label := fmt.Sprintf("#%d", i)
+	var f rawFeature
+	if err := json.Unmarshal(fr, &f); err != nil {
+		ps.featureErrorf(file, label, "not a valid GeoJSON Feature: %v", err)
+		return districtFeature{}, false
+	}
+	id, ok := featureID(f.ID, f.Properties, fr, opt.IDProperty)
+	if !ok {
+		where := "a Feature \"id\" or an \"id\" property"
+		if opt.IDProperty != "" {
+			where = fmt.Sprintf("the property %q (dataset.json id_property)", opt.IDProperty)
+		}
+		ps.featureErrorf(file, label, "has no district id: give it %s", where)
+		return districtFeature{}, false
+	}
+	label = fmt.Sprintf("%s (%q)", label, id)
+	idOK := true
+	if msg := textProblem(id, false); msg != "" || strings.ContainsAny(id, "<>\"") {
+		if msg == "" {
+			msg = "markup characters"
+		}
+		ps.featureErrorf(file, label, "the district id has %s: ids appear in URLs, files and pages; use letters, digits, '-' and '_'", msg)
+		idOK = false
+	} else if id == "." || id == ".." {
+		// Browsers and proxies resolve a path segment . or .. (even
+		// escaped as %2E) before the request leaves: no URL reaches it.
+		ps.featureErrorf(file, label, "the district id %q is a path step that no URL can name (/api/districts/%s resolves to another path): use letters, digits, '-' and '_'", id, id)
+		idOK = false
+	}
+	g, ok := featureGeometry(f, label, file, crs, ps)
+	if !ok {
+		return districtFeature{}, false
+	}
+	name := id
+	if v, ok := f.Properties[opt.NameProperty].(string); ok && strings.TrimSpace(v) != "" {
+		name = v
+	}
+	if msg := textProblem(name, false); msg != "" {
+		ps.featureWarnf(file, label, "the name %q has %s: write plain text (the page shows names as text)", name, msg)
+	}
+	if FormulaLike(name) {
+		ps.featureWarnf(file, label, "the name %q begins with %q, which a spreadsheet would run as a formula: frontline's CSV downloads write it after a single quote; begin it with a word", name, firstRune(name))
+	}
+	return districtFeature{label: label, id: id, name: name, idOK: idOK, props: f.Properties, geom: orient(g)}, true
+}
+
+// featureGeometry reads a feature's geometry: Polygon or MultiPolygon with
+// rings, closed, in WGS84 (reprojected from crs when given); false when it
+// cannot be, the problem reported.
+func featureGeometry(f rawFeature, label, file string, crs *sourceCRS, ps *problems) (orb.Geometry, bool) {
+	geom, err := f.geometryOf()
+	var other errNotPolygonal
+	switch {
+	case errors.As(err, &other):
+		ps.featureErrorf(file, label, "geometry is %s: districts must be Polygon or MultiPolygon", other.kind)
+		return nil, false
+	case err != nil:
+		ps.featureErrorf(file, label, "%v: fix the geometry", err)
+		return nil, false
+	}
+	g, ok := polygonal(geom)
+	if !ok {
+		kind := "null"
+		if geom != nil {
+			kind = geom.GeoJSONType() + " without rings"
+		}
+		ps.featureErrorf(file, label, "geometry is %s: districts must be Polygon or MultiPolygon", kind)
+		return nil, false
+	}
+	if msg := ringProblem(g); msg != "" {
+		ps.featureErrorf(file, label, "%s", msg)
+		return nil, false
+	}
+	if crs != nil {
+		if msg := crs.transform(g); msg != "" {
+			ps.featureErrorf(file, label, "%s", msg)
+			return nil, false
+		}
+	} else if msg := lonLatProblem(g); msg != "" {
+		ps.featureErrorf(file, label, "%s", msg)
+		return nil, false
+	}
+	return g, true
+}
+
+// districtSet gathers the districts in file order: a feature whose id was
+// used before is joined to the first (with merge) or refused; refused
+// features are kept aside, to be checked all the same.
+type districtSet struct {
+	file   string
+	merge  bool
+	ps     *problems
+	out    []District
+	seen   map[string]string // id → feature label of first use
+	index  map[string]int    // id → position in out
+	merged []int             // districts joined from several features
+	dups   []District        // features refused for their id, still checked
+}
+
+func (s *districtSet) add(f districtFeature) {
+	if !f.idOK {
+		s.dups = append(s.dups, District{ID: f.label, Geometry: f.geom})
+		return
+	}
+	if first, dup := s.seen[f.id]; dup {
+		if !s.merge {
+			s.ps.featureErrorf(s.file, f.label, "duplicate district id %q, first used by feature %s: ids must be unique (or set merge_duplicate_ids in dataset.json to join the parts)", f.id, first)
+			s.dups = append(s.dups, District{ID: f.label, Geometry: f.geom})
+			return
+		}
+		s.ps.featureWarnf(s.file, f.label, "joined to feature %s, which has the same id %q", first, f.id)
+		k := s.index[f.id]
+		s.out[k].Geometry = appendPolygons(s.out[k].Geometry, f.geom)
+		s.merged = append(s.merged, k)
+		return
+	}
+	s.seen[f.id] = f.label
+	s.index[f.id] = len(s.out)
+	props := f.props
+	if props == nil {
+		props = map[string]any{}
+	}
+	s.out = append(s.out, District{ID: f.id, Name: f.name, Properties: props, Geometry: f.geom})
 }
 
 // featureID returns the district id of a feature (its "id" fid, or the

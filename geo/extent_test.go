@@ -11,6 +11,7 @@ import (
 
 	"github.com/frontline/frontline/data"
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/internal/testkit"
 )
 
 // aleppoWith is the Aleppo dataset with one more district, id "extra", of
@@ -67,7 +68,7 @@ func TestDoubtfulPlaces(t *testing.T) {
 func TestWrongCRSMember(t *testing.T) {
 	utm := `{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:3857"}},"features":[` +
 		squareFeature("u", 330000, 4008000, 331000, 4009000) + `]}`
-	fsys := smallFS(t, map[string]string{
+	fsys := testkit.SmallMapFS(t, map[string]string{
 		geo.DistrictsFile: utm,
 		geo.ControlFile:   header + "2016-11-15,u,government,1,[1],\n",
 	})

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/internal/testkit"
 )
 
 // The parsers must never panic, and must never hand back a row that
@@ -113,7 +114,7 @@ func FuzzLoadMeta(f *testing.F) {
 	f.Add("{\"title\":\"S\xe9DF\"}")
 	f.Add(`{"titel":1}`)
 	f.Fuzz(func(t *testing.T, s string) {
-		ds, err := geo.LoadDir(smallFS(t, map[string]string{geo.MetaFile: s}), "small")
+		ds, err := geo.LoadDir(testkit.SmallMapFS(t, map[string]string{geo.MetaFile: s}), "small")
 		if err != nil {
 			return
 		}

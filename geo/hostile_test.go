@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/internal/testkit"
 )
 
 // Hostile and careless datasets: each case is reported with its file and
@@ -100,7 +101,7 @@ func TestHostileControl(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ps := loadProblems(t, smallFS(t, map[string]string{geo.ControlFile: tt.control}), tt.wantErr)
+			ps := loadProblems(t, testkit.SmallMapFS(t, map[string]string{geo.ControlFile: tt.control}), tt.wantErr)
 			containsAll(t, ps, tt.want...)
 		})
 	}
@@ -118,7 +119,7 @@ const allOthers = "2016-11-15,north-east,opposition,1,[1],\n2016-11-15,south-wes
 	"2016-11-15,south-east,opposition,1,[1],\n2016-11-15,islands,sdf,1,[1],\n"
 
 func TestHostileSides(t *testing.T) {
-	ps := loadProblems(t, smallFS(t, map[string]string{geo.SidesFile: "id,name,color\ngovernment,Gov\xe9rnment,#d62728\nopposition,<b>Opp</b>,#2ca02c\nsdf,SDF\x07,#ffd700\n"}), true)
+	ps := loadProblems(t, testkit.SmallMapFS(t, map[string]string{geo.SidesFile: "id,name,color\ngovernment,Gov\xe9rnment,#d62728\nopposition,<b>Opp</b>,#2ca02c\nsdf,SDF\x07,#ffd700\n"}), true)
 	containsAll(t, ps,
 		`small/sides.csv:2: error: column name has the byte 0xe9, which is not UTF-8`,
 		`small/sides.csv:3: warning: side "opposition": the name "<b>Opp</b>" has markup ("<b")`,
@@ -169,7 +170,7 @@ func TestHostileDistricts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ps := loadProblems(t, smallFS(t, map[string]string{geo.DistrictsFile: tt.districts}), tt.wantErr)
+			ps := loadProblems(t, testkit.SmallMapFS(t, map[string]string{geo.DistrictsFile: tt.districts}), tt.wantErr)
 			containsAll(t, ps, tt.want...)
 			for _, nw := range tt.notWant {
 				assert.NotContains(t, strings.Join(ps, "\n"), nw)
@@ -185,7 +186,7 @@ func TestHostileNames(t *testing.T) {
 		feature(`"south-west"`, `{"name":"Bustan al-Qasr &amp; Kallaseh"}`, `[[37.3,36.2],[37.31,36.2],[37.31,36.21],[37.3,36.21],[37.3,36.2]]`),
 		feature(`"south-east"`, `{"name":"Salah ad-Din < Hamdaniyah & Sukkari"}`, `[[37.4,36.2],[37.41,36.2],[37.41,36.21],[37.4,36.21],[37.4,36.2]]`),
 		feature(`"islands"`, `{"name":"@Islands"}`, `[[37.5,36.2],[37.51,36.2],[37.51,36.21],[37.5,36.21],[37.5,36.2]]`))
-	ps := loadProblems(t, smallFS(t, map[string]string{geo.DistrictsFile: fc}), false)
+	ps := loadProblems(t, testkit.SmallMapFS(t, map[string]string{geo.DistrictsFile: fc}), false)
 	containsAll(t, ps,
 		`feature #0 ("north-west"): warning: the name "<img src=x onerror=alert(1)>" has markup ("<i")`,
 		`feature #1 ("north-east"): warning: the name "a\x00b" has a NUL byte at byte 1`,
@@ -195,9 +196,8 @@ func TestHostileNames(t *testing.T) {
 }
 
 func TestGeoJSONByteOrderMark(t *testing.T) {
-	b, err := os.ReadFile("testdata/small/" + geo.DistrictsFile)
-	require.NoError(t, err)
-	ds, err := geo.LoadDir(smallFS(t, map[string]string{geo.DistrictsFile: "\ufeff" + string(b), geo.MetaFile: "\ufeff{\"title\":\"BOM\"}"}), "small")
+	b := testkit.ReadSmall(t, geo.DistrictsFile)
+	ds, err := geo.LoadDir(testkit.SmallMapFS(t, map[string]string{geo.DistrictsFile: "\ufeff" + string(b), geo.MetaFile: "\ufeff{\"title\":\"BOM\"}"}), "small")
 	require.NoError(t, err)
 	assert.Len(t, ds.Districts, 5)
 	assert.Equal(t, "BOM", ds.Meta.Title)
@@ -222,18 +222,6 @@ func TestNumericIDsKeepTheirText(t *testing.T) {
 	ds, problems := geo.ReadDistricts([]byte(collection(feature(`"f"`, `{"code":7.10}`, ring))), "d.geojson", geo.DistrictOptions{IDProperty: "code"})
 	require.Empty(t, problems)
 	assert.Equal(t, "7.10", ds[0].ID)
-}
-
-// writeSmall copies the small dataset into a new directory and returns it.
-func writeSmall(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	for _, f := range []string{geo.MetaFile, geo.SidesFile, geo.DistrictsFile, geo.ControlFile} {
-		b, err := os.ReadFile("testdata/small/" + f)
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(filepath.Join(dir, f), b, 0o644))
-	}
-	return dir
 }
 
 // loadWithin loads dir through os.DirFS and through an os.Root, and fails
@@ -297,7 +285,7 @@ func TestNonRegularFilesRefused(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := writeSmall(t)
+			dir := testkit.SmallWith(t, nil)
 			require.NoError(t, os.Remove(filepath.Join(dir, strings.TrimPrefix(tt.want[:strings.Index(tt.want, ":")], "dir/"))))
 			tt.setup(t, dir)
 			for _, msg := range loadWithin(t, dir, geo.LoadOptions{}) {
@@ -308,7 +296,7 @@ func TestNonRegularFilesRefused(t *testing.T) {
 }
 
 func TestLinkInsideTheDirectoryFollowed(t *testing.T) {
-	dir := writeSmall(t)
+	dir := testkit.SmallWith(t, nil)
 	require.NoError(t, os.Rename(filepath.Join(dir, geo.ControlFile), filepath.Join(dir, "control-2016.csv")))
 	require.NoError(t, os.Symlink("control-2016.csv", filepath.Join(dir, geo.ControlFile)))
 	ds, err := geo.Load(os.DirFS(dir), "dir", geo.LoadOptions{})
@@ -317,7 +305,7 @@ func TestLinkInsideTheDirectoryFollowed(t *testing.T) {
 }
 
 func TestFileSizeLimit(t *testing.T) {
-	dir := writeSmall(t)
+	dir := testkit.SmallWith(t, nil)
 	// control.csv grows (blank lines count for nothing) past the others.
 	var limit int64
 	for _, f := range []string{geo.MetaFile, geo.SidesFile, geo.DistrictsFile} {
@@ -344,7 +332,7 @@ func TestProblemsPerFileAreCapped(t *testing.T) {
 	for i := range n {
 		b.WriteString("2016-11-15,nowhere-" + strconv.Itoa(i) + ",government,1,[1],\n")
 	}
-	ps := loadProblems(t, smallFS(t, map[string]string{geo.ControlFile: b.String()}), true)
+	ps := loadProblems(t, testkit.SmallMapFS(t, map[string]string{geo.ControlFile: b.String()}), true)
 	require.Len(t, ps, 1001)
 	assert.Contains(t, ps[999], `small/control.csv:1001: error: unknown district "nowhere-999"`)
 	assert.Equal(t, "small/control.csv: error: 1500 more problem(s) (1500 error(s), 0 warning(s)) are not listed: fix the first 1000 and validate again", ps[1000])
@@ -361,7 +349,7 @@ func TestWarningsPastTheCapStillFailOnErrors(t *testing.T) {
 		b.WriteString(d.AddDays(i).String() + ",north-west,government,0.0001,[1],\n")
 	}
 	b.WriteString("2016-11-15,nowhere,government,1,[1],\n")
-	ps := loadProblems(t, smallFS(t, map[string]string{geo.ControlFile: b.String()}), true)
+	ps := loadProblems(t, testkit.SmallMapFS(t, map[string]string{geo.ControlFile: b.String()}), true)
 	require.Len(t, ps, 1001)
 	assert.Contains(t, ps[0], "warning: share 0.0001 is less than 0.001")
 	assert.Contains(t, ps[1000], "small/control.csv: error: 1 more problem(s) (1 error(s), 0 warning(s)) are not listed")
@@ -399,7 +387,7 @@ func (g growingFS) Stat(name string) (fs.FileInfo, error) {
 }
 
 func TestFileGrowingPastTheLimit(t *testing.T) {
-	fsys := growingFS{smallFS(t, nil)}
+	fsys := growingFS{testkit.SmallMapFS(t, nil)}
 	_, err := geo.Load(fsys, "small", geo.LoadOptions{MaxFileBytes: 100})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "small/control.csv: error: cannot read: is larger than the limit of 100 bytes")

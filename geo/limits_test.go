@@ -13,6 +13,7 @@ import (
 
 	"github.com/frontline/frontline/geo"
 	"github.com/frontline/frontline/geo/geodesic"
+	"github.com/frontline/frontline/internal/testkit"
 )
 
 // islandSize is the side of an island square in degrees: about 20 m.
@@ -32,7 +33,7 @@ func islands(n int, spacing float64) orb.MultiPolygon {
 // smallWithIslands is the small dataset whose district "islands" is mp.
 func smallWithIslands(t *testing.T, mp orb.MultiPolygon) fstest.MapFS {
 	t.Helper()
-	fsys := smallFS(t, nil)
+	fsys := testkit.SmallMapFS(t, nil)
 	var fc struct {
 		Type     string           `json:"type"`
 		Features []map[string]any `json:"features"`

@@ -2,8 +2,9 @@ package geo
 
 // Period is a half-open span of days [From, To): To is the first day the
 // state no longer holds. A state still in force at the end of the dataset
-// runs to the day after its last date, never to an open end, so that GIS
-// clients that cannot filter null dates still show it.
+// has To = End, the day after its last date; it holds after the end too
+// (InForce), as every answer for a later day gives the last state, and
+// the layers write its end as null.
 type Period struct {
 	From Date
 	To   Date
@@ -19,6 +20,17 @@ func (p Period) Overlaps(first, last Date) bool { return p.From <= last && p.To 
 // End returns the exclusive end of every period still in force: the day
 // after the dataset's last date.
 func (d *Dataset) End() Date { return d.Range().Last + 1 }
+
+// InForce reports whether a period is still in force at the end of the
+// dataset: nothing known ends it, so it holds on every day after the last
+// date as well ("after the end" is the last state, in every answer).
+func (d *Dataset) InForce(p Period) bool { return p.To >= d.End() }
+
+// Holds reports whether a period holds on some day of [first, last], both
+// included, a period in force at the end holding on every later day.
+func (d *Dataset) Holds(p Period, first, last Date) bool {
+	return p.From <= last && (p.To > first || d.InForce(p))
+}
 
 // ControlPeriod is one district's unchanged state over a period.
 type ControlPeriod struct {

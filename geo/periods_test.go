@@ -9,12 +9,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/internal/testkit"
 )
 
 // The periods of each district tile the range: on every day, exactly one
 // period of each district holds, and it is the state StateOn gives.
 func TestControlPeriodsTileTheRange(t *testing.T) {
-	ds := loadSmall(t)
+	ds := testkit.Small(t)
 	var periods []geo.ControlPeriod
 	require.NoError(t, ds.ControlPeriods(func(p geo.ControlPeriod) error {
 		assert.Less(t, p.From, p.To)
@@ -41,8 +42,30 @@ func TestControlPeriodsTileTheRange(t *testing.T) {
 	}
 }
 
+// After the last date the periods in force at the end hold, one per
+// district, as StateOn gives the last state for any later day.
+func TestPeriodsInForceHoldAfterTheEnd(t *testing.T) {
+	ds := testkit.Small(t)
+	for _, d := range []geo.Date{ds.End(), ds.End() + 1000} {
+		seen := map[int]int{}
+		require.NoError(t, ds.ControlPeriods(func(p geo.ControlPeriod) error {
+			assert.Equal(t, p.To == ds.End(), ds.InForce(p.Period))
+			if ds.Holds(p.Period, d, d) {
+				seen[p.District]++
+				assert.True(t, ds.InForce(p.Period))
+				assert.Equal(t, ds.StateOn(p.District, d), p.State)
+			}
+			return nil
+		}))
+		for i := range ds.Districts {
+			assert.Equal(t, 1, seen[i], "district %s on %s", ds.Districts[i].ID, d)
+		}
+	}
+	assert.False(t, ds.Holds(geo.Period{From: ds.Range().First, To: ds.Range().First + 1}, ds.End(), ds.End()))
+}
+
 func TestShapesPeriodsMatchEveryDay(t *testing.T) {
-	ds := loadSmall(t)
+	ds := testkit.Small(t)
 	shapes, err := geo.NewShapes(ds)
 	require.NoError(t, err)
 	var ts []geo.TerritoryPeriod

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/internal/testkit"
 )
 
 func TestReadReferences(t *testing.T) {
@@ -53,19 +54,19 @@ func TestReadReferences(t *testing.T) {
 
 func TestDatasetReferencesAndView(t *testing.T) {
 	refs := "number,text\n2,Second source\n1,First source\n"
-	ds, err := geo.LoadDir(smallFS(t, map[string]string{geo.ReferencesFile: refs}), "small")
+	ds, err := geo.LoadDir(testkit.SmallMapFS(t, map[string]string{geo.ReferencesFile: refs}), "small")
 	require.NoError(t, err)
 	assert.Equal(t, []geo.Reference{{Number: 1, Text: "First source"}, {Number: 2, Text: "Second source"}}, ds.References)
-	without := loadSmall(t)
+	without := testkit.Small(t)
 	assert.Nil(t, without.References, "references.csv is optional")
 	assert.NotEqual(t, without.Version, ds.Version, "the references are part of the dataset's version")
 
-	_, err = geo.LoadDir(smallFS(t, map[string]string{geo.ReferencesFile: "number,text\nx,y\n"}), "small")
+	_, err = geo.LoadDir(testkit.SmallMapFS(t, map[string]string{geo.ReferencesFile: "number,text\nx,y\n"}), "small")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "small/references.csv:2: error:")
 
 	meta := func(view string) string { return `{"title":"t",` + view + `}` }
-	ok, err := geo.LoadDir(smallFS(t, map[string]string{geo.MetaFile: meta(`"view_date":"2016-12-01","view_compare":"2016-11-15"`)}), "small")
+	ok, err := geo.LoadDir(testkit.SmallMapFS(t, map[string]string{geo.MetaFile: meta(`"view_date":"2016-12-01","view_compare":"2016-11-15"`)}), "small")
 	require.NoError(t, err)
 	assert.Equal(t, "2016-12-01", ok.Meta.ViewDate.String())
 	assert.Equal(t, "2016-11-15", ok.Meta.ViewCompare.String())
@@ -75,7 +76,7 @@ func TestDatasetReferencesAndView(t *testing.T) {
 		{`"view_compare":"2016-12-01"`, "view_compare needs view_date"},
 		{`"view_date":"6 Dec"`, "malformed date"},
 	} {
-		_, err := geo.LoadDir(smallFS(t, map[string]string{geo.MetaFile: meta(tt.view)}), "small")
+		_, err := geo.LoadDir(testkit.SmallMapFS(t, map[string]string{geo.MetaFile: meta(tt.view)}), "small")
 		require.Error(t, err, tt.view)
 		assert.Contains(t, err.Error(), "small/dataset.json", tt.view)
 		assert.Contains(t, err.Error(), tt.msg, tt.view)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/frontline/frontline/data"
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/internal/testkit"
 )
 
 // synthDataset loads a dataset made by geo.Synth.
@@ -29,7 +30,7 @@ func TestStatsEqualDirectSums(t *testing.T) {
 	aleppo, err := geo.LoadDir(data.Default(), data.DefaultName)
 	require.NoError(t, err)
 	for name, ds := range map[string]*geo.Dataset{
-		"small":  loadSmall(t),
+		"small":  testkit.Small(t),
 		"aleppo": aleppo,
 		"synth":  synthDataset(t, geo.SynthOptions{NX: 12, NY: 9, Dates: 20, Hex: true, Pace: 0.5, Seed: 4}),
 	} {
@@ -114,7 +115,7 @@ func TestUnusedSidesCostNoPairs(t *testing.T) {
 	for i := range 3000 {
 		fmt.Fprintf(&b, "unused-%d,Unused %d,#123456\n", i, i)
 	}
-	ds, err := geo.LoadDir(smallFS(t, map[string]string{"sides.csv": b.String()}), "small")
+	ds, err := geo.LoadDir(testkit.SmallMapFS(t, map[string]string{"sides.csv": b.String()}), "small")
 	require.NoError(t, err)
 	assert.Equal(t, []int{0, 1, 2}, ds.ActiveSides())
 	require.NotEmpty(t, ds.Warnings)
@@ -133,7 +134,7 @@ func TestUnusedSidesCostNoPairs(t *testing.T) {
 
 // A series is bounded by its values, not by a fixed number of days.
 func TestSeriesCap(t *testing.T) {
-	ds := loadSmall(t)
+	ds := testkit.Small(t)
 	cols := len(ds.Sides) + 1 + 3
 	assert.Equal(t, geo.MaxSeriesCells/cols, ds.MaxSeriesDays())
 	r := ds.Range()

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/internal/testkit"
 )
 
 const header = "date,district,side,share,source,note\n"
@@ -101,7 +102,7 @@ func TestBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ds, err := geo.LoadDir(smallFS(t, tt.replace), "small")
+			ds, err := geo.LoadDir(testkit.SmallMapFS(t, tt.replace), "small")
 			require.Error(t, err)
 			assert.Nil(t, ds)
 			var ve *geo.ValidationError
@@ -116,7 +117,7 @@ func TestBadInput(t *testing.T) {
 
 func TestRepairTurnsInvalidIntoWarning(t *testing.T) {
 	bow := collection(`{"type":"Feature","id":"bow","properties":{},"geometry":{"type":"Polygon","coordinates":[[[37.1,36.2],[37.2,36.3],[37.2,36.2],[37.1,36.3],[37.1,36.2]]]}}`)
-	fsys := smallFS(t, map[string]string{
+	fsys := testkit.SmallMapFS(t, map[string]string{
 		geo.DistrictsFile: bow,
 		geo.ControlFile:   header + "2016-11-15,bow,government,1,[1],\n",
 	})
@@ -129,7 +130,7 @@ func TestRepairTurnsInvalidIntoWarning(t *testing.T) {
 }
 
 func TestWarnings(t *testing.T) {
-	fsys := smallFS(t, map[string]string{
+	fsys := testkit.SmallMapFS(t, map[string]string{
 		geo.ControlFile: header + "2016-11-15,north-west,government,1,,\n",
 	})
 	ds, err := geo.LoadDir(fsys, "small")
@@ -146,7 +147,7 @@ func TestProjectedCRSIsReprojected(t *testing.T) {
 	// transforms is compared back after loading: corners must round-trip.
 	utm := `{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32637"}},"features":[` +
 		squareFeature("u", 330000, 4008000, 331000, 4009000) + `]}`
-	fsys := smallFS(t, map[string]string{
+	fsys := testkit.SmallMapFS(t, map[string]string{
 		geo.DistrictsFile: utm,
 		geo.ControlFile:   header + "2016-11-15,u,government,1,[1],\n",
 	})
@@ -161,7 +162,7 @@ func TestProjectedCRSIsReprojected(t *testing.T) {
 
 func TestCRS84MemberAccepted(t *testing.T) {
 	fc := `{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}},"features":[` + square("a", 37.1, 36.2) + `]}`
-	fsys := smallFS(t, map[string]string{geo.DistrictsFile: fc, geo.ControlFile: header + "2016-11-15,a,government,1,[1],\n"})
+	fsys := testkit.SmallMapFS(t, map[string]string{geo.DistrictsFile: fc, geo.ControlFile: header + "2016-11-15,a,government,1,[1],\n"})
 	ds, err := geo.LoadDir(fsys, "small")
 	require.NoError(t, err)
 	assertRel(t, southKm2, ds.Districts[0].AreaKm2)

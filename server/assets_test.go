@@ -2,13 +2,10 @@ package server
 
 import (
 	"compress/gzip"
-	"context"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -20,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/internal/testkit"
 )
 
 // frontEnd is a small page with every kind of reference the pipeline rewrites.
@@ -46,8 +44,7 @@ func frontEnd() fstest.MapFS {
 
 func newAssetServer(t *testing.T, fsys fstest.MapFS, cfg Config) http.Handler {
 	t.Helper()
-	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
-	require.NoError(t, err)
+	ds := testkit.Small(t)
 	srv, err := New(Deps{Dataset: ds, Assets: fsys}, cfg)
 	require.NoError(t, err)
 	return srv.Handler()
@@ -113,14 +110,13 @@ func TestFingerprintedAssets(t *testing.T) {
 }
 
 func TestAssetCycleIsAnError(t *testing.T) {
-	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
-	require.NoError(t, err)
+	ds := testkit.Small(t)
 	fsys := fstest.MapFS{
 		"index.html": {Data: []byte(`<script type="module" src="a.js"></script>`)},
 		"a.js":       {Data: []byte("import './b.js';\n")},
 		"b.js":       {Data: []byte("import './a.js';\n")},
 	}
-	_, err = New(Deps{Dataset: ds, Assets: fsys}, Config{})
+	_, err := New(Deps{Dataset: ds, Assets: fsys}, Config{})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "reference cycle")
 }
@@ -196,7 +192,7 @@ func TestAssetNamesShareEncodings(t *testing.T) {
 		}
 	}
 	require.NotNil(t, fixed)
-	assert.Same(t, plain.encodings, fixed.encodings)
+	assert.Same(t, plain.response, fixed.response)
 	fixed.encode()
 	assert.NotEmpty(t, plain.br, "encoding one name encodes the other")
 	assert.Equal(t, immutable, fixed.cacheControl)
@@ -248,13 +244,7 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func TestReferences(t *testing.T) {
-	fsys := fstest.MapFS{}
-	for _, f := range []string{geo.MetaFile, geo.SidesFile, geo.DistrictsFile, geo.ControlFile} {
-		b, err := os.ReadFile("../geo/testdata/small/" + f)
-		require.NoError(t, err)
-		fsys[f] = &fstest.MapFile{Data: b}
-	}
-	fsys[geo.ReferencesFile] = &fstest.MapFile{Data: []byte("number,text\n2,\"<img src=x onerror=alert(1)>\"\n1,First\n")}
+	fsys := testkit.SmallMapFS(t, map[string]string{geo.ReferencesFile: "number,text\n2,\"<img src=x onerror=alert(1)>\"\n1,First\n"})
 	ds, err := geo.LoadDir(fsys, "small")
 	require.NoError(t, err)
 	srv, err := New(Deps{Dataset: ds}, Config{})
@@ -272,8 +262,7 @@ func TestReferences(t *testing.T) {
 // A handler used without Serve compresses nothing until someone asks for
 // the page; the page's first request encodes every file.
 func TestAssetsEncodeOnFirstPage(t *testing.T) {
-	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
-	require.NoError(t, err)
+	ds := testkit.Small(t)
 	srv, err := New(Deps{Dataset: ds, Assets: frontEnd()}, Config{})
 	require.NoError(t, err)
 	h := srv.Handler()
@@ -289,19 +278,10 @@ func TestAssetsEncodeOnFirstPage(t *testing.T) {
 // A server that listens compresses the page's files in the background once
 // its districts are prepared: the first visitor does not wait for Brotli.
 func TestServeEncodesAssetsBeforeTheFirstPage(t *testing.T) {
-	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
-	require.NoError(t, err)
+	ds := testkit.Small(t)
 	srv, err := New(Deps{Dataset: ds, Assets: frontEnd(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, Config{})
 	require.NoError(t, err)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	defer func() {
-		cancel()
-		<-done
-	}()
+	testkit.Serve(t, srv.Serve)
 	lib := srv.assets.byPath["/vendor/lib.js"]
 	require.NotNil(t, lib)
 	assert.Eventually(t, lib.done.Load, 5*time.Second, 10*time.Millisecond, "no page was asked for, yet the files are encoded")

@@ -13,30 +13,39 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/andybalholm/brotli"
 	"github.com/labstack/echo/v4"
 )
 
-// response is a body computed once and served many times, with its ETag.
-// Its gzip form is made on the first request that accepts gzip, once, at a
-// level chosen for its size; clients that never ask for gzip never pay for
-// it.
+// response is a body computed once and served many times: the one server
+// of ETags, 304s and compression, for the API's answers and the page's
+// files alike. Each representation (identity, gzip, Brotli) has its own
+// strong ETag. Its compressed forms are made once, on the first request
+// that accepts one (or in the background, for the page's files): the
+// API's answers get gzip at a level chosen by their size, so clients that
+// never ask for gzip never pay for it; the page's files (best) get Brotli
+// and gzip at their best levels, paid once per start for every visitor.
 type response struct {
 	ctype string
 	body  []byte
 	etag  string // of the identity representation
+	best  bool
 
-	gzOnce sync.Once
-	gz     []byte // nil when gzip would not shrink it
-	// cache is told how many bytes the gzip form adds; nil for responses
-	// held outside the cache.
+	once   sync.Once
+	gz, br []byte // nil when the coding would not shrink the body
+	// done is set once the compressed forms are made, for the tests to
+	// watch.
+	done atomic.Bool
+	// cache is told how many bytes the compressed forms add; nil for
+	// responses held outside the cache.
 	cache *cache
 	key   string
 
 	// header values, built once so that serving allocates nothing.
-	ctypeH, etagH, gzETagH, lengthH, gzLengthH []string
+	ctypeH, etagH, gzETagH, brETagH, lengthH, gzLengthH, brLengthH []string
 }
 
-// minGzip is the size below which gzip costs more than it saves.
+// minGzip is the size below which compression costs more than it saves.
 const minGzip = 512
 
 func newResponse(ctype string, body []byte) *response {
@@ -48,13 +57,13 @@ func newResponse(ctype string, body []byte) *response {
 	tag := hex.EncodeToString(sum[:12])
 	return &response{
 		ctype: ctype, body: body, etag: `"` + tag + `"`,
-		ctypeH: []string{ctype}, etagH: []string{`"` + tag + `"`}, gzETagH: []string{`"` + tag + `-gzip"`},
+		ctypeH: []string{ctype}, etagH: []string{`"` + tag + `"`}, gzETagH: []string{`"` + tag + `-gzip"`}, brETagH: []string{`"` + tag + `-br"`},
 		lengthH: []string{strconv.Itoa(len(body))},
 	}
 }
 
 // size is what the response holds in memory, for the cache's budget.
-func (r *response) size() int64 { return int64(cap(r.body)+len(r.gz)) + 512 }
+func (r *response) size() int64 { return int64(cap(r.body)+len(r.gz)+len(r.br)) + 512 }
 
 // gzipLevel trades time for bytes by size: small bodies (most requests)
 // get the best compression, which costs a few ms on them; middle ones the
@@ -71,51 +80,77 @@ func gzipLevel(n int) int {
 	return gzip.BestSpeed
 }
 
-// gzipped returns the gzip form, compressing it on first use; nil when it
-// would not be smaller.
-func (r *response) gzipped() []byte {
-	r.gzOnce.Do(func() {
-		if len(r.body) < minGzip {
+// encode makes the compressed forms, once; a form that would not be
+// smaller is not kept.
+func (r *response) encode() {
+	r.once.Do(func() {
+		defer r.done.Store(true)
+		if len(r.body) < minGzip || compressedType(r.ctype) {
 			return
+		}
+		level := gzipLevel(len(r.body))
+		if r.best {
+			level = gzip.BestCompression
 		}
 		var buf bytes.Buffer
 		buf.Grow(len(r.body) / 4)
-		zw, _ := gzip.NewWriterLevel(&buf, gzipLevel(len(r.body)))
+		zw, _ := gzip.NewWriterLevel(&buf, level)
 		_, _ = zw.Write(r.body)
 		_ = zw.Close()
-		if buf.Len() >= len(r.body) {
-			return
+		if buf.Len() < len(r.body) {
+			r.gz = bytes.Clone(buf.Bytes()) // no spare capacity kept
+			r.gzLengthH = []string{strconv.Itoa(len(r.gz))}
 		}
-		r.gz = bytes.Clone(buf.Bytes()) // no spare capacity kept
-		r.gzLengthH = []string{strconv.Itoa(len(r.gz))}
-		if r.cache != nil {
-			r.cache.grew(r.key, r, int64(len(r.gz)))
+		if r.best {
+			// Brotli's best level costs about 0.9 s of CPU for the page's
+			// 320 KB (level 5: 0.07 s) and saves 10 % over level 5.
+			buf.Reset()
+			bw := brotli.NewWriterLevel(&buf, brotli.BestCompression)
+			_, _ = bw.Write(r.body)
+			_ = bw.Close()
+			if buf.Len() < len(r.body) {
+				r.br = bytes.Clone(buf.Bytes())
+				r.brLengthH = []string{strconv.Itoa(len(r.br))}
+			}
+		}
+		if r.cache != nil && len(r.gz)+len(r.br) > 0 {
+			r.cache.grew(r.key, r, int64(len(r.gz)+len(r.br)))
 		}
 	})
-	return r.gz
+}
+
+// compressedType reports media types whose bytes are compressed already.
+func compressedType(ctype string) bool {
+	return strings.HasPrefix(ctype, "image/png") || strings.HasPrefix(ctype, "image/jpeg") ||
+		strings.HasPrefix(ctype, "image/webp") || strings.HasPrefix(ctype, "font/woff")
 }
 
 var (
-	gzipH = []string{"gzip"}
-	varyH = "Accept-Encoding"
+	gzipH   = []string{"gzip"}
+	brH     = []string{"br"}
+	varyAEH = "Accept-Encoding"
 )
 
-// serve writes r with ETag, Cache-Control and content negotiation for
-// gzip, answering 304 to a matching If-None-Match. Each representation
-// has its own strong ETag.
+// serve writes r with its ETag, Cache-Control and the coding the client
+// accepts best (pickEncoding), answering 304 to a matching If-None-Match.
 func (r *response) serve(c echo.Context, cacheControl string) error {
 	req := c.Request()
 	h := c.Response().Header()
 	body, etag, length := r.body, r.etagH, r.lengthH
-	if len(r.body) >= minGzip && pickEncoding(req.Header.Get("Accept-Encoding"), false, true) == "gzip" {
-		if gz := r.gzipped(); gz != nil {
-			body, etag, length = gz, r.gzETagH, r.gzLengthH
+	if ae := req.Header.Get("Accept-Encoding"); len(r.body) >= minGzip && pickEncoding(ae, r.best, true) != "" {
+		r.encode()
+		switch pickEncoding(ae, r.br != nil, r.gz != nil) {
+		case "br":
+			body, etag, length = r.br, r.brETagH, r.brLengthH
+			h["Content-Encoding"] = brH
+		case "gzip":
+			body, etag, length = r.gz, r.gzETagH, r.gzLengthH
 			h["Content-Encoding"] = gzipH
 		}
 	}
 	h["Etag"] = etag
 	h.Set("Cache-Control", cacheControl)
-	h.Add("Vary", varyH)
+	h.Add("Vary", varyAEH)
 	if etagMatch(req.Header.Get("If-None-Match"), etag[0]) {
 		h.Del("Content-Encoding")
 		c.Response().WriteHeader(http.StatusNotModified)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/internal/testkit"
 )
 
 func text(s string) func() (sized, error) {
@@ -113,11 +112,13 @@ func TestCacheCountsGzipForm(t *testing.T) {
 	v, err := c.get("k", text(strings.Repeat("frontline ", 1000)))
 	require.NoError(t, err)
 	before := c.bytes()
-	gz := v.(*response).gzipped()
-	require.NotNil(t, gz)
-	assert.Equal(t, before+int64(len(gz)), c.bytes())
-	v.(*response).gzipped()
-	assert.Equal(t, before+int64(len(gz)), c.bytes(), "compressed once")
+	r := v.(*response)
+	r.encode()
+	require.NotNil(t, r.gz)
+	assert.Nil(t, r.br, "the API's answers are gzip only")
+	assert.Equal(t, before+int64(len(r.gz)), c.bytes())
+	r.encode()
+	assert.Equal(t, before+int64(len(r.gz)), c.bytes(), "compressed once")
 }
 
 // A computation that outlasts the wait answers busy and completes in the
@@ -167,8 +168,7 @@ func TestClip(t *testing.T) {
 // change date, only its encoding is new. Repeating a request computes
 // nothing.
 func TestAfterLastChangeIsCached(t *testing.T) {
-	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
-	require.NoError(t, err)
+	ds := testkit.Small(t)
 	s, err := New(Deps{Dataset: ds}, Config{})
 	require.NoError(t, err)
 	r := ds.Range()
@@ -194,5 +194,23 @@ func TestAfterLastChangeIsCached(t *testing.T) {
 		misses := s.cache.misses.Load()
 		do("/api/" + kind + "/" + (r.Last + 700).String())
 		assert.Equal(t, misses+1, s.cache.misses.Load(), "%s: only the answer is new, not the geometry", kind)
+	}
+}
+
+// One parser reads Accept and Accept-Encoding: a malformed or
+// out-of-range weight accepts nothing, in both.
+func TestParseAccept(t *testing.T) {
+	for h, want := range map[string][]accepted{
+		"":                             nil,
+		"gzip":                         {{"gzip", 1}},
+		"GZIP;q=0.5, br":               {{"gzip", 0.5}, {"br", 1}},
+		"text/html;level=1;q=0.8, */*": {{"text/html", 0.8}, {"*/*", 1}},
+		"text/html;q=abc":              {{"text/html", 0}},
+		"gzip;q=1.5, identity;q=-1":    {{"gzip", 0}, {"identity", 0}},
+		"gzip;Q=0.25":                  {{"gzip", 0.25}},
+		" , gzip ;  q = 0.3 ,":         {{"gzip", 0.3}},
+		"gzip;q=NaN":                   {{"gzip", 0}},
+	} {
+		assert.Equal(t, want, parseAccept(h), "parseAccept(%q)", h)
 	}
 }

@@ -11,7 +11,7 @@ func (s *Server) getControl(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.cached("control/"+d.String(), d, func() (*response, error) {
+	r, err := s.cached("control/"+d.String(), func() (*response, error) {
 		return newResponse(ctypeJSON, s.enc.Control(d)), nil
 	})
 	return s.serveDataset(c, r, err)

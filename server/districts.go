@@ -21,9 +21,16 @@ func (s *Server) precompute() error {
 }
 
 // getDistricts answers every district's geometry, encoded on first request
-// (4 MB and 0.1 s for 10,000 districts: not worth delaying the start).
+// (4 MB and 0.1 s for 10,000 districts: not worth delaying the start);
+// ?flat=1: the Flat form.
 func (s *Server) getDistricts(c echo.Context) error {
-	r, err := s.cached("districts", 0, func() (*response, error) { return encoded(ctypeGeoJSON, s.enc.Districts) })
+	form, key, err := formParam(c)
+	if err != nil {
+		return err
+	}
+	r, err := s.cached("districts"+key, func() (*response, error) {
+		return encoded(ctypeGeoJSON, func(w io.Writer) error { return s.enc.Districts(w, form) })
+	})
 	return s.serveDataset(c, r, err)
 }
 
@@ -31,7 +38,7 @@ func (s *Server) getDistricts(c echo.Context) error {
 // TopoJSON topology whose shared borders are simplified once (see
 // encode.DistrictsTopoJSON).
 func (s *Server) getDistrictsTopoJSON(c echo.Context) error {
-	r, err := s.cached("districts.topojson", 0, func() (*response, error) {
+	r, err := s.cached("districts.topojson", func() (*response, error) {
 		return encoded(ctypeJSON, func(w io.Writer) error { return s.enc.DistrictsTopoJSON(w, encode.DisplayTolerance) })
 	})
 	return s.serveDataset(c, r, err)
@@ -47,7 +54,7 @@ func (s *Server) getDistrict(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.cached("district/"+ds.Districts[i].ID, 0, func() (*response, error) {
+	r, err := s.cached("district/"+ds.Districts[i].ID, func() (*response, error) {
 		b, err := s.enc.District(i)
 		if err != nil {
 			return nil, err

@@ -2,14 +2,11 @@ package server_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/internal/testkit"
 	"github.com/frontline/frontline/server"
 )
 
@@ -37,13 +35,8 @@ func synth(t testing.TB, o geo.SynthOptions) *geo.Dataset {
 // returns its base URL.
 func serveSocket(t *testing.T, srv *server.Server) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() { cancel(); <-done })
-	return "http://" + ln.Addr().String()
+	base, _ := testkit.Serve(t, srv.Serve)
+	return base
 }
 
 // Accept-Encoding is read whole (RFC 9110 §12.5.3): an explicit gzip;q=0
@@ -131,8 +124,7 @@ func TestMalformedQuery(t *testing.T) {
 // The front lengths of the series are sums of precomputed pair borders;
 // they must equal the lengths of the frontline geometry.
 func TestSeriesFrontlinesMatchGeometry(t *testing.T) {
-	small, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
-	require.NoError(t, err)
+	small := testkit.Small(t)
 	for name, ds := range map[string]*geo.Dataset{
 		"small": small,
 		"synth": synth(t, geo.SynthOptions{NX: 14, NY: 12, Dates: 9, Hex: true, Pace: 1, Seed: 5}),
@@ -182,8 +174,7 @@ func TestSeriesFrontlinesMatchGeometry(t *testing.T) {
 
 // With LogSample n, one in n ordinary requests is logged.
 func TestRequestLogSampling(t *testing.T) {
-	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
-	require.NoError(t, err)
+	ds := testkit.Small(t)
 	var logs bytes.Buffer
 	srv, err := server.New(server.Deps{Dataset: ds, Logger: slog.New(slog.NewJSONHandler(&logs, nil))}, server.Config{LogSample: 3})
 	require.NoError(t, err)

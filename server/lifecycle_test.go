@@ -2,20 +2,16 @@ package server_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"log/slog"
-	"net"
 	"net/http"
-	"os"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/internal/testkit"
 	"github.com/frontline/frontline/server"
 )
 
@@ -40,30 +36,19 @@ func (s *syncBuffer) String() string {
 // Serve answers on a real socket, logs each request as a structured
 // record, and returns nil after a graceful shutdown when its context ends.
 func TestServeLogsAndShutsDownGracefully(t *testing.T) {
-	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
-	require.NoError(t, err)
+	ds := testkit.Small(t)
 	var logs syncBuffer
 	srv, err := server.New(server.Deps{Dataset: ds, Logger: slog.New(slog.NewJSONHandler(&logs, nil))}, server.Config{})
 	require.NoError(t, err)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
+	base, stop := testkit.Serve(t, srv.Serve)
 
-	resp, err := http.Get("http://" + ln.Addr().String() + "/api/stats/2016-11-20")
+	resp, err := http.Get(base + "/api/stats/2016-11-20")
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 
-	cancel()
-	select {
-	case err := <-done:
-		assert.NoError(t, err)
-	case <-time.After(5 * time.Second):
-		t.Fatal("Serve did not return after its context was cancelled")
-	}
-	_, err = http.Get("http://" + ln.Addr().String() + "/healthz")
+	assert.NoError(t, stop(), "Serve returns nil after a graceful shutdown")
+	_, err = http.Get(base + "/healthz")
 	assert.Error(t, err, "the listener is closed after shutdown")
 
 	var found bool

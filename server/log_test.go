@@ -5,21 +5,19 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"testing"
 
 	"github.com/labstack/echo/v4"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/internal/testkit"
 )
 
 // A panicking handler answers 500 with the generic problem, and the panic
 // and its stack go to the log, whatever the sampling.
 func TestPanicIsA500AndLogged(t *testing.T) {
-	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
-	require.NoError(t, err)
+	ds := testkit.Small(t)
 	var logs bytes.Buffer
 	s, err := New(Deps{Dataset: ds, Logger: slog.New(slog.NewTextHandler(&logs, nil))}, Config{LogSample: 1000})
 	require.NoError(t, err)

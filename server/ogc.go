@@ -31,7 +31,10 @@ const (
 	ctypeHTML    = "text/html; charset=utf-8"
 	crs84        = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 	// ogcDefaultLimit and ogcMaxLimit bound a page; clients read them
-	// from the OpenAPI document (QGIS does).
+	// from the OpenAPI document (QGIS does). The default is also the
+	// smallest page a JSON next link asks for: GDAL 3.6's OAPIF driver
+	// reads no page size from the server, asks for 10 features a page
+	// and follows the next links as they are.
 	ogcDefaultLimit = 100
 	ogcMaxLimit     = 10000
 )
@@ -170,22 +173,12 @@ func wantsHTML(c echo.Context) (bool, error) {
 		return false, geo.Errorf(geo.KindInvalid, "parameter \"f\" is %q: use json or html", f)
 	}
 	var html, jsonQ float64
-	for _, part := range strings.Split(c.Request().Header.Get("Accept"), ",") {
-		mt, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		mt = strings.ToLower(strings.TrimSpace(mt))
-		q := 1.0
-		for _, p := range strings.Split(params, ";") {
-			if k, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok && strings.TrimSpace(k) == "q" {
-				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
-					q = f
-				}
-			}
-		}
-		switch {
+	for _, a := range parseAccept(c.Request().Header.Get("Accept")) {
+		switch mt := a.name; {
 		case mt == "text/html":
-			html = max(html, q)
+			html = max(html, a.q)
 		case strings.HasSuffix(mt, "json") || mt == "*/*" || mt == "application/*":
-			jsonQ = max(jsonQ, q)
+			jsonQ = max(jsonQ, a.q)
 		}
 	}
 	return html > jsonQ, nil
@@ -266,10 +259,14 @@ type extent struct {
 		BBox [][4]float64 `json:"bbox"`
 		CRS  string       `json:"crs"`
 	} `json:"spatial"`
-	Temporal *struct {
-		Interval [][2]string `json:"interval"`
-		TRS      string      `json:"trs"`
-	} `json:"temporal,omitempty"`
+	Temporal *temporalExtent `json:"temporal,omitempty"`
+}
+
+// temporalExtent is a collection's time: its interval's end is null (open)
+// when states hold after the dataset's last date.
+type temporalExtent struct {
+	Interval [][2]*string `json:"interval"`
+	TRS      string       `json:"trs"`
 }
 
 type collectionDoc struct {
@@ -285,8 +282,8 @@ type collectionDoc struct {
 }
 
 // collectionDoc describes one collection with its spatial extent (the
-// districts' bound) and, for the period layers, the temporal extent: the
-// dataset's first and last date.
+// districts' bound) and, for the period layers, the temporal extent: from
+// the dataset's first date on, open.
 func (s *Server) collectionDoc(b string, l encode.Layer, html bool) collectionDoc {
 	bound := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
 	for _, d := range s.deps.Dataset.Districts {
@@ -296,11 +293,10 @@ func (s *Server) collectionDoc(b string, l encode.Layer, html bool) collectionDo
 	doc.Extent.Spatial.BBox = [][4]float64{{bound.Min[0], bound.Min[1], bound.Max[0], bound.Max[1]}}
 	doc.Extent.Spatial.CRS = crs84
 	if l.Temporal {
-		r := s.deps.Dataset.Range()
-		doc.Extent.Temporal = &struct {
-			Interval [][2]string `json:"interval"`
-			TRS      string      `json:"trs"`
-		}{[][2]string{{r.First.Time().Format(time.RFC3339), r.Last.Time().Format(time.RFC3339)}}, "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}
+		// From the first day's start, open at the end: the states of the
+		// last date hold on every later day.
+		first := encode.DateTimeText(s.deps.Dataset.Range().First)
+		doc.Extent.Temporal = &temporalExtent{[][2]*string{{&first, nil}}, "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}
 	}
 	href := b + "/ogc/collections/" + url.PathEscape(l.Name)
 	doc.Links = append(selfLinks(href, "application/json", html),
@@ -453,8 +449,11 @@ func (q *itemsQuery) parseDatetime(v string) error {
 	return nil
 }
 
-func (q itemsQuery) match(f ogcFeature, temporal bool) bool {
-	if q.time && temporal && !f.period.Overlaps(q.from, q.to) {
+// match reports whether feature f answers q. A period in force at the end
+// of the dataset holds on every later day: datetime=D after the last date
+// gives the last states, as /api/snapshot/D does.
+func (q itemsQuery) match(ds *geo.Dataset, f ogcFeature, temporal bool) bool {
+	if q.time && temporal && !ds.Holds(f.period, q.from, q.to) {
 		return false
 	}
 	if q.bbox != nil {
@@ -508,7 +507,7 @@ func (s *Server) getItems(c echo.Context) error {
 	}
 	var matched []int
 	for i, f := range col.features {
-		if q.match(f, col.layer.Temporal) {
+		if q.match(s.deps.Dataset, f, col.layer.Temporal) {
 			matched = append(matched, i)
 		}
 	}
@@ -516,26 +515,27 @@ func (s *Server) getItems(c echo.Context) error {
 	page := matched[start : start+min(q.limit, len(matched)-start)]
 	b := base(c)
 	href := b + "/ogc/collections/" + url.PathEscape(col.layer.Name) + "/items"
-	at := func(offset int, f string) string {
+	at := func(offset, limit int, f string) string {
 		v := url.Values{}
 		for k, vs := range q.raw {
 			v[k] = vs
 		}
 		v.Set("offset", strconv.Itoa(offset))
-		v.Set("limit", strconv.Itoa(q.limit))
+		v.Set("limit", strconv.Itoa(limit))
 		v.Set("f", f)
 		return href + "?" + v.Encode()
 	}
 	var prev, next string
-	format := "json"
+	format, nextLimit := "json", max(q.limit, ogcDefaultLimit)
 	if html {
-		format = "html"
+		// People page through HTML at the size they chose.
+		format, nextLimit = "html", q.limit
 	}
 	if q.offset > 0 {
-		prev = at(max(0, q.offset-q.limit), format)
+		prev = at(max(0, q.offset-q.limit), q.limit, format)
 	}
 	if q.offset+len(page) < len(matched) {
-		next = at(q.offset+len(page), format)
+		next = at(q.offset+len(page), nextLimit, format)
 	}
 	c.Response().Header().Add("Vary", "Accept")
 	if html {
@@ -551,8 +551,8 @@ func (s *Server) getItems(c echo.Context) error {
 		return s.serveOGCPage(c, "items", view)
 	}
 	links := []link{
-		{at(q.offset, "json"), "self", "application/geo+json", "this page"},
-		{at(q.offset, "html"), "alternate", "text/html", "this page as HTML"},
+		{at(q.offset, q.limit, "json"), "self", "application/geo+json", "this page"},
+		{at(q.offset, q.limit, "html"), "alternate", "text/html", "this page as HTML"},
 		{b + "/ogc/collections/" + url.PathEscape(col.layer.Name), "collection", "application/json", col.layer.Title},
 	}
 	if prev != "" {

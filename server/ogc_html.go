@@ -62,12 +62,12 @@ var ogcTemplates = template.Must(template.New("ogc").Parse(`
 <h1>Collections</h1>
 <table><tr><th>id</th><th>title</th><th>description</th><th>time</th></tr>
 {{range .Collections}}<tr><td><a href="/ogc/collections/{{.ID}}?f=html">{{.ID}}</a></td><td>{{.Title}}</td><td>{{.Description}}</td>
-<td>{{with .Extent.Temporal}}{{range .Interval}}{{index . 0}} – {{index . 1}}{{end}}{{end}}</td></tr>{{end}}
+<td>{{with .Extent.Temporal}}{{range .Interval}}{{index . 0}} – {{with index . 1}}{{.}}{{else}}on{{end}}{{end}}{{end}}</td></tr>{{end}}
 </table>
 {{template "foot"}}{{end}}
 
 {{define "collectiondoc"}}<h1>{{.Title}}</h1><p>{{.Description}}</p>
-<p>Extent: {{range .Extent.Spatial.BBox}}{{index . 0}}, {{index . 1}} to {{index . 2}}, {{index . 3}}{{end}} (lon/lat, CRS84){{with .Extent.Temporal}}; {{range .Interval}}{{index . 0}} to {{index . 1}}{{end}}{{end}}</p>{{end}}
+<p>Extent: {{range .Extent.Spatial.BBox}}{{index . 0}}, {{index . 1}} to {{index . 2}}, {{index . 3}}{{end}} (lon/lat, CRS84){{with .Extent.Temporal}}; {{range .Interval}}from {{index . 0}}{{with index . 1}} to {{.}}{{else}} on (the last states hold after the last date){{end}}{{end}}{{end}}</p>{{end}}
 
 {{define "collection"}}{{template "head" .Title}}
 {{template "collectiondoc" .}}

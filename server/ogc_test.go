@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/internal/testkit"
 	"github.com/frontline/frontline/server"
 )
 
@@ -82,7 +81,7 @@ func TestOGCLandingConformanceCollections(t *testing.T) {
 			ID     string
 			Extent struct {
 				Spatial  struct{ BBox [][]float64 }
-				Temporal *struct{ Interval [][]string }
+				Temporal *struct{ Interval [][]*string }
 			}
 			Links []ogcLink
 		}
@@ -96,7 +95,11 @@ func TestOGCLandingConformanceCollections(t *testing.T) {
 			assert.Nil(t, c.Extent.Temporal, "the districts do not change")
 		} else {
 			require.NotNil(t, c.Extent.Temporal, c.ID)
-			assert.Equal(t, [][]string{{"2016-11-15T00:00:00Z", "2016-12-22T00:00:00Z"}}, c.Extent.Temporal.Interval)
+			require.Len(t, c.Extent.Temporal.Interval, 1, c.ID)
+			i := c.Extent.Temporal.Interval[0]
+			require.Len(t, i, 2, c.ID)
+			assert.Equal(t, "2016-11-15T00:00:00Z", *i[0], c.ID)
+			assert.Nil(t, i[1], "%s: open at the end, as the last states hold after the last date", c.ID)
 		}
 		assert.Equal(t, "http://example.com/ogc/collections/"+c.ID+"/items?f=json", linkOf(c.Links, "items", "application/geo+json"))
 	}
@@ -120,7 +123,7 @@ func TestOGCOpenAPI(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &doc))
 	assert.True(t, strings.HasPrefix(doc.OpenAPI, "3.0."))
-	for _, p := range []string{"/ogc/collections/{collectionId}/items", "/api/snapshot/{date}", "/api/stats.csv", "/api/stats/{from}/{to}.csv", "/api/changes/summary", "/api/frontlines/{date}"} {
+	for _, p := range []string{"/ogc/collections/{collectionId}/items", "/api/snapshot/{date}", "/api/stats.csv", "/api/stats_{from}_{to}.csv", "/api/changes/summary", "/api/frontlines/{date}"} {
 		assert.Contains(t, doc.Paths, p)
 	}
 	var limit map[string]any
@@ -133,13 +136,17 @@ func TestOGCOpenAPI(t *testing.T) {
 }
 
 // datetime=D answers exactly the states of /api/snapshot/D, for every day
-// of the range; with a page size that forces several pages.
+// of the range and days after its end; with a page size that forces
+// several pages.
 func TestOGCControlDatetimeIsTheSnapshot(t *testing.T) {
 	h := newServer(t).Handler()
-	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
-	require.NoError(t, err)
+	ds := testkit.Small(t)
 	r := ds.Range()
+	days := []geo.Date{r.Last + 1, r.Last + 400}
 	for d := r.First; d <= r.Last; d++ {
+		days = append(days, d)
+	}
+	for _, d := range days {
 		got := map[string]map[string]any{}
 		target := "/ogc/collections/control/items?limit=2&datetime=" + d.String()
 		for target != "" {
@@ -166,12 +173,15 @@ func TestOGCControlDatetimeIsTheSnapshot(t *testing.T) {
 		require.Len(t, got, len(snap.Features))
 		for _, f := range snap.Features {
 			p := got[f.ID]
+			assert.Equal(t, f.ID, f.Properties["district"], "the snapshot's key")
+			assert.Equal(t, f.Properties["district"], p["district"], "one key name in both")
+			assert.NotContains(t, f.Properties, "id")
 			assert.Equal(t, f.Properties["controller"], p["controller"], "%s on %s", f.ID, d)
 			for _, s := range ds.Sides {
 				assert.Equal(t, f.Properties["share_"+s.ID], p["share_"+s.ID], "%s on %s", f.ID, d)
 			}
 			if since, ok := f.Properties["since"].(string); ok {
-				assert.Equal(t, since, p["valid_from"])
+				assert.Equal(t, since+"T00:00:00Z", p["valid_from"], "the instant the day begins, UTC")
 			}
 		}
 	}
@@ -192,7 +202,9 @@ func TestOGCItemsFilters(t *testing.T) {
 	assert.Equal(t, 5, count("/ogc/collections/control/items?datetime=2016-12-22/.."))
 	assert.Equal(t, 6, count("/ogc/collections/control/items?datetime=2016-11-19/2016-11-20"), "both north-east states overlap")
 	assert.Equal(t, 5, count("/ogc/collections/control/items?datetime=2016-11-20T23:59:59Z"))
-	assert.Equal(t, 0, count("/ogc/collections/control/items?datetime=2016-12-23"), "past the temporal extent")
+	assert.Equal(t, 5, count("/ogc/collections/control/items?datetime=2016-12-23"), "after the last date the last states hold")
+	assert.Equal(t, 5, count("/ogc/collections/control/items?datetime=2017-01-01/2017-02-01"), "after the last date the last states hold")
+	assert.Equal(t, 5, count("/ogc/collections/control/items?datetime=2030-01-01T12:00:00Z"))
 	assert.Equal(t, 5, count("/ogc/collections/districts/items?datetime=2016-12-23"), "the districts have no time")
 	// The western column only (bounds touching x=37.11 count).
 	assert.Equal(t, 2, count("/ogc/collections/districts/items?bbox=37.100,36.200,37.105,36.220"))
@@ -205,6 +217,14 @@ func TestOGCItemsFilters(t *testing.T) {
 	assert.NotEmpty(t, page.TimeStamp)
 	assert.Contains(t, linkOf(page.Links, "prev", ""), "offset=0")
 	assert.Contains(t, linkOf(page.Links, "next", ""), "offset=8")
+	// The next page is at least the server's page size: GDAL 3.6 asks for
+	// 10 features a page and follows next links as they are. People
+	// paging through HTML keep the size they chose.
+	assert.Contains(t, linkOf(page.Links, "next", ""), "limit=100")
+	assert.Contains(t, linkOf(page.Links, "prev", ""), "limit=4")
+	assert.Contains(t, linkOf(page.Links, "self", ""), "limit=4")
+	html := get(t, h, "/ogc/collections/control/items?limit=4&offset=4&f=html").Body.String()
+	assert.Contains(t, html, "limit=4&amp;offset=8")
 	getJSON(t, h, "/ogc/collections/control/items?limit=20000", &page)
 	assert.Equal(t, all, page.NumberReturned, "a limit above the maximum is clamped, not refused")
 
@@ -212,13 +232,16 @@ func TestOGCItemsFilters(t *testing.T) {
 	var sides []string
 	for _, f := range page.Features {
 		sides = append(sides, f.Properties["side"].(string))
-		assert.Equal(t, f.Properties["side"].(string)+"/"+f.Properties["valid_from"].(string), f.ID)
+		from, ok := strings.CutSuffix(f.Properties["valid_from"].(string), "T00:00:00Z")
+		assert.True(t, ok, "valid_from is the instant its day begins")
+		assert.Equal(t, f.Properties["side"].(string)+"/"+from, f.ID)
 	}
 	assert.ElementsMatch(t, []string{"government", "opposition", "sdf"}, sides)
 	getJSON(t, h, "/ogc/collections/frontlines/items?datetime=2016-12-22", &page)
 	require.Len(t, page.Features, 1)
 	assert.Equal(t, "government|sdf", page.Features[0].Properties["pair"])
-	assert.Equal(t, "2016-12-23", page.Features[0].Properties["valid_to"], "in force at the end: the day after the last date")
+	assert.Nil(t, page.Features[0].Properties["valid_to"], "in force at the end: no end known")
+	assert.Contains(t, page.Features[0].Properties, "valid_to", "null, not left out")
 }
 
 func TestOGCItem(t *testing.T) {
@@ -235,7 +258,7 @@ func TestOGCItem(t *testing.T) {
 		getJSON(t, h, target, &f)
 		assert.Equal(t, "north-east/2016-11-20", f.ID)
 		assert.Equal(t, 0.75, f.Properties["share_government"])
-		assert.Equal(t, "2016-12-01", f.Properties["valid_to"])
+		assert.Equal(t, "2016-12-01T00:00:00Z", f.Properties["valid_to"])
 		assert.Equal(t, "[2][3]", f.Properties["sources"])
 		assert.NotEmpty(t, linkOf(f.Links, "collection", ""))
 	}
@@ -292,22 +315,19 @@ func TestOGCHTMLAndETag(t *testing.T) {
 		assert.Equal(t, http.StatusNotModified, get(t, h, target, "Accept", browser, "If-None-Match", rec.Header().Get("ETag")).Code)
 	}
 	assert.Contains(t, get(t, h, "/ogc?f=html").Header().Get("Content-Type"), "text/html")
+	// A malformed weight accepts nothing, as for Accept-Encoding: JSON.
+	assert.NotContains(t, get(t, h, "/ogc", "Accept", "text/html;q=abc").Header().Get("Content-Type"), "html")
+	assert.NotContains(t, get(t, h, "/ogc", "Accept", "text/html;q=2, application/json;q=0.5").Header().Get("Content-Type"), "html")
 	assert.Contains(t, get(t, h, "/ogc/collections/control/items?f=html").Body.String(), "north-east/2016-11-20")
 }
 
 // Dataset strings reach the HTML pages as text only.
 func TestOGCHTMLEscapesDatasetStrings(t *testing.T) {
-	dir := t.TempDir()
-	for _, f := range []string{"districts.geojson", "sides.csv"} {
-		b, err := os.ReadFile(filepath.Join("../geo/testdata/small", f))
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(filepath.Join(dir, f), b, 0o644))
-	}
 	evil := `<img src=x onerror=alert(1)>`
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "dataset.json"), []byte(`{"title":"`+strings.ReplaceAll(evil, `"`, `\"`)+`"}`), 0o644))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "control.csv"), []byte("date,district,side,share,source,note\n"+
-		"2016-11-15,north-west,government,1,[1],\""+evil+"\"\n"), 0o644))
-	ds, err := geo.LoadDir(os.DirFS(dir), "evil")
+	ds, err := geo.LoadDir(testkit.SmallMapFS(t, map[string]string{
+		geo.MetaFile:    `{"title":"` + strings.ReplaceAll(evil, `"`, `\"`) + `"}`,
+		geo.ControlFile: "date,district,side,share,source,note\n" + "2016-11-15,north-west,government,1,[1],\"" + evil + "\"\n",
+	}), "evil")
 	require.NoError(t, err)
 	srv, err := server.New(server.Deps{Dataset: ds}, server.Config{AllowedHosts: testHosts})
 	require.NoError(t, err)
@@ -328,16 +348,19 @@ func TestCSVAtGDALPaths(t *testing.T) {
 	assert.Len(t, lines, 1+38, "every day of 2016-11-15 to 2016-12-22")
 	assert.Equal(t, get(t, h, "/api/stats?format=csv").Body.String(), whole.Body.String(), "?format=csv keeps working")
 
-	week := get(t, h, "/api/stats/2016-11-15/2016-11-21.csv")
+	// The path's last element names GDAL's layer, the download the same.
+	week := get(t, h, "/api/stats_2016-11-15_2016-11-21.csv")
 	require.Equal(t, http.StatusOK, week.Code)
 	golden(t, "series.csv", week.Body.Bytes())
-	csvt := get(t, h, "/api/stats/2016-11-15/2016-11-21.csvt")
+	assert.Equal(t, `attachment; filename="stats_2016-11-15_2016-11-21.csv"`, week.Header().Get("Content-Disposition"))
+	csvt := get(t, h, "/api/stats_2016-11-15_2016-11-21.csvt")
 	assert.Equal(t, `"Date","Real","Real","Real","Real","Real","Real","Real","Real"`+"\n", csvt.Body.String())
 	assert.Equal(t, csvt.Body.String(), get(t, h, "/api/stats.csvt").Body.String())
 
-	long := get(t, h, "/api/stats/2016-11-20/2016-11-20.csv?shape=long")
-	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
-	require.NoError(t, err)
+	// The long shape has a path of its own, so GDAL finds its .csvt, and a
+	// file name of its own.
+	long := get(t, h, "/api/stats_long_2016-11-20_2016-11-20.csv")
+	ds := testkit.Small(t)
 	d, _ := geo.ParseDate("2016-11-20")
 	st, err := ds.Stats(d)
 	require.NoError(t, err)
@@ -347,24 +370,42 @@ func TestCSVAtGDALPaths(t *testing.T) {
 	}
 	want += "2016-11-20,unassigned,0.000000,0.000000000\n"
 	assert.Equal(t, want, long.Body.String())
-	assert.Equal(t, long.Body.String(), get(t, h, "/api/stats?from=2016-11-20&to=2016-11-20&format=csv&shape=long").Body.String())
-	assert.Equal(t, `"Date","String","Real","Real"`+"\n", get(t, h, "/api/stats.csvt?shape=long").Body.String())
+	assert.Equal(t, `attachment; filename="stats_long_2016-11-20_2016-11-20.csv"`, long.Header().Get("Content-Disposition"))
+	for _, target := range []string{
+		"/api/stats?from=2016-11-20&to=2016-11-20&format=csv&shape=long",
+		"/api/stats_2016-11-20_2016-11-20.csv?shape=long",
+		"/api/stats_long.csv?from=2016-11-20&to=2016-11-20",
+	} {
+		rec := get(t, h, target)
+		assert.Equal(t, long.Body.String(), rec.Body.String(), target)
+		assert.Equal(t, long.Header().Get("Content-Disposition"), rec.Header().Get("Content-Disposition"), target)
+	}
+	assert.Equal(t, `attachment; filename="stats_2016-11-15_2016-12-22.csv"`, whole.Header().Get("Content-Disposition"))
+	assert.Equal(t, `attachment; filename="stats_long_2016-11-15_2016-12-22.csv"`, get(t, h, "/api/stats_long.csv").Header().Get("Content-Disposition"))
+	for _, target := range []string{"/api/stats_long.csvt", "/api/stats_long_2016-11-15_2016-11-21.csvt", "/api/stats.csvt?shape=long"} {
+		assert.Equal(t, `"Date","String","Real","Real"`+"\n", get(t, h, target).Body.String(), target)
+	}
 
-	changes := get(t, h, "/api/changes/2016-11-19/2016-11-21.csv")
+	changes := get(t, h, "/api/changes_2016-11-19_2016-11-21.csv")
 	require.Equal(t, http.StatusOK, changes.Code)
 	assert.Equal(t, "date,district,name,from,to,moved_km2,sources,note\n"+
 		`2016-11-20,north-east,North East,opposition,government,0.748320,[2][3],"""75 percent of the area"""`+"\n", changes.Body.String())
+	assert.Equal(t, `attachment; filename="changes_2016-11-19_2016-11-21.csv"`, changes.Header().Get("Content-Disposition"))
 	assert.Equal(t, http.StatusOK, get(t, h, "/api/changes.csv").Code)
 	assert.Contains(t, get(t, h, "/api/changes.csvt").Body.String(), `"Date","String"`)
+	assert.Contains(t, get(t, h, "/api/changes_2016-11-19_2016-11-21.csvt").Body.String(), `"Date","String"`)
 
 	for target, detail := range map[string]string{
-		"/api/stats/2016-11-15/2016-11-21.json":     "use /api/stats/FROM/TO.csv",
-		"/api/stats/2016-11-21/2016-11-15.csv":      `parameter \"from\" (2016-11-21) is after parameter \"to\" (2016-11-15)`,
-		"/api/stats/2016-11-01/2016-11-15.csv":      "before the dataset begins",
-		"/api/stats.csv?shape=tall":                 `shape \"tall\"`,
-		"/api/changes/2016-11-15/2016-13-01.csv":    "there is no month 13",
-		"/api/changes/2016-11-15/2016-11-21.tsv":    "use /api/changes/FROM/TO.csv",
-		"/api/stats/2016-11-15/2016-11-21.csv.json": "use /api/stats/FROM/TO.csv",
+		"/api/stats_2016-11-15_2016-11-21.json":       "use /api/stats_FROM_TO.csv",
+		"/api/stats_2016-11-21_2016-11-15.csv":        `parameter \"from\" (2016-11-21) is after parameter \"to\" (2016-11-15)`,
+		"/api/stats_2016-11-01_2016-11-15.csv":        "before the dataset begins",
+		"/api/stats_2016-11-15.csv":                   "use /api/stats_FROM_TO.csv",
+		"/api/stats_wide_2016-11-15_2016-11-21.csv":   "malformed date",
+		"/api/stats.csv?shape=tall":                   `shape \"tall\"`,
+		"/api/changes_2016-11-15_2016-13-01.csv":      "there is no month 13",
+		"/api/changes_2016-11-15_2016-11-21.tsv":      "use /api/changes_FROM_TO.csv",
+		"/api/changes_long_2016-11-15_2016-11-21.csv": "malformed date",
+		"/api/stats_2016-11-15_2016-11-21.csv.json":   "use /api/stats_FROM_TO.csv",
 	} {
 		rec := get(t, h, target)
 		assert.GreaterOrEqual(t, rec.Code, 400, target)
@@ -397,8 +438,7 @@ func FuzzOGCItemsQuery(f *testing.F) {
 // geometry as /api/territory and /api/frontlines of that day.
 func TestOGCPeriodsAreTheDays(t *testing.T) {
 	h := newServer(t).Handler()
-	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
-	require.NoError(t, err)
+	ds := testkit.Small(t)
 	type fc struct {
 		Features []struct {
 			Geometry   json.RawMessage

@@ -1,6 +1,10 @@
 package server
 
 import (
+	"net/http"
+	"slices"
+	"strings"
+
 	"github.com/labstack/echo/v4"
 )
 
@@ -25,9 +29,15 @@ var (
 	fParam     = queryParam("f", "the format of the answer; by default negotiated from Accept", map[string]any{"type": "string", "enum": []string{"json", "html"}})
 )
 
-// apiRoutes lists every route served, for the OpenAPI document.
-func (s *Server) apiRoutes() []apiRoute {
-	date := pathParam("date", "a day, YYYY-MM-DD; after the last change the last state holds", dateSchema)
+// apiDocs says, for each route that routes registers (by its Echo path),
+// what /ogc/api documents of it: one OpenAPI path, several (a route whose
+// path holds a pattern, such as /api/stats_:file, serves several), or none
+// for the routes outside the API (the map page and its files, the /ogc/
+// alias of /ogc). The OpenAPI document is written from the registered
+// routes through this table: TestOpenAPIIsTheRoutes checks that every
+// route has its entry and every entry its route.
+func (s *Server) apiDocs() map[string][]apiRoute {
+	date := pathParam("date", "a day, YYYY-MM-DD; after the last date the last states hold", dateSchema)
 	from := queryParam("from", "first day, YYYY-MM-DD (default: the dataset's first date)", dateSchema)
 	to := queryParam("to", "last day, YYYY-MM-DD (default: the dataset's last date)", dateSchema)
 	rangeParams := []map[string]any{pathParam("from", "first day, YYYY-MM-DD", dateSchema), pathParam("to", "last day, YYYY-MM-DD", dateSchema)}
@@ -37,51 +47,105 @@ func (s *Server) apiRoutes() []apiRoute {
 		ids = append(ids, l.Name)
 	}
 	collection := pathParam("collectionId", "the collection", map[string]any{"type": "string", "enum": ids})
+	flat := queryParam("flat", "1: every property a number, a date or text (lists as text, objects left out), for FlatGeobuf, Shapefile and every OGR driver",
+		map[string]any{"type": "string", "enum": []string{"0", "1"}, "default": "0"})
 	json, geojson, csv, text, html := "application/json", "application/geo+json", "text/csv", "text/plain", "text/html"
-	return []apiRoute{
-		{"/ogc", "OGC API – Features landing page", []map[string]any{fParam}, []string{json, html}},
-		{"/ogc/conformance", "the conformance classes implemented", []map[string]any{fParam}, []string{json, html}},
-		{"/ogc/api", "this API definition", []map[string]any{fParam}, []string{ctypeOpenAPI, html}},
-		{"/ogc/collections", "the feature collections: districts, control, territory, frontlines", []map[string]any{fParam}, []string{json, html}},
-		{"/ogc/collections/{collectionId}", "one collection with its spatial and temporal extent", []map[string]any{collection, fParam}, []string{json, html}},
-		{"/ogc/collections/{collectionId}/items", "the features of a collection, filtered and paged", []map[string]any{
+	return map[string][]apiRoute{
+		"/ogc":             {{"/ogc", "OGC API – Features landing page", []map[string]any{fParam}, []string{json, html}}},
+		"/ogc/":            nil, // the landing page again
+		"/ogc/conformance": {{"/ogc/conformance", "the conformance classes implemented", []map[string]any{fParam}, []string{json, html}}},
+		"/ogc/api":         {{"/ogc/api", "this API definition", []map[string]any{fParam}, []string{ctypeOpenAPI, html}}},
+		"/ogc/collections": {{"/ogc/collections", "the feature collections: districts, control, territory, frontlines", []map[string]any{fParam}, []string{json, html}}},
+		"/ogc/collections/:collection": {{"/ogc/collections/{collectionId}", "one collection with its spatial and temporal extent",
+			[]map[string]any{collection, fParam}, []string{json, html}}},
+		"/ogc/collections/:collection/items": {{"/ogc/collections/{collectionId}/items", "the features of a collection, filtered and paged", []map[string]any{
 			collection,
 			queryParam("limit", "the largest number of features in the page", map[string]any{"type": "integer", "minimum": 1, "maximum": ogcMaxLimit, "default": ogcDefaultLimit}),
 			queryParam("offset", "the number of matching features to skip", map[string]any{"type": "integer", "minimum": 0, "default": 0}),
 			queryParam("bbox", "only features whose bounds intersect minLon,minLat,maxLon,maxLat (WGS84)", map[string]any{
 				"type": "array", "minItems": 4, "maxItems": 6, "items": map[string]any{"type": "number"}}),
-			queryParam("datetime", "only features valid on a day (2016-12-06 or a date-time) or on any day of an interval (A/B, ../B, A/..)", strSchema),
+			queryParam("datetime", "only features valid on a day (2016-12-06 or a date-time) or on any day of an interval (A/B, ../B, A/..); after the last date the last states hold", strSchema),
 			fParam,
-		}, []string{geojson, html}},
-		{"/ogc/collections/{collectionId}/items/{featureId}", "one feature", []map[string]any{
+		}, []string{geojson, html}}},
+		"/ogc/collections/:collection/items/*": {{"/ogc/collections/{collectionId}/items/{featureId}", "one feature", []map[string]any{
 			collection, pathParam("featureId", "the feature id: DISTRICT/FROM, SIDE/FROM or A|B/FROM (slash escaped or not)", strSchema), fParam,
-		}, []string{geojson, html}},
-		{"/api/meta", "title, attribution, licence, first and last date, sides, change dates, total km², the version of the dataset served and when it went live", nil, []string{json}},
-		{"/api/districts", "the districts with their properties and area_km2", nil, []string{geojson}},
-		{"/api/districts.topojson", "the districts for drawing: TopoJSON, shared borders simplified by 1 m, same properties", nil, []string{json}},
-		{"/api/districts/{id}", "one district with its whole history", []map[string]any{pathParam("id", "district id", strSchema)}, []string{json}},
-		{"/api/snapshot/{date}", "every district with its state on a day (controller, shares, share_<side>, since, sources, note)", []map[string]any{date}, []string{geojson}},
-		{"/api/control/{date}", "the states of a day without geometry", []map[string]any{date}, []string{json}},
-		{"/api/stats/{date}", "km² and share per side on a day", []map[string]any{date,
+		}, []string{geojson, html}}},
+		"/api/meta":               {{"/api/meta", "title, attribution, licence, first and last date, sides, change dates, total km², the most days one series may cover, the version of the dataset served and when it went live", nil, []string{json}}},
+		"/api/districts":          {{"/api/districts", "the districts with their properties and area_km2", []map[string]any{flat}, []string{geojson}}},
+		"/api/districts.topojson": {{"/api/districts.topojson", "the districts for drawing: TopoJSON, shared borders simplified by 1 m, same properties", nil, []string{json}}},
+		"/api/districts/:id": {{"/api/districts/{id}", "one district with its whole history",
+			[]map[string]any{pathParam("id", "district id", strSchema)}, []string{json}}},
+		"/api/snapshot/:date": {{"/api/snapshot/{date}", "every district with its state on a day (district, controller, shares, share_<side>, since, sources, note)",
+			[]map[string]any{date, flat}, []string{geojson}}},
+		"/api/control/:date": {{"/api/control/{date}", "the states of a day without geometry", []map[string]any{date}, []string{json}}},
+		"/api/stats/:date": {{"/api/stats/{date}", "km² and share per side and front lengths on a day", []map[string]any{date,
 			queryParam("baseline", "with of: who now holds the ground that side held on this day", dateSchema),
-			queryParam("of", "side id for baseline", strSchema)}, []string{json}},
-		{"/api/stats", "the daily series with front lengths", []map[string]any{from, to,
-			queryParam("format", "json, or csv (also by Accept: text/csv)", map[string]any{"type": "string", "enum": []string{"json", "csv"}}), shape}, []string{json, csv}},
-		{"/api/stats.csv", "the daily series over the whole range as CSV (km², km)", []map[string]any{shape}, []string{csv}},
-		{"/api/stats.csvt", "the column types of /api/stats.csv for GDAL", []map[string]any{shape}, []string{text}},
-		{"/api/stats/{from}/{to}.csv", "the daily series from one day to another as CSV", append(rangeParams, shape), []string{csv}},
-		{"/api/stats/{from}/{to}.csvt", "its column types for GDAL", append(rangeParams, shape), []string{text}},
-		{"/api/territory/{date}", "the dissolved ground of each side on a day", []map[string]any{date}, []string{geojson}},
-		{"/api/frontlines/{date}", "the lines where two sides meet on a day", []map[string]any{date}, []string{geojson}},
-		{"/api/changes", "the districts whose state differs between two days", []map[string]any{from, to}, []string{geojson}},
-		{"/api/changes/summary", "km² gained, lost and net per side between two days", []map[string]any{from, to}, []string{json}},
-		{"/api/changes.csv", "every change from one day to the next over the whole range, as CSV", nil, []string{csv}},
-		{"/api/changes.csvt", "the column types of /api/changes.csv for GDAL", nil, []string{text}},
-		{"/api/changes/{from}/{to}.csv", "every change from one day to the next within a range, as CSV", rangeParams, []string{csv}},
-		{"/api/changes/{from}/{to}.csvt", "its column types for GDAL", rangeParams, []string{text}},
-		{"/api/export.gpkg", "the whole dataset as one GeoPackage (districts, control periods, territory, frontlines; temporal, styled for QGIS), as frontline export writes it", nil, []string{ctypeGeoPackage}},
-		{"/healthz", "liveness: the version of the dataset served, since when, and the outcome of the last reload", nil, []string{json}},
+			queryParam("of", "side id for baseline", strSchema)}, []string{json}}},
+		"/api/stats": {{"/api/stats", "the daily series with front lengths", []map[string]any{from, to,
+			queryParam("format", "json, or csv (also by Accept: text/csv)", map[string]any{"type": "string", "enum": []string{"json", "csv"}}), shape}, []string{json, csv}}},
+		"/api/stats.csv":  {{"/api/stats.csv", "the daily series over the whole range as CSV (km², km)", []map[string]any{from, to, shape}, []string{csv}}},
+		"/api/stats.csvt": {{"/api/stats.csvt", "the column types of /api/stats.csv for GDAL", []map[string]any{shape}, []string{text}}},
+		"/api/stats_:file": {
+			{"/api/stats_{from}_{to}.csv", "the daily series from one day to another as CSV (GDAL's layer stats_FROM_TO)", append(rangeParams, shape), []string{csv}},
+			{"/api/stats_{from}_{to}.csvt", "its column types for GDAL", append(rangeParams, shape), []string{text}},
+			{"/api/stats_long.csv", "the daily series over the whole range as CSV in the long shape, date,side,km2,share", []map[string]any{from, to}, []string{csv}},
+			{"/api/stats_long.csvt", "its column types for GDAL", nil, []string{text}},
+			{"/api/stats_long_{from}_{to}.csv", "the daily series from one day to another in the long shape", rangeParams, []string{csv}},
+			{"/api/stats_long_{from}_{to}.csvt", "its column types for GDAL", rangeParams, []string{text}},
+		},
+		"/api/territory/:date":  {{"/api/territory/{date}", "the dissolved ground of each side on a day", []map[string]any{date, flat}, []string{geojson}}},
+		"/api/frontlines/:date": {{"/api/frontlines/{date}", "the lines where two sides meet on a day", []map[string]any{date, flat}, []string{geojson}}},
+		"/api/changes":          {{"/api/changes", "the districts whose state differs between two days", []map[string]any{from, to, flat}, []string{geojson}}},
+		"/api/changes/summary":  {{"/api/changes/summary", "km² gained, lost and net per side between two days", []map[string]any{from, to}, []string{json}}},
+		"/api/changes.csv":      {{"/api/changes.csv", "every change from one day to the next over the whole range, as CSV", []map[string]any{from, to}, []string{csv}}},
+		"/api/changes.csvt":     {{"/api/changes.csvt", "the column types of /api/changes.csv for GDAL", nil, []string{text}}},
+		"/api/changes_:file": {
+			{"/api/changes_{from}_{to}.csv", "every change from one day to the next within a range, as CSV (GDAL's layer changes_FROM_TO)", rangeParams, []string{csv}},
+			{"/api/changes_{from}_{to}.csvt", "its column types for GDAL", rangeParams, []string{text}},
+		},
+		"/api/references": {{"/api/references", "what the citations [N] of the control table stand for: {references: [{number, text}]}", nil, []string{json}}},
+		"/api/export.gpkg": {{"/api/export.gpkg", "the whole dataset as one GeoPackage (districts, control periods, territory, frontlines; temporal, styled for QGIS), as frontline export writes it",
+			nil, []string{ctypeGeoPackage}}},
+		"/healthz": {{"/healthz", "liveness: the version of the dataset served, since when, and the outcome of the last reload", nil, []string{json}}},
+		"/*":       nil, // the map page and its files
 	}
+}
+
+// apiRoutes lists what /ogc/api documents, from the registered routes in
+// the order of their paths; a route missing from apiDocs is listed by its
+// path alone rather than left out.
+func (s *Server) apiRoutes() []apiRoute {
+	docs := s.apiDocs()
+	var out []apiRoute
+	seen := map[string]bool{}
+	routes := s.e.Routes() // in no set order
+	slices.SortFunc(routes, func(a, b *echo.Route) int { return strings.Compare(a.Path, b.Path) })
+	for _, r := range routes {
+		if r.Method != http.MethodGet || seen[r.Path] {
+			continue
+		}
+		seen[r.Path] = true
+		d, ok := docs[r.Path]
+		if !ok {
+			d = []apiRoute{{path: openAPIPath(r.Path), types: []string{"application/json"}}}
+		}
+		out = append(out, d...)
+	}
+	return out
+}
+
+// openAPIPath writes an Echo path as an OpenAPI path template: :name as
+// {name}, * as {path}.
+func openAPIPath(p string) string {
+	parts := strings.Split(p, "/")
+	for i, part := range parts {
+		if k := strings.IndexByte(part, ':'); k >= 0 {
+			parts[i] = part[:k] + "{" + part[k+1:] + "}"
+		} else if part == "*" {
+			parts[i] = "{path}"
+		}
+	}
+	return strings.Join(parts, "/")
 }
 
 // openAPI builds the OpenAPI 3.0 document of the whole HTTP API.

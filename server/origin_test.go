@@ -123,7 +123,7 @@ func TestUnknownAndRepeatedParameters(t *testing.T) {
 	for target, want := range map[string]string{
 		"/api/stats?shpe=long":                         `unknown parameter \"shpe\": /api/stats takes from, to, format, shape`,
 		"/api/stats?from=2016-11-15&from=2016-11-20":   `parameter \"from\" is given 2 times: give it once`,
-		"/api/snapshot/2016-11-20?date=2016-11-21":     `unknown parameter \"date\": /api/snapshot/:date takes no parameters`,
+		"/api/snapshot/2016-11-20?date=2016-11-21":     `unknown parameter \"date\": /api/snapshot/:date takes flat`,
 		"/api/stats/2016-11-20?of=sdf&of=government":   `parameter \"of\" is given 2 times`,
 		"/ogc/collections?f=json&crs=3":                `unknown parameter \"crs\": /ogc/collections takes f, bbox, datetime, limit, offset`,
 		"/ogc/collections/control/items?f=json&f=html": `parameter \"f\" is given 2 times`,

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/geo/encode"
 )
 
 // pathValue returns the path parameter name as the client meant it. Echo
@@ -46,6 +47,21 @@ func (s *Server) dateRange(c echo.Context) (geo.Range, error) {
 	return s.deps.Dataset.RangeArg(param("from", c.QueryParam("from")), param("to", c.QueryParam("to")))
 }
 
+// formParam reads ?flat=1, which asks a GeoJSON layer for the Flat form
+// (encode.Flat: no list or object properties, for FlatGeobuf, Shapefile
+// and the other OGR drivers without list fields); absent or 0 is the
+// Nested form. It returns the form and the suffix of its cache key.
+func formParam(c echo.Context) (encode.Form, string, error) {
+	switch v := c.QueryParam("flat"); v {
+	case "", "0", "false":
+		return encode.Nested, "", nil
+	case "1", "true":
+		return encode.Flat, "/flat", nil
+	default:
+		return 0, "", geo.Errorf(geo.KindInvalid, "parameter \"flat\" is %q: use flat=1 for properties without lists or objects, or leave it out", v)
+	}
+}
+
 // param names a query or path parameter in errors as the client knows it.
 func param(name, v string) geo.Arg { return geo.Arg{Name: fmt.Sprintf("parameter %q", name), Value: v} }
 
@@ -61,16 +77,6 @@ func strictQuery(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
-}
-
-// shapeParam reads ?shape=, the form of the series CSV: "" (wide),
-// wide or long.
-func shapeParam(c echo.Context) (string, error) {
-	shape := c.QueryParam("shape")
-	if shape != "" && shape != "wide" && shape != "long" {
-		return "", geo.Errorf(geo.KindInvalid, "shape %q: use wide (a column per side) or long (date,side,km2,share)", shape)
-	}
-	return shape, nil
 }
 
 // knownQuery refuses, with a 400 that names it, a query parameter the

@@ -13,7 +13,7 @@ type referencesBody struct {
 // getReferences answers the sources behind the control table's citation
 // numbers (the dataset's references.csv; an empty list without one).
 func (s *Server) getReferences(c echo.Context) error {
-	r, err := s.cached("references", 0, func() (*response, error) {
+	r, err := s.cached("references", func() (*response, error) {
 		refs := s.deps.Dataset.References
 		if refs == nil {
 			refs = []geo.Reference{}

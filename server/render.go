@@ -6,8 +6,6 @@ import (
 	"io"
 
 	"github.com/labstack/echo/v4"
-
-	"github.com/frontline/frontline/geo"
 )
 
 const (
@@ -28,10 +26,8 @@ func jsonResponse(ctype string, v any) (*response, error) {
 // cached returns the response for key from the cache, computing it when
 // missing: at most once at a time per key, and for no longer than the
 // request timeout (then *errBusy, a 503 with Retry-After, while it
-// completes in the background). The date, the latest the answer depends
-// on, no longer decides anything: every date is cached now that the cache
-// is bounded by bytes.
-func (s *Server) cached(key string, _ geo.Date, compute func() (*response, error)) (*response, error) {
+// completes in the background).
+func (s *Server) cached(key string, compute func() (*response, error)) (*response, error) {
 	v, err := s.cache.wait(key, s.cfg.RequestTimeout, func() (sized, error) { return compute() })
 	if err != nil {
 		return nil, err

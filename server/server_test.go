@@ -22,6 +22,7 @@ import (
 
 	"github.com/frontline/frontline/geo"
 	"github.com/frontline/frontline/geo/geodesic"
+	"github.com/frontline/frontline/internal/testkit"
 	"github.com/frontline/frontline/server"
 )
 
@@ -34,8 +35,7 @@ var testHosts = []string{"example.com"}
 
 func newServer(t testing.TB) *server.Server {
 	t.Helper()
-	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
-	require.NoError(t, err)
+	ds := testkit.Small(t)
 	assets := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>frontline</title>" + strings.Repeat(" ", 600))}}
 	srv, err := server.New(server.Deps{Dataset: ds, Assets: assets}, server.Config{Version: "test", AllowedHosts: testHosts})
 	require.NoError(t, err)
@@ -74,6 +74,52 @@ func pretty(t *testing.T, b []byte) []byte {
 	return out.Bytes()
 }
 
+// ?flat=1 gives every GeoJSON layer properties that are numbers, text,
+// booleans or null: no list or object, which FlatGeobuf refuses and
+// Shapefile drops. The same features, the same flat members.
+func TestFlatForm(t *testing.T) {
+	h := newServer(t).Handler()
+	for _, target := range []string{
+		"/api/districts", "/api/snapshot/2016-11-28", "/api/changes?from=2016-11-15&to=2016-12-22",
+		"/api/territory/2016-11-20", "/api/frontlines/2016-11-20",
+	} {
+		sep := "?"
+		if strings.Contains(target, "?") {
+			sep = "&"
+		}
+		var nested, flat struct {
+			Features []struct {
+				ID         string
+				Properties map[string]any
+			}
+		}
+		require.NoError(t, json.Unmarshal(get(t, h, target).Body.Bytes(), &nested), target)
+		rec := get(t, h, target+sep+"flat=1")
+		require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+		require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &flat), target)
+		require.Len(t, flat.Features, len(nested.Features), target)
+		for k, f := range flat.Features {
+			assert.Equal(t, nested.Features[k].ID, f.ID, target)
+			for name, v := range f.Properties {
+				switch v.(type) {
+				case []any, map[string]any:
+					t.Errorf("%s: %s of %s is a list or object: %v", target, name, f.ID, v)
+				}
+			}
+			for name, v := range nested.Features[k].Properties {
+				switch v.(type) {
+				case []any, map[string]any:
+				default:
+					assert.Equal(t, v, f.Properties[name], "%s: %s of %s, a flat member of both forms", target, name, f.ID)
+				}
+			}
+		}
+	}
+	rec := get(t, h, "/api/snapshot/2016-11-28?flat=yes")
+	assert.Equal(t, http.StatusBadRequest, rec.Code)
+	assert.Contains(t, rec.Body.String(), "flat=1")
+}
+
 func TestGolden(t *testing.T) {
 	h := newServer(t).Handler()
 	tests := []struct {
@@ -92,6 +138,9 @@ func TestGolden(t *testing.T) {
 		{"/api/territory/2016-11-20", "application/geo+json", "territory-2016-11-20.geojson"},
 		{"/api/frontlines/2016-11-20", "application/geo+json", "frontlines-2016-11-20.geojson"},
 		{"/api/changes/summary?from=2016-11-15&to=2016-12-22", "application/json", "changes-summary.json"},
+		{"/api/snapshot/2016-11-28?flat=1", "application/geo+json", "snapshot-2016-11-28-flat.geojson"},
+		{"/api/changes?from=2016-11-15&to=2016-12-22&flat=1", "application/geo+json", "changes-flat.geojson"},
+		{"/api/frontlines/2016-11-20?flat=1", "application/geo+json", "frontlines-2016-11-20-flat.geojson"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.golden, func(t *testing.T) {
@@ -129,8 +178,7 @@ func TestSeriesCSV(t *testing.T) {
 func TestStatsValues(t *testing.T) {
 	// The API's numbers are the domain's numbers, not a copy of them.
 	srv := newServer(t)
-	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
-	require.NoError(t, err)
+	ds := testkit.Small(t)
 	d, _ := geo.ParseDate("2016-11-28")
 	want, err := ds.Stats(d)
 	require.NoError(t, err)
@@ -299,8 +347,7 @@ func TestFrontlinesAndTerritories(t *testing.T) {
 	}
 
 	// Territory areas are the stats' areas: the districts tile exactly.
-	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
-	require.NoError(t, err)
+	ds := testkit.Small(t)
 	d, _ := geo.ParseDate("2016-11-15")
 	st, err := ds.Stats(d)
 	require.NoError(t, err)
@@ -321,10 +368,26 @@ func TestFrontlinesAndTerritories(t *testing.T) {
 	}
 }
 
+// /healthz answers its status, the dataset's version and frontline's, as
+// the README's table says.
 func TestHealth(t *testing.T) {
 	rec := get(t, newServer(t).Handler(), "/healthz")
 	assert.Equal(t, http.StatusOK, rec.Code)
 	assert.Contains(t, rec.Body.String(), `"status":"ok"`)
+	var body map[string]string
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &body))
+	readme, err := os.ReadFile(filepath.Join(testkit.Root, "README.md"))
+	require.NoError(t, err)
+	var row string
+	for _, line := range strings.Split(string(readme), "\n") {
+		if strings.HasPrefix(line, "| `GET /healthz` |") {
+			row = line
+		}
+	}
+	require.NotEmpty(t, row, "the README's table has /healthz")
+	for k := range body {
+		assert.Contains(t, row, `"`+k+`"`, "the README documents the member %s /healthz answers", k)
+	}
 }
 
 func BenchmarkSnapshotCached(b *testing.B) {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -31,7 +32,7 @@ func (s *Server) getStats(c echo.Context) error {
 		}
 	}
 	key := "stats/" + d.String() + "/" + base + "/" + of
-	r, err := s.cached(key, max(d, baseDate), func() (*response, error) {
+	r, err := s.cached(key, func() (*response, error) {
 		days, _, err := s.geometry.series(geo.Range{First: d, Last: d})
 		if err != nil {
 			return nil, err
@@ -56,7 +57,9 @@ func (s *Server) getSeries(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := shapeParam(c); err != nil {
+	// The shape is checked for JSON too: ?shape=wide2 is a mistake either way.
+	long, err := longShape(c)
+	if err != nil {
 		return err
 	}
 	format := c.QueryParam("format")
@@ -70,9 +73,9 @@ func (s *Server) getSeries(c echo.Context) error {
 	}
 	c.Response().Header().Add("Vary", "Accept")
 	if format == "csv" {
-		return s.serveSeriesCSV(c, rg, ".csv")
+		return s.serveSeriesCSV(c, csvFile{rg: rg, ext: ".csv", long: long, name: csvName("stats", long, rg)})
 	}
-	r, err := s.cached("series/"+rg.First.String()+"/"+rg.Last.String()+"/json", rg.Last, func() (*response, error) {
+	r, err := s.cached("series/"+rg.First.String()+"/"+rg.Last.String()+"/json", func() (*response, error) {
 		days, pairs, err := s.geometry.series(rg)
 		if err != nil {
 			return nil, err
@@ -83,24 +86,21 @@ func (s *Server) getSeries(c echo.Context) error {
 }
 
 // getSeriesFile answers the series as CSV at paths GDAL opens by URL:
-// /api/stats.csv (the whole range), /api/stats/FROM/TO.csv, and the
-// .csvt column types beside each.
+// /api/stats.csv (the whole range), /api/stats_FROM_TO.csv, the long shape
+// at /api/stats_long.csv and /api/stats_long_FROM_TO.csv, and the .csvt
+// column types beside each.
 func (s *Server) getSeriesFile(c echo.Context) error {
-	rg, ext, err := s.fileRange(c, "/api/stats")
+	f, err := s.csvFile(c, "stats", true)
 	if err != nil {
 		return err
 	}
-	return s.serveSeriesCSV(c, rg, ext)
+	return s.serveSeriesCSV(c, f)
 }
 
-func (s *Server) serveSeriesCSV(c echo.Context, rg geo.Range, ext string) error {
-	shape, err := shapeParam(c)
-	if err != nil {
-		return err
-	}
-	ds := s.deps.Dataset
-	if ext == ".csvt" {
-		if shape == "long" {
+func (s *Server) serveSeriesCSV(c echo.Context, f csvFile) error {
+	ds, rg := s.deps.Dataset, f.rg
+	if f.ext == ".csvt" {
+		if f.long {
 			return s.serveDataset(c, newResponse(ctypeText, encode.SeriesLongCSVT()), nil)
 		}
 		_, pairs, err := s.geometry.series(geo.Range{First: rg.First, Last: rg.First})
@@ -109,14 +109,14 @@ func (s *Server) serveSeriesCSV(c echo.Context, rg geo.Range, ext string) error 
 		}
 		return s.serveDataset(c, newResponse(ctypeText, encode.SeriesCSVT(ds, pairs)), nil)
 	}
-	key := "series/" + rg.First.String() + "/" + rg.Last.String() + "/csv/" + shape
-	r, err := s.cached(key, rg.Last, func() (*response, error) {
+	key := "series/" + rg.First.String() + "/" + rg.Last.String() + "/csv/" + strconv.FormatBool(f.long)
+	r, err := s.cached(key, func() (*response, error) {
 		days, pairs, err := s.geometry.series(rg)
 		if err != nil {
 			return nil, err
 		}
 		return encoded(ctypeCSV, func(w io.Writer) error {
-			if shape == "long" {
+			if f.long {
 				return encode.SeriesLongCSV(w, ds, days)
 			}
 			return encode.SeriesCSV(w, ds, pairs, days)
@@ -125,6 +125,6 @@ func (s *Server) serveSeriesCSV(c echo.Context, rg geo.Range, ext string) error 
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+s.enc.Meta().Name+`-series-`+rg.First.String()+`-`+rg.Last.String()+`.csv"`)
+	attachment(c, f.name)
 	return r.serve(c, s.cacheControl())
 }

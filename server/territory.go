@@ -14,7 +14,11 @@ func (s *Server) getTerritory(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.cached("territory/"+d.String(), d, func() (*response, error) {
+	// Its properties are flat in both forms; ?flat=1 is accepted alike.
+	if _, _, err := formParam(c); err != nil {
+		return err
+	}
+	r, err := s.cached("territory/"+d.String(), func() (*response, error) {
 		res, err := s.geometry.on(d)
 		if err != nil {
 			return nil, err

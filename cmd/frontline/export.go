@@ -58,7 +58,7 @@ func export(dir *outDir, ds *geo.Dataset, r geo.Range, bar *progress) error {
 	if err != nil {
 		return err
 	}
-	if err := dir.write("districts.geojson", enc.Districts); err != nil {
+	if err := dir.write("districts.geojson", func(w io.Writer) error { return enc.Districts(w, encode.Nested) }); err != nil {
 		return err
 	}
 	var day *geo.DayShapes
@@ -72,9 +72,11 @@ func export(dir *outDir, ds *geo.Dataset, r geo.Range, bar *progress) error {
 			name  string
 			write func(w io.Writer) error
 		}{
-			{encode.SnapshotName(d), func(w io.Writer) error { return enc.Snapshot(w, d) }},
+			{encode.SnapshotName(d), func(w io.Writer) error { return enc.Snapshot(w, d, encode.Nested) }},
 			{encode.TerritoryName(d), func(w io.Writer) error { return enc.Territory(w, encode.TerritoryName(d), day.Territories) }},
-			{encode.FrontlinesName(d), func(w io.Writer) error { return enc.Frontlines(w, encode.FrontlinesName(d), day.Frontlines) }},
+			{encode.FrontlinesName(d), func(w io.Writer) error {
+				return enc.Frontlines(w, encode.FrontlinesName(d), day.Frontlines, encode.Nested)
+			}},
 		}
 		for _, l := range layers {
 			kind, _, _ := strings.Cut(l.name, "_")
@@ -136,9 +138,11 @@ func attribution(ds *geo.Dataset, r geo.Range) []byte {
 		fmt.Fprintf(&b, "Licence: %s\n\n", ds.Meta.License)
 	}
 	b.WriteString("frontline.gpkg: one GeoPackage with the layers districts, control (one feature per district per period of\n" +
-		"  unchanged state, valid_from included, valid_to excluded), territory and frontlines (per period between the\n" +
-		"  change dates that alter them), each with a default QGIS style, and a QGIS project (Project > Open From >\n" +
-		"  GeoPackage) whose Temporal Controller plays the three period layers day by day.\n" +
+		"  unchanged state, valid_from included, valid_to excluded: date-times at 00:00 UTC, valid_to empty for a state\n" +
+		"  still in force at the end of the data), territory and frontlines (per period between the change dates that\n" +
+		"  alter them), each with a spatial index and a default QGIS style, and a QGIS project (Project > Open From >\n" +
+		"  GeoPackage) whose Temporal Controller plays the three period layers day by day. The project finds its layers\n" +
+		"  in frontline.gpkg beside it: keep the file's name.\n" +
 		"frontline.qgs: the same QGIS project as a file; open it in QGIS beside frontline.gpkg.\n" +
 		"districts.geojson: the districts with their area.\n" +
 		"snapshot/snapshot_DATE.geojson: every district with its controller and shares (share_<side>) on that day.\n" +

@@ -1,6 +1,6 @@
 // Command frontline serves and inspects datasets of who held what ground,
-// day by day: `frontline serve`, `stats`, `changes`, `validate`,
-// `build-districts`.
+// day by day: `serve`, `stats`, `changes`, `export`, `validate`,
+// `build-districts`, `synth`. Run `frontline help` for what each does.
 package main
 
 import (

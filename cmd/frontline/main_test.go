@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"go/parser"
+	"go/token"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,10 +18,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/internal/testkit"
 	"github.com/frontline/frontline/server"
 )
 
-const small = "../../geo/testdata/small"
+var small = testkit.SmallDir
 
 // runCLI runs the command line in process and returns exit code and output.
 func runCLI(t *testing.T, args ...string) (int, string, string) {
@@ -48,8 +51,12 @@ func TestCLI(t *testing.T) {
 				"2016-11-20,2.743967,1.207411,1.037801,0.000000,4.989179,2.008868,0.000000,1.913198\n"}, nil, ""},
 		{"stats json is the API's", []string{"stats", "--data", small, "--date", "2016-11-28", "--baseline", "2016-11-15", "--of", "opposition", "--format", "json"}, 0,
 			[]string{`"date": "2016-11-28"`, `"baseline": {`, `"of": "opposition"`}, nil, ""},
-		{"stats csv has no baseline", []string{"stats", "--data", small, "--date", "2016-11-28", "--baseline", "2016-11-15", "--of", "opposition", "--format", "csv"}, 1,
-			nil, []string{"--baseline has no CSV form"}, "date,"},
+		{"stats baseline csv", []string{"stats", "--data", small, "--date", "2016-11-28", "--baseline", "2016-11-15", "--of", "opposition", "--format", "csv"}, 0,
+			[]string{"date,baseline_date,of,side,km2,share\n2016-11-28,2016-11-15,opposition,government,1.227", "2016-11-28,2016-11-15,opposition,unassigned,0.000000,0.000000000\n"}, nil, ""},
+		{"stats baseline csv series", []string{"stats", "--data", small, "--from", "2016-11-15", "--to", "2016-11-16", "--baseline", "2016-11-15", "--of", "opposition", "--format", "csv"}, 0,
+			[]string{"2016-11-15,2016-11-15,opposition,government,0.000000,0.000000000\n", "2016-11-16,2016-11-15,opposition,opposition,1.955731,1.000000000\n"}, nil, ""},
+		{"stats baseline series needs csv", []string{"stats", "--data", small, "--from", "2016-11-15", "--to", "2016-11-16", "--baseline", "2016-11-15", "--of", "opposition"}, 1,
+			nil, []string{"--baseline over --from and --to is a CSV"}, ""},
 		{"stats json before range", []string{"stats", "--data", small, "--date", "2016-11-01", "--format", "json"}, 1, nil,
 			[]string{"2016-11-01 is before the dataset begins"}, ""},
 		{"stats baseline", []string{"stats", "--data", small, "--date", "2016-11-28", "--baseline", "2016-11-15", "--of", "opposition"}, 0,
@@ -168,9 +175,9 @@ func TestExport(t *testing.T) {
 		"snapshot/snapshot_2016-11-20.geojson":     "/api/snapshot/2016-11-20",
 		"territory/territory_2016-11-21.geojson":   "/api/territory/2016-11-21",
 		"frontlines/frontlines_2016-11-19.geojson": "/api/frontlines/2016-11-19",
-		"stats.csv":   "/api/stats/2016-11-19/2016-11-21.csv",
+		"stats.csv":   "/api/stats_2016-11-19_2016-11-21.csv",
 		"stats.csvt":  "/api/stats.csvt",
-		"changes.csv": "/api/changes/2016-11-19/2016-11-21.csv",
+		"changes.csv": "/api/changes_2016-11-19_2016-11-21.csv",
 	} {
 		rec := httptest.NewRecorder()
 		srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
@@ -323,4 +330,17 @@ func TestValidatePreparesTerritories(t *testing.T) {
 	assert.Contains(t, out, "districts.geojson: error: preparing districts for territories: territory: closing the gaps needs")
 	assert.Contains(t, out, "check for a wrong coordinate")
 	assert.Contains(t, out, "1 error(s)")
+}
+
+// The package doc and the help name every command.
+func TestEveryCommandDocumented(t *testing.T) {
+	f, err := parser.ParseFile(token.NewFileSet(), "main.go", nil, parser.ParseComments|parser.PackageClauseOnly)
+	require.NoError(t, err)
+	require.NotNil(t, f.Doc, "main.go has a package doc")
+	doc := f.Doc.Text()
+	_, _, help := runCLI(t, "help")
+	for _, c := range commands() {
+		assert.Contains(t, doc, "`"+c.name+"`", "the package doc names %s", c.name)
+		assert.Contains(t, help, "  "+c.name+" ", "the help names %s", c.name)
+	}
 }

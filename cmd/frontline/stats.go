@@ -19,7 +19,7 @@ func runStats(args []string, stdout, stderr io.Writer) error {
 	fromS := fs.String("from", "", "first date of a daily series")
 	toS := fs.String("to", "", "last date of a daily series")
 	format := fs.String("format", "table", "output: table, csv or json")
-	baseS := fs.String("baseline", "", "with --of: who now holds the ground that side held on this date")
+	baseS := fs.String("baseline", "", "with --of: who now holds the ground that side held on this date (with --format csv: date,baseline_date,of,side,km2,share for --date or each day of --from and --to)")
 	of := fs.String("of", "", "side id for --baseline")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -33,8 +33,8 @@ func runStats(args []string, stdout, stderr io.Writer) error {
 	if (*baseS == "") != (*of == "") {
 		return fmt.Errorf("--baseline and --of go together, e.g. --baseline 2016-11-15 --of opposition")
 	}
-	if *format == "csv" && *baseS != "" {
-		return fmt.Errorf("--baseline has no CSV form: use --format json or table")
+	if *baseS != "" && *dateS == "" && *format != "csv" {
+		return fmt.Errorf("--baseline over --from and --to is a CSV: add --format csv, or give --date")
 	}
 	ds, err := df.load(stderr)
 	if err != nil {
@@ -124,6 +124,13 @@ func apiStats(ds *geo.Dataset, date, from, to, base, of, format string, stdout i
 			body.Baseline = &b
 		}
 		return printJSON(stdout, body)
+	}
+	if format == "csv" && base != "" {
+		bd, err := ds.DateArg(geo.Arg{Name: "--baseline", Value: base})
+		if err != nil {
+			return err
+		}
+		return encode.BaselineCSV(stdout, ds, r, bd, of)
 	}
 	if format == "csv" {
 		return encode.SeriesCSV(stdout, ds, pairs, days)

@@ -41,9 +41,6 @@ func (c *Collection) Raw(feature []byte) {
 	c.write(feature)
 }
 
-// Len returns the number of features written so far.
-func (c *Collection) Len() int { return c.n }
-
 // Close ends the features array, adds the members that extra writes (the
 // paging members of OGC API answers; nil for none) and flushes.
 func (c *Collection) Close(extra func(o *Members)) error {

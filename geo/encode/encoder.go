@@ -67,13 +67,14 @@ func New(ds *geo.Dataset) (*Encoder, error) {
 // Dataset returns the dataset the encoder writes.
 func (e *Encoder) Dataset() *geo.Dataset { return e.ds }
 
-// geometries returns every district's geometry as GeoJSON, marshalled
-// once.
+// geometries returns every district's geometry as a GeoJSON
+// MultiPolygon, marshalled once: a layer of Polygons and MultiPolygons is
+// "Unknown (any)" to GDAL, and a generic geometry column once copied.
 func (e *Encoder) geometries() ([][]byte, error) {
 	e.geomOnce.Do(func() {
 		geom := make([][]byte, len(e.ds.Districts))
 		for i, d := range e.ds.Districts {
-			b, err := json.Marshal(geojson.NewGeometry(d.Geometry))
+			b, err := json.Marshal(geojson.NewGeometry(multiPolygon(d.Geometry)))
 			if err != nil {
 				e.geomErr = fmt.Errorf("district %s: %w", d.ID, err)
 				return
@@ -100,15 +101,31 @@ func FrontlinesName(d geo.Date) string { return "frontlines_" + d.String() }
 // ChangesName is "changes_FROM_TO".
 func ChangesName(from, to geo.Date) string { return "changes_" + from.String() + "_" + to.String() }
 
+// Form is the shape of the properties of a GeoJSON layer.
+type Form int
+
+const (
+	// Nested keeps lists and objects as JSON: aliases, sources, the
+	// shares object, a change's from and to states, a front's sides.
+	Nested Form = iota
+	// Flat writes every property as a number, a date or text, as every OGR
+	// driver takes them (FlatGeobuf refuses list fields, Shapefile drops
+	// them): lists as text (aliases "a; b", sources "[1][2]"), objects left
+	// out where flat members say the same (share_<side>, from_/to_),
+	// a front's sides as pair, side_a and side_b.
+	Flat
+)
+
 // Districts writes the districts as a FeatureCollection: each with its own
 // properties plus id, name and area_km2. A property holding an empty array
-// is left out: Debian 12's fiona crashes on one.
-func (e *Encoder) Districts(w io.Writer) error {
+// is left out: Debian 12's fiona crashes on one. Flat writes the
+// dataset's own properties as text, as the districts layer does.
+func (e *Encoder) Districts(w io.Writer, form Form) error {
 	c := NewCollection(w, LayerDistricts)
 	var buf []byte
 	for i := range e.ds.Districts {
 		var err error
-		if buf, err = e.DistrictFeature(buf[:0], i); err != nil {
+		if buf, err = e.districtFeature(buf[:0], i, form); err != nil {
 			return err
 		}
 		c.Raw(buf)
@@ -116,11 +133,16 @@ func (e *Encoder) Districts(w io.Writer) error {
 	return c.Close(nil)
 }
 
-// DistrictFeature encodes district i as a Feature of Districts.
-func (e *Encoder) DistrictFeature(buf []byte, i int) ([]byte, error) {
-	pb, err := e.DistrictProperties(i)
-	if err != nil {
-		return nil, err
+// districtFeature encodes district i as a Feature of Districts.
+func (e *Encoder) districtFeature(buf []byte, i int, form Form) ([]byte, error) {
+	var pb []byte
+	if form == Flat {
+		pb = Properties(nil, e.DistrictsLayer(), e.DistrictRecord(i))
+	} else {
+		var err error
+		if pb, err = e.DistrictProperties(i); err != nil {
+			return nil, err
+		}
 	}
 	geom, err := e.geometries()
 	if err != nil {
@@ -143,34 +165,46 @@ func (e *Encoder) DistrictProperties(i int) ([]byte, error) {
 // state writes a district's state on date d as the members of o:
 // controller, shares (side → share, zeros left out), with flat the
 // share_<side> of every side, since, sources (left out when none), note,
-// changed.
-func (e *Encoder) state(o *object, i int, d geo.Date, flat bool) {
+// changed. The Flat form leaves the shares object out and writes sources
+// as text, sources and note null when there are none.
+func (e *Encoder) state(o *object, i int, d geo.Date, flat bool, form Form) {
 	st := e.ds.StateOn(i, d)
 	o.str("controller", e.ds.Controller(st))
-	e.shares(o, st.Shares(), flat)
+	e.shares(o, st.Shares(), flat, form)
+	var sources []string
+	var note string
 	if st.Change == nil {
 		o.null("since")
 	} else {
 		o.str("since", st.Change.Date.String())
-		if len(st.Change.Sources) > 0 {
-			o.strings("sources", st.Change.Sources)
+		sources, note = st.Change.Sources, st.Change.Note
+	}
+	switch {
+	case form == Flat:
+		o.strOrNull("sources", strings.Join(sources, ""))
+		o.strOrNull("note", note)
+	default:
+		if len(sources) > 0 {
+			o.strings("sources", sources)
 		}
-		if st.Change.Note != "" {
-			o.str("note", st.Change.Note)
+		if note != "" {
+			o.str("note", note)
 		}
 	}
 	o.bool("changed", st.Change != nil && st.Change.Date == d)
 }
 
-func (e *Encoder) shares(o *object, shares []float64, flat bool) {
-	o.key("shares")
-	m := newObject(o.b)
-	for _, s := range e.sidesByID {
-		if shares != nil && shares[s] > 0 {
-			m.real(e.ds.Sides[s].ID, shares[s])
+func (e *Encoder) shares(o *object, shares []float64, flat bool, form Form) {
+	if form == Nested {
+		o.key("shares")
+		m := newObject(o.b)
+		for _, s := range e.sidesByID {
+			if shares != nil && shares[s] > 0 {
+				m.real(e.ds.Sides[s].ID, shares[s])
+			}
 		}
+		o.b = m.close()
 	}
-	o.b = m.close()
 	if !flat {
 		return
 	}
@@ -183,8 +217,9 @@ func (e *Encoder) shares(o *object, shares []float64, flat bool) {
 	}
 }
 
-// Snapshot writes every district with its geometry and its state on d.
-func (e *Encoder) Snapshot(w io.Writer, d geo.Date) error {
+// Snapshot writes every district with its geometry and its state on d;
+// its key is "district", as in the control layer.
+func (e *Encoder) Snapshot(w io.Writer, d geo.Date, form Form) error {
 	geom, err := e.geometries()
 	if err != nil {
 		return err
@@ -193,10 +228,10 @@ func (e *Encoder) Snapshot(w io.Writer, d geo.Date) error {
 	var buf, props []byte
 	for i, dist := range e.ds.Districts {
 		o := newObject(props[:0])
-		o.str("id", dist.ID)
+		o.str("district", dist.ID)
 		o.str("name", dist.Name)
 		o.real("area_km2", dist.AreaKm2)
-		e.state(o, i, d, true)
+		e.state(o, i, d, true, form)
 		props = o.close()
 		buf = Feature(buf[:0], dist.ID, geom[i], props)
 		c.Raw(buf)
@@ -206,8 +241,9 @@ func (e *Encoder) Snapshot(w io.Writer, d geo.Date) error {
 
 // Changes writes the districts whose state differs between from and to,
 // each with both states, flat from_/to_ controllers and shares, and the
-// ground that changed hands.
-func (e *Encoder) Changes(w io.Writer, from, to geo.Date) error {
+// ground that changed hands. The Flat form leaves the two state objects
+// out and writes the sources and note of the state on to.
+func (e *Encoder) Changes(w io.Writer, from, to geo.Date, form Form) error {
 	geom, err := e.geometries()
 	if err != nil {
 		return err
@@ -218,20 +254,29 @@ func (e *Encoder) Changes(w io.Writer, from, to geo.Date) error {
 		i := ch.District
 		dist := e.ds.Districts[i]
 		o := newObject(props[:0])
-		o.str("id", dist.ID)
+		o.str("district", dist.ID)
 		o.str("name", dist.Name)
 		o.real("area_km2", dist.AreaKm2)
-		for _, side := range []struct {
-			key string
-			d   geo.Date
-		}{{"from", from}, {"to", to}} {
-			o.key(side.key)
-			s := newObject(o.b)
-			e.state(s, i, side.d, true)
-			o.b = s.close()
+		a, b := e.ds.StateOn(i, from), e.ds.StateOn(i, to)
+		if form == Nested {
+			for _, side := range []struct {
+				key string
+				d   geo.Date
+			}{{"from", from}, {"to", to}} {
+				o.key(side.key)
+				s := newObject(o.b)
+				e.state(s, i, side.d, true, Nested)
+				o.b = s.close()
+			}
+		} else {
+			var sources, note string
+			if b.Change != nil {
+				sources, note = strings.Join(b.Change.Sources, ""), b.Change.Note
+			}
+			o.strOrNull("sources", sources)
+			o.strOrNull("note", note)
 		}
 		o.real("moved_km2", ch.MovedKm2)
-		a, b := e.ds.StateOn(i, from), e.ds.StateOn(i, to)
 		o.str("from_controller", e.ds.Controller(a))
 		o.str("to_controller", e.ds.Controller(b))
 		for s, side := range e.ds.Sides {
@@ -277,8 +322,9 @@ func (e *Encoder) Territory(w io.Writer, name string, ts []territory.Territory) 
 }
 
 // Frontlines writes the lines where two sides meet (sides, name,
-// length_km) as the layer name.
-func (e *Encoder) Frontlines(w io.Writer, name string, fs []territory.Frontline) error {
+// length_km) as the layer name; the Flat form writes the sides as pair
+// "a|b", side_a and side_b, as the frontlines layer does.
+func (e *Encoder) Frontlines(w io.Writer, name string, fs []territory.Frontline, form Form) error {
 	c := NewCollection(w, name)
 	var buf, props []byte
 	for _, f := range fs {
@@ -287,7 +333,13 @@ func (e *Encoder) Frontlines(w io.Writer, name string, fs []territory.Frontline)
 			return err
 		}
 		o := newObject(props[:0])
-		o.strings("sides", f.Sides[:])
+		if form == Flat {
+			o.str("pair", geo.PairKey(f.Sides[0], f.Sides[1]))
+			o.str("side_a", f.Sides[0])
+			o.str("side_b", f.Sides[1])
+		} else {
+			o.strings("sides", f.Sides[:])
+		}
 		o.str("name", e.frontName(f))
 		o.real("length_km", f.LengthM/1000)
 		props = o.close()
@@ -312,7 +364,7 @@ func (e *Encoder) Control(d geo.Date) []byte {
 	for _, i := range e.byID {
 		m.key(e.ds.Districts[i].ID)
 		s := newObject(m.b)
-		e.state(s, i, d, false)
+		e.state(s, i, d, false, Nested)
 		m.b = s.close()
 	}
 	o.b = m.close()
@@ -339,7 +391,7 @@ func (e *Encoder) District(i int) ([]byte, error) {
 		h := newObject(o.b)
 		h.str("date", ch.Date.String())
 		h.str("controller", e.ds.Controller(geo.State{Change: &ch}))
-		e.shares(h, ch.Shares, true)
+		e.shares(h, ch.Shares, true, Nested)
 		if len(ch.Sources) > 0 {
 			h.strings("sources", ch.Sources)
 		}

@@ -16,7 +16,13 @@ const (
 	Text Type = iota
 	Real64
 	Integer
-	Day
+	// DateTime holds a geo.Date as the instant it begins, 00:00:00 UTC
+	// (RFC 3339 in GeoJSON, a GeoPackage DATETIME). Not a date: QGIS 3.22
+	// compares a Date field with its Temporal Controller's date-times as
+	// text, so "2016-12-07" < "2016-12-07T00:00:00" and a state beginning
+	// on 7 December showed in the frame of the 6th beside the one it
+	// replaces; date-times compare as instants.
+	DateTime
 )
 
 // Field is one attribute of a layer.
@@ -73,17 +79,17 @@ func (e *Encoder) ControlLayer() Layer {
 		fields = append(fields, Field{"share_" + s.ID, Real64})
 	}
 	fields = append(fields, Field{"unassigned", Real64}, Field{"area_km2", Real64},
-		Field{"valid_from", Day}, Field{"valid_to", Day}, Field{"sources", Text}, Field{"note", Text})
+		Field{"valid_from", DateTime}, Field{"valid_to", DateTime}, Field{"sources", Text}, Field{"note", Text})
 	return Layer{Name: LayerControl, Title: "Control of each district over time", Geometry: "MULTIPOLYGON", Fields: fields, Temporal: true,
 		Description: "One feature per district per period of unchanged state: controller (largest share; contested on a tie; unassigned), " +
-			"share of each side, unassigned share, valid from valid_from (included) to valid_to (excluded; the day after the last date for states still in force)."}
+			"share of each side, unassigned share, valid from valid_from (included) to valid_to (excluded; null for a state still in force at the end of the data, which holds on every later day)."}
 }
 
 // TerritoryLayer has one feature per controller label per period in which
 // its districts stay the same.
 func (e *Encoder) TerritoryLayer() Layer {
 	return Layer{Name: LayerTerritory, Title: "Territory of each side over time", Geometry: "MULTIPOLYGON", Temporal: true,
-		Fields:      []Field{{"side", Text}, {"name", Text}, {"color", Text}, {"area_km2", Real64}, {"districts", Integer}, {"valid_from", Day}, {"valid_to", Day}},
+		Fields:      []Field{{"side", Text}, {"name", Text}, {"color", Text}, {"area_km2", Real64}, {"districts", Integer}, {"valid_from", DateTime}, {"valid_to", DateTime}},
 		Description: "The dissolved ground of each controller (a district counts whole for its controller), one feature per period between the change dates that alter it."}
 }
 
@@ -91,7 +97,7 @@ func (e *Encoder) TerritoryLayer() Layer {
 // districts of both sides stay the same.
 func (e *Encoder) FrontlinesLayer() Layer {
 	return Layer{Name: LayerFrontlines, Title: "Front lines over time", Geometry: "MULTILINESTRING", Temporal: true,
-		Fields:      []Field{{"pair", Text}, {"side_a", Text}, {"side_b", Text}, {"name", Text}, {"length_km", Real64}, {"valid_from", Day}, {"valid_to", Day}},
+		Fields:      []Field{{"pair", Text}, {"side_a", Text}, {"side_b", Text}, {"name", Text}, {"length_km", Real64}, {"valid_from", DateTime}, {"valid_to", DateTime}},
 		Description: "Where two sides meet (the city edge and point contacts are no front), one feature per period between the change dates that alter it."}
 }
 
@@ -128,7 +134,7 @@ func (e *Encoder) ControlRecord(p geo.ControlPeriod) (string, []any) {
 	if c := p.State.Change; c != nil {
 		sources, note = strings.Join(c.Sources, ""), c.Note
 	}
-	vals = append(vals, rest, d.AreaKm2, p.From, p.To, sources, note)
+	vals = append(vals, rest, d.AreaKm2, p.From, e.periodEnd(p.Period), sources, note)
 	return e.ControlID(p), vals
 }
 
@@ -141,14 +147,24 @@ func (e *Encoder) ControlID(p geo.ControlPeriod) string {
 // TerritoryLayer order, and its feature id LABEL/FROM.
 func (e *Encoder) TerritoryRecord(p geo.TerritoryPeriod) (string, []any) {
 	name, color := e.LabelStyle(p.Label)
-	return p.Label + "/" + p.From.String(), []any{p.Label, name, color, p.AreaM2 / 1e6, p.Districts, p.From, p.To}
+	return p.Label + "/" + p.From.String(), []any{p.Label, name, color, p.AreaM2 / 1e6, p.Districts, p.From, e.periodEnd(p.Period)}
 }
 
 // FrontlineRecord returns the values of a frontline period in
 // FrontlinesLayer order, and its feature id A|B/FROM.
 func (e *Encoder) FrontlineRecord(p geo.FrontlinePeriod) (string, []any) {
 	pair := geo.PairKey(p.Sides[0], p.Sides[1])
-	return pair + "/" + p.From.String(), []any{pair, p.Sides[0], p.Sides[1], e.frontName(p.Frontline), p.LengthM / 1000, p.From, p.To}
+	return pair + "/" + p.From.String(), []any{pair, p.Sides[0], p.Sides[1], e.frontName(p.Frontline), p.LengthM / 1000, p.From, e.periodEnd(p.Period)}
+}
+
+// periodEnd is the valid_to of a period: its end, or nil (null) for a
+// period still in force at the end of the dataset, which holds on every
+// later day as the API's answers for later days say.
+func (e *Encoder) periodEnd(p geo.Period) any {
+	if e.ds.InForce(p) {
+		return nil
+	}
+	return p.To
 }
 
 func (e *Encoder) frontName(f territory.Frontline) string {
@@ -170,7 +186,7 @@ func Properties(buf []byte, l Layer, vals []any) []byte {
 		case int:
 			o.int(f.Name, v)
 		case geo.Date:
-			o.str(f.Name, v.String())
+			o.str(f.Name, DateTimeText(v))
 		case nil:
 			o.null(f.Name)
 		default:
@@ -179,6 +195,10 @@ func Properties(buf []byte, l Layer, vals []any) []byte {
 	}
 	return o.close()
 }
+
+// DateTimeText writes the instant day d begins as RFC 3339 in UTC:
+// 2016-12-06T00:00:00Z, the form of DateTime fields.
+func DateTimeText(d geo.Date) string { return d.String() + "T00:00:00Z" }
 
 // LabelStyle gives the display name and colour of a side or of the
 // contested and unassigned states.

@@ -2,7 +2,9 @@ package encode
 
 import (
 	"bufio"
+	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
@@ -105,15 +107,50 @@ func SeriesLongCSV(w io.Writer, ds *geo.Dataset, series []geo.SeriesDay) error {
 // SeriesLongCSVT is the GDAL column-type file of SeriesLongCSV.
 func SeriesLongCSVT() []byte { return csvt([]string{"Date", "String", "Real", "Real"}) }
 
+// BaselineHeader is the header of BaselineCSV.
+var BaselineHeader = []string{"date", "baseline_date", "of", "side", "km2", "share"}
+
+// BaselineCSV writes who holds, on each day of r, the ground that side of
+// held on base (geo.Dataset.Baseline): one row per day and side, the
+// unassigned rest as side "unassigned"; km2 of that ground, share of it.
+func BaselineCSV(w io.Writer, ds *geo.Dataset, r geo.Range, base geo.Date, of string) error {
+	cw := NewCSVWriter(w)
+	_ = cw.Write(BaselineHeader)
+	for d := r.First; d <= r.Last; d++ {
+		b, err := ds.Baseline(d, base, of)
+		if err != nil {
+			return err
+		}
+		day, bd := d.String(), base.String()
+		for _, sd := range ds.Sides {
+			a := b.Held[sd.ID]
+			_ = cw.Write([]string{day, bd, of, sd.ID, fixed(a.Km2), share(a.Share)})
+		}
+		un := 0.0
+		if b.Km2 > 0 {
+			un = b.UnassignedKm2 / b.Km2
+		}
+		_ = cw.Write([]string{day, bd, of, geo.Unassigned, fixed(b.UnassignedKm2), share(un)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
 // ChangesHeader is the header of ChangesCSV.
 var ChangesHeader = []string{"date", "district", "name", "from", "to", "moved_km2", "sources", "note"}
 
 // ChangesCSV writes every district whose state changed from one day to the
 // next within r, one row per change, day by day: streamed, nothing held.
+// moved_km2 is rounded so that the column adds up: summed from the first
+// row to any row it gives the exact running total rounded to 1 m² (6
+// decimals), the whole column the total; each row is within 1 m² of its
+// exact value (rows rounded one by one drifted from the total).
 func ChangesCSV(w io.Writer, ds *geo.Dataset, r geo.Range) error {
 	bw := bufio.NewWriter(w)
 	cw := NewCSVWriter(bw)
 	_ = cw.Write(ChangesHeader)
+	var total float64 // exact running total, km²
+	var written int64 // what the rows so far add up to, in m²
 	for day := r.First + 1; day <= r.Last; day++ {
 		for _, ch := range ds.Changes(day-1, day) {
 			d := ds.Districts[ch.District]
@@ -122,9 +159,12 @@ func ChangesCSV(w io.Writer, ds *geo.Dataset, r geo.Range) error {
 			if now.Change != nil {
 				sources, note = strings.Join(now.Change.Sources, ""), now.Change.Note
 			}
+			total += ch.MovedKm2
+			m2 := int64(math.Round(total*1e6)) - written
+			written += m2
 			_ = cw.Write([]string{
 				day.String(), d.ID, d.Name, ds.Controller(ds.StateOn(ch.District, day-1)), ds.Controller(now),
-				fixed(ch.MovedKm2), sources, note,
+				millionths(m2), sources, note,
 			})
 		}
 	}
@@ -150,6 +190,15 @@ func csvt(types []string) []byte {
 	}
 	b.WriteByte('\n')
 	return []byte(b.String())
+}
+
+// millionths formats n millionths with 6 decimals, as fixed does.
+func millionths(n int64) string {
+	sign := ""
+	if n < 0 {
+		sign, n = "-", -n
+	}
+	return fmt.Sprintf("%s%d.%06d", sign, n/1_000_000, n%1_000_000)
 }
 
 // fixed keeps 6 decimals: 1 m² or 1 mm, finer than any boundary.

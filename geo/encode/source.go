@@ -38,7 +38,8 @@ func (s *Source) Encoder() *Encoder { return s.enc }
 type Item struct {
 	ID string
 	// Period is when the feature holds, valid_from included and valid_to
-	// excluded; zero for the districts, which hold always.
+	// excluded (a period in force at the end, geo.Dataset.InForce, holds
+	// on every later day); zero for the districts, which hold always.
 	Period geo.Period
 	Bound  orb.Bound
 	// Geometry is a MultiPolygon (districts, control, territory) or a
@@ -62,17 +63,23 @@ type Ref struct {
 
 // Walk calls fn for every feature of the named layers (Layers' names) that
 // holds on some day of r, with its period clipped to r (valid_to at most
-// the day after r.Last), layer by layer in the order given; territory and
-// frontlines come from one walk over the change dates, each period as it
-// ends, so nothing of the range is held but the periods still open.
+// the day after r.Last; a period in force at the end of the dataset stays
+// open when r reaches that end), layer by layer in the order given;
+// territory and frontlines come from one walk over the change dates, each
+// period as it ends, so nothing of the range is held but the periods
+// still open.
 func (s *Source) Walk(r geo.Range, layers []string, fn func(layer string, f Item) error) error {
+	ds := s.enc.ds
 	clip := func(p geo.Period) (geo.Period, bool) {
-		if !p.Overlaps(r.First, r.Last) {
+		if !ds.Holds(p, r.First, r.Last) {
 			return p, false
 		}
-		return geo.Period{From: max(p.From, r.First), To: min(p.To, r.Last+1)}, true
+		c := geo.Period{From: max(p.From, r.First), To: min(p.To, r.Last+1)}
+		if ds.InForce(p) && r.Last >= ds.Range().Last {
+			c.To = max(ds.End(), c.From+1)
+		}
+		return c, true
 	}
-	ds := s.enc.ds
 	periodsDone := false
 	for _, layer := range layers {
 		switch layer {

@@ -110,7 +110,7 @@ func TestDistrictsTopoJSONAleppo(t *testing.T) {
 	require.NoError(t, err)
 	var topo, exact bytes.Buffer
 	require.NoError(t, enc.DistrictsTopoJSON(&topo, encode.DisplayTolerance))
-	require.NoError(t, enc.Districts(&exact))
+	require.NoError(t, enc.Districts(&exact, encode.Nested))
 	assert.Less(t, topo.Len(), exact.Len()/4, "TopoJSON %d bytes, GeoJSON %d", topo.Len(), exact.Len())
 
 	shapes, props, uses := decodeTopoJSON(t, topo.Bytes(), "districts")

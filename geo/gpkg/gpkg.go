@@ -60,6 +60,29 @@ var schema = []string{
 		useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))`,
 	// Registered as an attribute table, as QGIS and GDAL do.
 	`INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES ('layer_styles', 'attributes', 'layer_styles', 'QGIS layer styles')`,
+	// The extensions in use: each layer's spatial index.
+	`CREATE TABLE gpkg_extensions (table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL, definition TEXT NOT NULL,
+		scope TEXT NOT NULL, CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))`,
+}
+
+// rtreeTriggers keep a layer's spatial index current when another program
+// edits the table (GeoPackage 1.3, annex F.3, the triggers GDAL writes):
+// %[1]s is the table, %[2]s its index. They call ST_* functions that
+// GDAL and QGIS provide; frontline itself fills the index directly.
+var rtreeTriggers = []string{
+	`CREATE TRIGGER "%[2]s_insert" AFTER INSERT ON "%[1]s" WHEN (new."geom" NOT NULL AND NOT ST_IsEmpty(NEW."geom"))
+	BEGIN INSERT OR REPLACE INTO "%[2]s" VALUES (NEW."fid", ST_MinX(NEW."geom"), ST_MaxX(NEW."geom"), ST_MinY(NEW."geom"), ST_MaxY(NEW."geom")); END`,
+	`CREATE TRIGGER "%[2]s_update1" AFTER UPDATE OF "geom" ON "%[1]s" WHEN OLD."fid" = NEW."fid" AND (NEW."geom" NOTNULL AND NOT ST_IsEmpty(NEW."geom"))
+	BEGIN INSERT OR REPLACE INTO "%[2]s" VALUES (NEW."fid", ST_MinX(NEW."geom"), ST_MaxX(NEW."geom"), ST_MinY(NEW."geom"), ST_MaxY(NEW."geom")); END`,
+	`CREATE TRIGGER "%[2]s_update2" AFTER UPDATE OF "geom" ON "%[1]s" WHEN OLD."fid" = NEW."fid" AND (NEW."geom" ISNULL OR ST_IsEmpty(NEW."geom"))
+	BEGIN DELETE FROM "%[2]s" WHERE id = OLD."fid"; END`,
+	`CREATE TRIGGER "%[2]s_update3" AFTER UPDATE ON "%[1]s" WHEN OLD."fid" != NEW."fid" AND (NEW."geom" NOTNULL AND NOT ST_IsEmpty(NEW."geom"))
+	BEGIN DELETE FROM "%[2]s" WHERE id = OLD."fid";
+	INSERT OR REPLACE INTO "%[2]s" VALUES (NEW."fid", ST_MinX(NEW."geom"), ST_MaxX(NEW."geom"), ST_MinY(NEW."geom"), ST_MaxY(NEW."geom")); END`,
+	`CREATE TRIGGER "%[2]s_update4" AFTER UPDATE ON "%[1]s" WHEN OLD."fid" != NEW."fid" AND (NEW."geom" ISNULL OR ST_IsEmpty(NEW."geom"))
+	BEGIN DELETE FROM "%[2]s" WHERE id IN (OLD."fid", NEW."fid"); END`,
+	`CREATE TRIGGER "%[2]s_delete" AFTER DELETE ON "%[1]s" WHEN old."geom" NOT NULL
+	BEGIN DELETE FROM "%[2]s" WHERE id = OLD."fid"; END`,
 }
 
 // Writer writes one GeoPackage file in one transaction, so that several
@@ -104,10 +127,12 @@ func (w *Writer) Close() error {
 
 // LayerWriter adds the features of one layer.
 type LayerWriter struct {
-	w      *Writer
-	layer  encode.Layer
-	tx     *sql.Tx
-	stmt   *sql.Stmt
+	w     *Writer
+	layer encode.Layer
+	tx    *sql.Tx
+	stmt  *sql.Stmt
+	// index inserts a feature's bounds into the layer's spatial index.
+	index  *sql.Stmt
 	bound  orb.Bound
 	n      int
 	args   []any
@@ -116,8 +141,10 @@ type LayerWriter struct {
 	closed bool
 }
 
-// Layer creates the table of l: fid, geom, an id column (the feature id)
-// unless l has one, then l's fields. Dates are DATE ('YYYY-MM-DD'), reals
+// Layer creates the table of l and its spatial index (an R*Tree, the
+// GeoPackage extension gpkg_rtree_index): fid, geom, an id column (the
+// feature id) unless l has one, then l's fields. Date-times are DATETIME
+// ('YYYY-MM-DDTHH:MM:SS.SSSZ', UTC), reals
 // REAL, integers INTEGER, text TEXT.
 func (w *Writer) Layer(l encode.Layer) (*LayerWriter, error) {
 	lw := &LayerWriter{w: w, layer: l, bound: orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}}
@@ -140,6 +167,7 @@ func (w *Writer) Layer(l encode.Layer) (*LayerWriter, error) {
 	lw.tx = tx
 	stmts := []string{
 		`CREATE TABLE ` + quote(l.Name) + ` (` + strings.Join(cols, ", ") + `)`,
+		`CREATE VIRTUAL TABLE ` + quote(rtreeName(l.Name)) + ` USING rtree(id, minx, maxx, miny, maxy)`,
 	}
 	for _, q := range stmts {
 		if _, err := tx.Exec(q); err != nil {
@@ -156,8 +184,17 @@ func (w *Writer) Layer(l encode.Layer) (*LayerWriter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("layer %s: %w", l.Name, err)
 	}
+	lw.index, err = tx.Prepare(`INSERT INTO ` + quote(rtreeName(l.Name)) + ` VALUES (?, ?, ?, ?, ?)`)
+	if err != nil {
+		lw.stmt.Close()
+		return nil, fmt.Errorf("layer %s: %w", l.Name, err)
+	}
 	return lw, nil
 }
+
+// rtreeName is the spatial index of a table's geom column, named as the
+// GeoPackage extension wants: rtree_<table>_<column>.
+func rtreeName(table string) string { return "rtree_" + table + "_geom" }
 
 // Add inserts one feature: its id, geometry (Polygon, MultiPolygon,
 // LineString or MultiLineString, promoted to the layer's multi type) and
@@ -182,7 +219,9 @@ func (lw *LayerWriter) Add(id string, g orb.Geometry, vals []any) error {
 	for k, v := range vals {
 		switch v := v.(type) {
 		case geo.Date:
-			lw.args = append(lw.args, v.String())
+			// GeoPackage's DATETIME form, with milliseconds (GDAL warns
+			// of any other).
+			lw.args = append(lw.args, v.String()+"T00:00:00.000Z")
 		case string:
 			if v == "" && lw.layer.Fields[k].Type == encode.Text {
 				lw.args = append(lw.args, nil)
@@ -193,20 +232,32 @@ func (lw *LayerWriter) Add(id string, g orb.Geometry, vals []any) error {
 			lw.args = append(lw.args, v)
 		}
 	}
-	if _, err := lw.stmt.Exec(lw.args...); err != nil {
+	res, err := lw.stmt.Exec(lw.args...)
+	if err != nil {
 		return fmt.Errorf("layer %s, feature %s: %w", lw.layer.Name, id, err)
+	}
+	if !isEmpty(g) {
+		fid, err := res.LastInsertId()
+		if err != nil {
+			return fmt.Errorf("layer %s, feature %s: %w", lw.layer.Name, id, err)
+		}
+		b := g.Bound()
+		if _, err := lw.index.Exec(fid, b.Min[0], b.Max[0], b.Min[1], b.Max[1]); err != nil {
+			return fmt.Errorf("layer %s, feature %s: spatial index: %w", lw.layer.Name, id, err)
+		}
 	}
 	lw.n++
 	return nil
 }
 
-// Close registers the layer with its extent.
+// Close registers the layer with its extent and its spatial index.
 func (lw *LayerWriter) Close() error {
 	if lw.closed {
 		return nil
 	}
 	lw.closed = true
 	defer lw.stmt.Close()
+	defer lw.index.Close()
 	l := lw.layer
 	var minX, minY, maxX, maxY any
 	if lw.n > 0 && !math.IsInf(lw.bound.Min[0], 0) {
@@ -221,9 +272,16 @@ func (lw *LayerWriter) Close() error {
 			VALUES (?, 'features', ?, ?, ?, ?, ?, ?, ?, ?)`, []any{l.Name, l.Name, l.Description, now, minX, minY, maxX, maxY, srsWGS84}},
 		{`INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, ?, 0, 0)`, []any{l.Name, l.Geometry, srsWGS84}},
 		{`INSERT INTO gpkg_ogr_contents VALUES (?, ?)`, []any{l.Name, lw.n}},
+		{`INSERT INTO gpkg_extensions VALUES (?, 'geom', 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')`, []any{l.Name}},
 	} {
 		if _, err := lw.tx.Exec(q.sql, q.args...); err != nil {
 			return fmt.Errorf("layer %s: %w", l.Name, err)
+		}
+	}
+	// The index is filled; the triggers keep it so for later edits.
+	for _, q := range rtreeTriggers {
+		if _, err := lw.tx.Exec(fmt.Sprintf(q, strings.ReplaceAll(l.Name, `"`, `""`), strings.ReplaceAll(rtreeName(l.Name), `"`, `""`))); err != nil {
+			return fmt.Errorf("layer %s: spatial index: %w", l.Name, err)
 		}
 	}
 	return nil
@@ -243,8 +301,8 @@ func sqlType(t encode.Type) string {
 		return "REAL"
 	case encode.Integer:
 		return "INTEGER"
-	case encode.Day:
-		return "DATE"
+	case encode.DateTime:
+		return "DATETIME"
 	}
 	return "TEXT"
 }

@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/xml"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -18,12 +17,12 @@ import (
 	"github.com/frontline/frontline/geo"
 	"github.com/frontline/frontline/geo/encode"
 	"github.com/frontline/frontline/geo/gpkg"
+	"github.com/frontline/frontline/internal/testkit"
 )
 
 func write(t *testing.T, r *geo.Range) (string, *geo.Dataset) {
 	t.Helper()
-	ds, err := geo.LoadDir(os.DirFS("../testdata/small"), "small")
-	require.NoError(t, err)
+	ds := testkit.Small(t)
 	enc, err := encode.New(ds)
 	require.NoError(t, err)
 	shapes, err := geo.NewShapes(ds)
@@ -50,13 +49,64 @@ func TestWriteDatasetOpensInGDAL(t *testing.T) {
 	assert.NotContains(t, string(out), "ERROR")
 	schema, err := exec.Command("ogrinfo", "-ro", "-so", path, "control").CombinedOutput()
 	require.NoError(t, err, string(schema))
-	for _, f := range []string{"Feature Count: 10", "valid_from: Date", "valid_to: Date", "share_government: Real", "unassigned: Real", "id: String"} {
+	for _, f := range []string{"Feature Count: 10", "valid_from: DateTime", "valid_to: DateTime", "share_government: Real", "unassigned: Real", "id: String"} {
 		assert.Contains(t, string(schema), f)
 	}
+	// The states still in force at the end have no end: they hold after it.
+	open, err := exec.Command("ogrinfo", "-ro", "-q", path, "-sql", "SELECT COUNT(*) AS n FROM control WHERE valid_to IS NULL").CombinedOutput()
+	require.NoError(t, err, string(open))
+	assert.Contains(t, string(open), "n (Integer) = 5", "one open state per district")
 	// GDAL's own validity checks of the GeoPackage (gpkg_* tables, blobs).
 	check, err := exec.Command("ogrinfo", "-ro", "-q", path, "-sql", "SELECT COUNT(*) AS n FROM control WHERE ST_IsEmpty(geom) = 0 AND ST_SRID(geom) = 4326").CombinedOutput()
 	require.NoError(t, err, string(check))
 	assert.Contains(t, string(check), "n (Integer) = 10")
+}
+
+// Each layer has a spatial index as GDAL writes one (an R*Tree with the
+// bounds of every feature, its triggers, a gpkg_extensions row): GDAL
+// finds it, answers bbox filters from it and keeps it when it edits.
+func TestWriteDatasetSpatialIndex(t *testing.T) {
+	if _, err := exec.LookPath("ogrinfo"); err != nil {
+		t.Skip("this test checks the file with ogrinfo from the Debian package gdal-bin, which is not installed (apt-get install gdal-bin)")
+	}
+	path, ds := write(t, nil)
+	ogr := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command("ogrinfo", args...).CombinedOutput()
+		require.NoError(t, err, string(out))
+		assert.NotContains(t, string(out), "Warning")
+		assert.NotContains(t, string(out), "ERROR")
+		return string(out)
+	}
+	for _, l := range []string{"districts", "control", "territory", "frontlines"} {
+		out := ogr("-ro", "-q", path, "-sql", "SELECT HasSpatialIndex('"+l+"', 'geom')")
+		assert.Contains(t, out, "HasSpatialIndex (Integer) = 1", l)
+	}
+	db, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	defer db.Close()
+	var ext, rows, feats int
+	require.NoError(t, db.QueryRow("SELECT COUNT(*) FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index' AND column_name = 'geom'").Scan(&ext))
+	assert.Equal(t, 4, ext)
+	require.NoError(t, db.QueryRow("SELECT COUNT(*) FROM rtree_districts_geom").Scan(&rows))
+	assert.Equal(t, len(ds.Districts), rows)
+	// Each entry holds its feature's bounds (to the R*Tree's float32).
+	var fid int
+	var minx, maxx, miny, maxy float64
+	require.NoError(t, db.QueryRow("SELECT d.fid, r.minx, r.maxx, r.miny, r.maxy FROM districts d JOIN rtree_districts_geom r ON r.id = d.fid WHERE d.id = 'north-east'").Scan(&fid, &minx, &maxx, &miny, &maxy))
+	i, err := ds.DistrictIndex("north-east")
+	require.NoError(t, err)
+	b := ds.Districts[i].Geometry.Bound()
+	assert.InDeltaSlice(t, []float64{b.Min[0], b.Max[0], b.Min[1], b.Max[1]}, []float64{minx, maxx, miny, maxy}, 1e-5)
+
+	// A bbox filter answers from the index: the western column.
+	out := ogr("-ro", "-q", "-spat", "37.100", "36.200", "37.105", "36.220", path, "districts")
+	assert.Equal(t, 2, strings.Count(out, "OGRFeature(districts)"), out)
+	// GDAL's edits keep the index through the triggers.
+	require.NoError(t, db.QueryRow("SELECT COUNT(*) FROM control").Scan(&feats))
+	ogr(path, "-sql", "DELETE FROM control WHERE fid = 1")
+	require.NoError(t, db.QueryRow("SELECT COUNT(*) FROM rtree_control_geom").Scan(&rows))
+	assert.Equal(t, feats-1, rows)
 }
 
 // openClipped writes the small dataset's GeoPackage for 19–21 November
@@ -90,7 +140,7 @@ func TestWriteDatasetStylesAndPeriods(t *testing.T) {
 		assert.True(t, def, table)
 		assert.True(t, strings.HasPrefix(qml, "<!DOCTYPE qgis"), table)
 		if table != "districts" {
-			assert.Contains(t, qml, `<temporal enabled="1" mode="2" startField="valid_from" endField="valid_to"`, table)
+			assert.Contains(t, qml, `<temporal enabled="1" mode="4" startField="" endField="" startExpression="to_datetime(&quot;valid_from&quot;)"`, table)
 		}
 		if table == "control" {
 			for _, s := range ds.Sides {
@@ -109,10 +159,10 @@ func TestWriteDatasetStylesAndPeriods(t *testing.T) {
 	var share float64
 	q := db.QueryRow("SELECT id, valid_from || '', valid_to || '', share_government FROM control WHERE district = 'north-east' ORDER BY valid_from LIMIT 1")
 	require.NoError(t, q.Scan(&id, &vFrom, &vTo, &share))
-	assert.Equal(t, []any{"north-east/2016-11-19", "2016-11-19", "2016-11-20", 0.0}, []any{id, vFrom, vTo, share})
+	assert.Equal(t, []any{"north-east/2016-11-19", "2016-11-19T00:00:00.000Z", "2016-11-20T00:00:00.000Z", 0.0}, []any{id, vFrom, vTo, share})
 	var maxTo string
 	require.NoError(t, db.QueryRow("SELECT MAX(valid_to) || '' FROM control").Scan(&maxTo))
-	assert.Equal(t, "2016-11-22", maxTo)
+	assert.Equal(t, "2016-11-22T00:00:00.000Z", maxTo)
 	var n int
 	require.NoError(t, db.QueryRow("SELECT COUNT(*) FROM control").Scan(&n))
 	assert.Equal(t, 6, n, "5 districts, north-east twice")

@@ -14,11 +14,25 @@ type Class struct {
 	Value, Label, Color string
 }
 
+// TemporalStart and TemporalEnd are the expressions of the period layers'
+// temporal settings (QGIS's "Start and End Date/Time from Expressions",
+// end excluded): when a feature begins and ends, a state still in force
+// (valid_to null) never ending. Not the fields themselves: QGIS 3.22 turns
+// a filter on the fields into SQL for the GeoPackage, where the frame's
+// bound becomes the text '2016-12-06T00:00:00.000' and compares as text
+// with the stored '2016-12-06T00:00:00.000Z', so a state that ended at
+// that instant still showed in the frame that begins then. QGIS cannot
+// translate to_datetime into SQL and evaluates the whole filter itself,
+// instant against instant.
+const (
+	TemporalStart = `to_datetime("valid_from")`
+	TemporalEnd   = `coalesce(to_datetime("valid_to"), make_datetime(9999,12,31,0,0,0))`
+)
+
 // Style describes a default QGIS style: polygons filled by category, or
 // lines of one colour; temporal layers also get QGIS's temporal settings
-// (start and end from valid_from and valid_to, end excluded). QGIS 3.22
-// applies them switched off when it opens the layer from the file; a
-// Project keeps them on.
+// (TemporalStart, TemporalEnd). QGIS 3.22 applies them switched off when
+// it opens the layer from the file; a Project keeps them on.
 type Style struct {
 	// Attribute is the field the classes test; empty draws one symbol.
 	Attribute string
@@ -45,8 +59,8 @@ func styleBody(l encode.Layer, s Style) string {
 	var b strings.Builder
 	line := l.Geometry == "MULTILINESTRING"
 	if l.Temporal {
-		b.WriteString(`  <temporal enabled="1" mode="2" startField="valid_from" endField="valid_to" startExpression="" endExpression=""` +
-			` durationField="" durationUnit="d" fixedDuration="0" accumulate="0" limitMode="0">` + "\n")
+		fmt.Fprintf(&b, `  <temporal enabled="1" mode="4" startField="" endField="" startExpression="%s" endExpression="%s"`+
+			` durationField="" durationUnit="d" fixedDuration="0" accumulate="0" limitMode="0">`+"\n", xmlEscape(TemporalStart), xmlEscape(TemporalEnd))
 		b.WriteString("    <fixedRange>\n      <start></start>\n      <end></end>\n    </fixedRange>\n  </temporal>\n")
 	}
 	symbol := func(name, color string) {

@@ -54,11 +54,9 @@ import (
 // longitude at the coverage's mid latitude, so a gap of the given width is
 // closed in every direction (north–south ones up to ~1.2× wider at 36° N).
 func NewCoverage(geoms []orb.Geometry, opts ...Option) (cov *Coverage, err error) {
-	cfg := config{gapWidth: DefaultGapWidth}
-	for _, o := range opts {
-		if err := o(&cfg); err != nil {
-			return nil, err
-		}
+	cfg, err := newConfig(opts)
+	if err != nil {
+		return nil, err
 	}
 	if len(geoms) == 0 {
 		return nil, errors.New("territory: no districts: give at least one district geometry")
@@ -72,120 +70,190 @@ func NewCoverage(geoms []orb.Geometry, opts ...Option) (cov *Coverage, err error
 	n := len(geoms)
 	inputs := make([]orb.MultiPolygon, n)
 	for i, g := range geoms {
-		mp, err := inputPolygons(i, g)
-		if err != nil {
+		if inputs[i], err = inputPolygons(i, g); err != nil {
 			return nil, err
 		}
-		inputs[i] = mp
 	}
+	// Step 1, and the shortcut for input that tiles exactly.
 	ctx := geos.NewContext()
 	var origs []*geos.Geom
-	check := func() error {
-		origs = make([]*geos.Geom, n)
-		for i, mp := range inputs {
-			gg, err := geosx.ToGEOS(ctx, mp)
-			if err != nil {
-				return fmt.Errorf("territory: district %d: %w", i, err)
-			}
-			if !gg.IsValid() {
-				return fmt.Errorf("territory: district %d: invalid geometry (%s): repair it first, e.g. with ST_MakeValid or QGIS \"Fix geometries\"", i, gg.IsValidReason())
-			}
-			origs[i] = gg
-		}
-		return nil
-	}
 	exact := cfg.gapWidth == 0 && !cfg.overlay
 	if !exact || !cfg.valid {
-		if err := check(); err != nil {
+		if origs, err = validGEOS(ctx, inputs); err != nil {
 			return nil, err
 		}
 	}
 	if exact {
 		if faces, owner, ok := exactFaces(inputs); ok {
-			return assemble(n, faces, owner, 0), nil
+			return assemble(n, faces, owner), nil
 		}
 	}
 	if origs == nil {
-		if err := check(); err != nil {
+		if origs, err = validGEOS(ctx, inputs); err != nil {
 			return nil, err
 		}
 	}
-	polys := make([]orb.MultiPolygon, n)
-	bounds := make([]orb.Bound, n)
+	polys, bounds, err := snap(origs)
+	if err != nil {
+		return nil, err
+	}
+	// Steps 2–4.
+	gap, union, err := findGaps(ctx, origs, bounds, cfg)
+	if err != nil {
+		return nil, err
+	}
+	lines, sites, err := borderLines(ctx, origs, gap, union, cfg)
+	if err != nil {
+		return nil, err
+	}
+	faces, facePolys, err := polygonizeLines(ctx, lines)
+	if err != nil {
+		return nil, err
+	}
+	var prepGap *geos.PrepGeom
+	if gap != nil {
+		prepGap = gap.Prepare()
+	}
+	owner := ownFaces(ctx, faces, facePolys, polys, bounds, prepGap, sites)
+	return assemble(n, facePolys, owner), nil
+}
+
+// newConfig applies the options over the defaults.
+func newConfig(opts []Option) (config, error) {
+	cfg := config{gapWidth: DefaultGapWidth}
+	for _, o := range opts {
+		if err := o(&cfg); err != nil {
+			return cfg, err
+		}
+	}
+	return cfg, nil
+}
+
+// validGEOS makes the districts GEOS geometries and checks each is valid.
+func validGEOS(ctx *geos.Context, inputs []orb.MultiPolygon) ([]*geos.Geom, error) {
+	origs := make([]*geos.Geom, len(inputs))
+	for i, mp := range inputs {
+		gg, err := geosx.ToGEOS(ctx, mp)
+		if err != nil {
+			return nil, fmt.Errorf("territory: district %d: %w", i, err)
+		}
+		if !gg.IsValid() {
+			return nil, fmt.Errorf("territory: district %d: invalid geometry (%s): repair it first, e.g. with ST_MakeValid or QGIS \"Fix geometries\"", i, gg.IsValidReason())
+		}
+		origs[i] = gg
+	}
+	return origs, nil
+}
+
+// snap puts each district on the Grid (in place in origs) and returns them
+// as polygons with their bounds; a district the grid swallows is an error.
+func snap(origs []*geos.Geom) ([]orb.MultiPolygon, []orb.Bound, error) {
+	polys := make([]orb.MultiPolygon, len(origs))
+	bounds := make([]orb.Bound, len(origs))
 	for i, gg := range origs {
 		gg = gg.SetPrecision(Grid, geos.PrecisionRuleNone)
 		if gg.IsEmpty() {
-			return nil, fmt.Errorf("territory: district %d vanishes on the %g° grid: it is too small to be a district", i, Grid)
+			return nil, nil, fmt.Errorf("territory: district %d vanishes on the %g° grid: it is too small to be a district", i, Grid)
 		}
 		origs[i] = gg
 		var err error
 		if polys[i], err = toMultiPolygon(gg); err != nil {
-			return nil, fmt.Errorf("territory: district %d: %w", i, err)
+			return nil, nil, fmt.Errorf("territory: district %d: %w", i, err)
 		}
 		bounds[i] = polys[i].Bound()
 	}
+	return polys, bounds, nil
+}
 
-	var gap, union *geos.Geom
-	if cfg.gapWidth > 0 {
-		maxSites := MaxGapSites
-		if cfg.maxSites > 0 {
-			maxSites = cfg.maxSites
-		}
-		if err := checkGapWork(origs, bounds, cfg.gapWidth, maxSites); err != nil {
-			return nil, err
-		}
-		// The union of all districts is needed only to find the gaps.
-		// Mitred offsets give back every corner, convex or concave, where
-		// nothing merged; round ones would fillet the concave corners of
-		// the outline and pass the fillets off as gaps.
-		bp := ctx.NewBufParams().SetJoinStyle(geos.BufJoinStyleMitre).SetMitreLimit(10)
-		var closed *geos.Geom
-		if parts := numPolygons(origs); parts <= wholeParts {
-			union = ctx.NewCollection(geos.TypeIDGeometryCollection, origs).UnaryUnionPrec(Grid)
-			r := cfg.gapWidth / 2 / metresPerDegree(union)
-			closed = union.BufferWithParams(bp, r).BufferWithParams(bp, -r)
-		} else {
-			union = geosx.Union(ctx, ctx.NewCollection(geos.TypeIDGeometryCollection, origs), Grid)
-			closed = geosx.Closing(ctx, union, bp, cfg.gapWidth/2/metresPerDegree(union))
-		}
-		closed = closed.SetPrecision(Grid, geos.PrecisionRuleNone)
-		gap = gaps(ctx, polygonal(ctx, must(closed.Difference(union), "finding the gaps")))
+// findGaps returns the gaps narrower than the gap width (step 2) and the
+// union of the districts, or nils with a gap width of 0; it refuses first
+// a layer whose gaps would need more than the limit of border sites.
+func findGaps(ctx *geos.Context, origs []*geos.Geom, bounds []orb.Bound, cfg config) (gap, union *geos.Geom, err error) {
+	if cfg.gapWidth <= 0 {
+		return nil, nil, nil
 	}
+	maxSites := MaxGapSites
+	if cfg.maxSites > 0 {
+		maxSites = cfg.maxSites
+	}
+	if err := checkGapWork(origs, bounds, cfg.gapWidth, maxSites); err != nil {
+		return nil, nil, err
+	}
+	// The union of all districts is needed only to find the gaps.
+	// Mitred offsets give back every corner, convex or concave, where
+	// nothing merged; round ones would fillet the concave corners of
+	// the outline and pass the fillets off as gaps.
+	bp := ctx.NewBufParams().SetJoinStyle(geos.BufJoinStyleMitre).SetMitreLimit(10)
+	var closed *geos.Geom
+	if parts := numPolygons(origs); parts <= wholeParts {
+		union = ctx.NewCollection(geos.TypeIDGeometryCollection, origs).UnaryUnionPrec(Grid)
+		r := cfg.gapWidth / 2 / metresPerDegree(union)
+		closed = union.BufferWithParams(bp, r).BufferWithParams(bp, -r)
+	} else {
+		union = geosx.Union(ctx, ctx.NewCollection(geos.TypeIDGeometryCollection, origs), Grid)
+		closed = geosx.Closing(ctx, union, bp, cfg.gapWidth/2/metresPerDegree(union))
+	}
+	closed = closed.SetPrecision(Grid, geos.PrecisionRuleNone)
+	return gaps(ctx, polygonal(ctx, must(closed.Difference(union), "finding the gaps"))), union, nil
+}
 
-	lines := make([]*geos.Geom, 0, n+1)
+// borderLines returns the lines to node (step 3): the districts'
+// boundaries and, where there are gaps, the lines that close them at the
+// rim and the Voronoi edges that share them out, with the border sites
+// that own the gaps' faces.
+func borderLines(ctx *geos.Context, origs []*geos.Geom, gap, union *geos.Geom, cfg config) ([]*geos.Geom, *quadtree.Quadtree, error) {
+	lines := make([]*geos.Geom, 0, len(origs)+2)
 	for _, g := range origs {
 		lines = append(lines, g.Boundary())
 	}
-	var sites *quadtree.Quadtree
-	var prepGap *geos.PrepGeom
-	if gap != nil {
-		// The gaps' outline adds only the lines that close streets at the
-		// rim of the coverage; the outline of the closing itself would add
-		// near-collinear vertices along every outer edge.
-		lines = append(lines, gap.Boundary())
-		prepGap = gap.Prepare()
-		var vor *geos.Geom
-		maxTile := tileSites
-		if cfg.maxTile > 0 {
-			maxTile = cfg.maxTile
-		}
-		sites, vor, err = gapSplit(ctx, origs, union.Bounds(), cfg.gapWidth/2/metresPerDegree(union), maxTile)
-		if err != nil {
-			return nil, err
-		}
-		lines = append(lines, vor)
+	if gap == nil {
+		return lines, nil, nil
 	}
+	// The gaps' outline adds only the lines that close streets at the
+	// rim of the coverage; the outline of the closing itself would add
+	// near-collinear vertices along every outer edge.
+	lines = append(lines, gap.Boundary())
+	maxTile := tileSites
+	if cfg.maxTile > 0 {
+		maxTile = cfg.maxTile
+	}
+	sites, vor, err := gapSplit(ctx, origs, union.Bounds(), cfg.gapWidth/2/metresPerDegree(union), maxTile)
+	if err != nil {
+		return nil, nil, err
+	}
+	return append(lines, vor), sites, nil
+}
+
+// polygonizeLines nodes the lines on the Grid and returns the faces of
+// the arrangement, as GEOS geometries and as polygons.
+func polygonizeLines(ctx *geos.Context, lines []*geos.Geom) (*geos.Geom, []orb.Polygon, error) {
 	noded := ctx.NewCollection(geos.TypeIDGeometryCollection, lines).UnaryUnionPrec(Grid)
 	faces := ctx.Polygonize([]*geos.Geom{noded})
 	faceWKB, err := geosx.FromGEOS(faces)
 	if err != nil {
-		return nil, fmt.Errorf("territory: reading polygonized faces: %w", err)
+		return nil, nil, fmt.Errorf("territory: reading polygonized faces: %w", err)
 	}
 	faceColl, ok := faceWKB.(orb.Collection)
 	if !ok || len(faceColl) != faces.NumGeometries() {
-		return nil, fmt.Errorf("territory: polygonize returned %s, want a collection of %d polygons", faceWKB.GeoJSONType(), faces.NumGeometries())
+		return nil, nil, fmt.Errorf("territory: polygonize returned %s, want a collection of %d polygons", faceWKB.GeoJSONType(), faces.NumGeometries())
 	}
+	facePolys := make([]orb.Polygon, len(faceColl))
+	for k, fg := range faceColl {
+		f, ok := fg.(orb.Polygon)
+		if !ok {
+			return nil, nil, fmt.Errorf("territory: polygonize returned a %s face", fg.GeoJSONType())
+		}
+		facePolys[k] = f
+	}
+	return faces, facePolys, nil
+}
 
+// ownFaces gives each face to the district that contains a point of it,
+// a face of the gaps to the owner of its nearest border site, and the
+// rest (holes wider than the gap width, the outside) to nobody, -1
+// (step 4).
+func ownFaces(ctx *geos.Context, faces *geos.Geom, facePolys []orb.Polygon, polys []orb.MultiPolygon, bounds []orb.Bound,
+	prepGap *geos.PrepGeom, sites *quadtree.Quadtree) []int32 {
 	// Faces are found in the parts of the districts, one index entry per
 	// part: a district of thousands of separate parts (islands) is not
 	// tested whole for every face.
@@ -200,14 +268,8 @@ func NewCoverage(geoms []orb.Geometry, opts ...Option) (cov *Coverage, err error
 		}
 	}
 	index := partition.NewIndex(partBounds)
-	owner := make([]int32, len(faceColl))
-	facePolys := make([]orb.Polygon, len(faceColl))
-	for k, fg := range faceColl {
-		f, ok := fg.(orb.Polygon)
-		if !ok {
-			return nil, fmt.Errorf("territory: polygonize returned a %s face", fg.GeoJSONType())
-		}
-		facePolys[k] = f
+	owner := make([]int32, len(facePolys))
+	for k, f := range facePolys {
 		pt := faces.Geometry(k).PointOnSurface()
 		p := orb.Point{pt.X(), pt.Y()}
 		owner[k] = -1
@@ -223,7 +285,7 @@ func NewCoverage(geoms []orb.Geometry, opts ...Option) (cov *Coverage, err error
 			owner[k] = sites.Find(p).(site).owner
 		}
 	}
-	return assemble(n, facePolys, owner, cfg.gapWidth), nil
+	return owner
 }
 
 // wholeParts is the most polygons whose union and closing GEOS computes
@@ -458,7 +520,7 @@ func circumcentre(a, b, c orb.Point) (orb.Point, bool) {
 
 // assemble turns the owned faces into per-district half-edges, areas, and
 // the shared border of every pair of neighbours.
-func assemble(n int, faces []orb.Polygon, owner []int32, gapWidth float64) *Coverage {
+func assemble(n int, faces []orb.Polygon, owner []int32) *Coverage {
 	// Each segment of the arrangement borders at most two faces; -2 marks
 	// "no second face" (the outside of the arrangement).
 	sides := make(map[segment][2]int32)
@@ -475,7 +537,7 @@ func assemble(n int, faces []orb.Polygon, owner []int32, gapWidth float64) *Cove
 			}
 		}
 	}
-	c := &Coverage{edges: make([][]halfEdge, n), areas: make([]float64, n), gapWidth: gapWidth}
+	c := &Coverage{edges: make([][]halfEdge, n), areas: make([]float64, n)}
 	for k, f := range faces {
 		o := owner[k]
 		if o < 0 {

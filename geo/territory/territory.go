@@ -94,10 +94,9 @@ type pair struct {
 // Coverage is a prepared, cleaned partition of districts. It is immutable
 // after NewCoverage and safe for concurrent use.
 type Coverage struct {
-	edges    [][]halfEdge // per district, its border
-	pairs    []pair       // sorted by (a, b)
-	areas    []float64    // per district, m² of the cleaned geometry
-	gapWidth float64
+	edges [][]halfEdge // per district, its border
+	pairs []pair       // sorted by (a, b)
+	areas []float64    // per district, m² of the cleaned geometry
 }
 
 // Option configures NewCoverage.
@@ -152,9 +151,6 @@ func WithMaxGapSites(n int) Option {
 
 // Len returns the number of districts.
 func (c *Coverage) Len() int { return len(c.edges) }
-
-// GapWidth returns the gap width in metres the coverage was cleaned with.
-func (c *Coverage) GapWidth() float64 { return c.gapWidth }
 
 // AreaM2 returns the ellipsoidal area in m² of district i after cleaning:
 // its input area plus its share of the closed gaps, less any overlap given to
