@@ -633,7 +633,7 @@ func TestBrowser(t *testing.T) {
 			"territory":  {"api/territory/" + date, meta.Name + "-territory-" + date + ".geojson"},
 			"frontlines": {"api/frontlines/" + date, meta.Name + "-frontlines-" + date + ".geojson"},
 			"changes":    {"api/changes?from=" + meta.FirstDate + "&to=" + date, meta.Name + "-changes-" + meta.FirstDate + "-" + date + ".geojson"},
-			"series":     {"api/stats?from=" + meta.FirstDate + "&to=" + meta.LastDate + "&format=csv", meta.Name + "-series-" + meta.FirstDate + "-" + meta.LastDate + ".csv"},
+			"series":     {"api/stats_" + meta.FirstDate + "_" + meta.LastDate + ".csv", "stats_" + meta.FirstDate + "_" + meta.LastDate + ".csv"},
 			"gpkg":       {"api/export.gpkg", meta.Name + ".gpkg"},
 		}
 		assert.Equal(t, want, links)

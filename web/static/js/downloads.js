@@ -25,7 +25,7 @@ export const DOWNLOADS = [
   },
   {
     id: 'series', label: (v) => `Daily km² and front lengths, ${v.first} to ${v.last} (CSV)`,
-    href: (v) => `api/stats?from=${v.first}&to=${v.last}&format=csv`, file: (v) => `${v.name}-series-${v.first}-${v.last}.csv`,
+    href: (v) => `api/stats_${v.first}_${v.last}.csv`, file: (v) => `stats_${v.first}_${v.last}.csv`,
   },
   {
     id: 'gpkg', label: () => 'Everything, every day, for QGIS (GeoPackage: districts, control periods, territory, front lines)',
