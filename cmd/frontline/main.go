@@ -1,6 +1,6 @@
 // Command frontline serves and inspects datasets of who held what ground,
 // day by day: `serve`, `stats`, `changes`, `export`, `validate`,
-// `build-districts`, `synth`. Run `frontline help` for what each does.
+// `build-districts`, `import-polygons`, `synth`. Run `frontline help` for what each does.
 package main
 
 import (
@@ -28,6 +28,7 @@ func commands() []command {
 		{"export", "write frontline.gpkg (styled, temporal), the districts, every day's snapshot, territory and frontlines GeoJSON, stats.csv and changes.csv", runExport},
 		{"validate", "check a dataset directory and list every problem", runValidate},
 		{"build-districts", "build Thiessen district polygons from named points", runBuildDistricts},
+		{"import-polygons", "make a dataset of dated territory polygons (one file a day per side, e.g. DeepState's map) cut by regions; again with more files to add the new days", runImportPolygons},
 		{"synth", "write a synthetic dataset (grid with a moving front) for load tests", runSynth},
 	}
 }

@@ -62,8 +62,8 @@ type face struct {
 
 // mark is a change of label on a date (an index into the dates).
 type mark struct {
-	day   int32
-	label int16
+	Day   int32
+	Label int16
 }
 
 // label returns the face's label after its last change, unassigned before
@@ -72,7 +72,7 @@ func (f *face) label(unassigned int16) int16 {
 	if len(f.hist) == 0 {
 		return unassigned
 	}
-	return f.hist[len(f.hist)-1].label
+	return f.hist[len(f.hist)-1].Label
 }
 
 // arrangement is the set of faces: the regions cut by every date's

@@ -156,7 +156,7 @@ func (im *Importer) changeDates() []geo.Date {
 	for _, f := range im.eng.arr.faces {
 		if f != nil {
 			for _, m := range f.hist {
-				seen[m.day] = true
+				seen[m.Day] = true
 			}
 		}
 	}
@@ -254,7 +254,7 @@ func (im *Importer) writeControl(w io.Writer, ds []district, refs map[[2]int]int
 	byDay := make([][]int, len(im.eng.dates))
 	for i, d := range ds {
 		for _, m := range d.hist {
-			byDay[m.day] = append(byDay[m.day], i)
+			byDay[m.Day] = append(byDay[m.Day], i)
 		}
 	}
 	for day, list := range byDay {
@@ -262,8 +262,8 @@ func (im *Importer) writeControl(w io.Writer, ds []district, refs map[[2]int]int
 			d := ds[i]
 			var l int16
 			for _, m := range d.hist {
-				if int(m.day) == day {
-					l = m.label
+				if int(m.Day) == day {
+					l = m.Label
 				}
 			}
 			note := ""

@@ -166,8 +166,10 @@ func (e *engine) addDay(d geo.Date, polys []orb.MultiPolygon) (DayReport, error)
 	final := e.edgeRule(changed)
 	for _, s := range sortedSlots(final) {
 		f := e.arr.faces[s]
-		if l := final[s]; l != f.label(e.unassignedLabel()) {
-			f.hist = append(f.hist, mark{day: day, label: l})
+		// Every face gets a row on the first date it is labelled, even as
+		// unassigned: a dataset says what it knows of each district.
+		if l := final[s]; l != f.label(e.unassignedLabel()) || len(f.hist) == 0 {
+			f.hist = append(f.hist, mark{Day: day, Label: l})
 			rep.Changed++
 		}
 	}

@@ -39,7 +39,8 @@ type Config struct {
 	RegionsSHA256, RegionID, RegionName, Group string
 }
 
-func (c Config) same(o Config) bool {
+// Same reports whether o would make the same import as c.
+func (c Config) Same(o Config) bool {
 	return slices.Equal(c.Sides, o.Sides) && c.Rest == o.Rest && c.EdgeM == o.EdgeM &&
 		c.RegionsSHA256 == o.RegionsSHA256 && c.RegionID == o.RegionID && c.RegionName == o.RegionName && c.Group == o.Group
 }
@@ -185,7 +186,11 @@ const stateFormat = 1
 // Save writes the import's state (gob), for Resume.
 func (im *Importer) Save(w io.Writer) error {
 	e := im.eng
-	st := state{Format: stateFormat, Config: im.cfg, Regions: im.regions, NSides: e.nSides, Rest: e.rest, EdgeM: e.edgeM,
+	regions := make([]Region, len(im.regions)) // names only: the faces hold the ground
+	for i, r := range im.regions {
+		regions[i] = Region{ID: r.ID, Name: r.Name, Group: r.Group}
+	}
+	st := state{Format: stateFormat, Config: im.cfg, Regions: regions, NSides: e.nSides, Rest: e.rest, EdgeM: e.edgeM,
 		Free: slices.Clone(e.arr.free), NextID: e.arr.nextID, Prev: e.prev, Dates: e.dates, Inputs: im.inputs,
 		Reports: im.reports, OverlapKm2: im.overlapKm2}
 	for slot, f := range e.arr.faces {
@@ -270,7 +275,7 @@ func (im *Importer) districts() ([]district, error) {
 	var out []district
 	for slot, f := range arr.faces {
 		s := int32(slot)
-		if f == nil || seen[s] {
+		if f == nil || seen[s] || !im.ground(f) {
 			continue
 		}
 		group := []int32{s}
@@ -340,4 +345,90 @@ func dissolve(arr *arrangement, slots []int32) (orb.Geometry, error) {
 		return mp[0], nil
 	}
 	return mp, nil
+}
+
+// Stats sums up an import: its faces and districts, its ground, and the
+// worst of what each date's report says.
+type Stats struct {
+	Faces, Districts int
+	// GroundKm2 is the ground: the regions and every polygon of every date;
+	// OutsideKm2 the part of it outside every region.
+	GroundKm2, OutsideKm2 float64
+	// WorstRel is the largest relative difference, over the dates and
+	// the sides, between a side's held ground and its input polygons (on
+	// the first side, or any side on dates without overlaps), on WorstDate.
+	WorstRel  float64
+	WorstDate geo.Date
+	// MaxEdgeKm2 and MaxOverlapKm2 are the largest over the dates of the
+	// ground the edge rule left unassigned and of the ground two sides
+	// claimed.
+	MaxEdgeKm2, MaxOverlapKm2 float64
+}
+
+// Stats returns the import's summary.
+func (im *Importer) Stats() Stats {
+	var st Stats
+	ds, err := im.districts()
+	if err == nil {
+		st.Districts = len(ds)
+	}
+	for _, f := range im.eng.arr.faces {
+		if f == nil || !im.ground(f) {
+			continue
+		}
+		st.Faces++
+		st.GroundKm2 += f.areaM2 / 1e6
+		if f.region < 0 {
+			st.OutsideKm2 += f.areaM2 / 1e6
+		}
+	}
+	for _, r := range im.reports {
+		for i := range im.cfg.Sides {
+			if i > 0 && r.OverlapKm2 > 0 {
+				continue
+			}
+			if e := relErr(r.HeldKm2[i], r.InputKm2[i]); e > st.WorstRel {
+				st.WorstRel, st.WorstDate = e, r.Date
+			}
+		}
+		st.MaxEdgeKm2 = max(st.MaxEdgeKm2, r.EdgeKm2)
+		st.MaxOverlapKm2 = max(st.MaxOverlapKm2, r.OverlapKm2)
+	}
+	return st
+}
+
+// ground reports whether a face is ground: in a region, or held by a side
+// on some date (void faces, the sea between a map's edge and a coast that
+// no polygon covered yet, are not).
+func (im *Importer) ground(f *face) bool {
+	if f.region >= 0 {
+		return true
+	}
+	for _, m := range f.hist {
+		if int(m.Label) < len(im.cfg.Sides) {
+			return true
+		}
+	}
+	return false
+}
+
+// Describe says in a paragraph how the dataset was made, for dataset.json's
+// description: the sides and their inputs, the regions, the rules.
+func Describe(im *Importer) string {
+	var b strings.Builder
+	dates := im.eng.dates
+	fmt.Fprintf(&b, "Made by frontline import-polygons from the daily polygons of %s, %d dates from %s to %s",
+		strings.Join(im.cfg.Sides, ", "), len(dates), dates[0], dates[len(dates)-1])
+	if len(im.regions) > 0 {
+		fmt.Fprintf(&b, ", cut by %d regions", len(im.regions))
+	}
+	b.WriteString(". Each district is a piece of ground one side holds wholly on every date; control.csv has a row where it changes hands, citing the day's input file (references.csv).")
+	if im.cfg.Rest != "" {
+		fmt.Fprintf(&b, " %s holds the ground of the regions that no other side holds, except slivers along the regions' edge narrower on average than %g m, which no side holds.", im.cfg.Rest, im.cfg.EdgeM)
+	}
+	if len(im.cfg.Sides) > 1 {
+		fmt.Fprintf(&b, " Ground two sides claim on one date goes to the one listed first (%s).", im.cfg.Sides[0])
+	}
+	b.WriteString(" import-days.csv reports, per date, each side's area as input and as held, and what the rules moved.")
+	return b.String()
 }

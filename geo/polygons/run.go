@@ -52,7 +52,7 @@ type Summary struct {
 func (r Run) Do() (*Importer, Summary, error) {
 	var sum Summary
 	im := r.Previous
-	if im != nil && !im.cfg.same(r.Config) {
+	if im != nil && !im.cfg.Same(r.Config) {
 		return nil, sum, fmt.Errorf("the import was made with other settings: start it again")
 	}
 	if len(r.Sources) != len(r.Config.Sides) {
