@@ -66,9 +66,12 @@ export class Api {
 
   meta() { return fetchJSON('api/meta'); }
 
-  /** The districts as the map draws them (shared borders simplified by 1 m); downloads use the exact api/districts. */
-  async districts() {
-    const path = 'api/districts.topojson';
+  /**
+   * The districts as the map draws them: shared borders simplified by 1 m,
+   * or for zoom z (see the server's ?z=); downloads use the exact api/districts.
+   */
+  async districts(z) {
+    const path = z === undefined ? 'api/districts.topojson' : `api/districts.topojson?z=${z}`;
     const topo = await fetchJSON(path);
     try {
       return toFeatureCollection(topo, 'districts');

@@ -1,5 +1,10 @@
 // The Leaflet map: district geometry is added once, then each date only
 // restyles the existing SVG paths. Frontlines get their own pane above.
+// A big dataset (a country's thousands of faces) is drawn for the zoom: its
+// geometry comes in bands simplified for what the zoom can show, swapped
+// into the same paths; its faces are not outlined one by one (a border in
+// the fill's own colour hides the seams, the pane's opacity lets the
+// basemap through), and the regions they belong to are (regions.js).
 
 /* global L */
 
@@ -20,16 +25,22 @@ const SLICE_MS = 8;
 // Fit padding in px, at most: the scale bar and attribution take the bottom
 // strip. A small map (a phone's) pads by a twentieth of its size instead.
 const FIT_PADDING = { top: 16, left: 16, right: 16, bottom: 30 };
+// A big dataset's faces are drawn opaque in a pane of this opacity: where two
+// faces of one colour meet, nothing shows (semi-transparent fills and
+// borders would add up along every seam).
+export const FACES_OPACITY = 0.65;
 
 /** DistrictMap draws the districts and frontlines and reports clicks. */
 export class DistrictMap {
   /**
    * el: the map container; palette: a Palette; tiles: {url, attribution, on}
    * of the basemap (no url: none; on: shown at start); onSelect(id, latlng):
-   * a district was clicked.
+   * a district was clicked; big: a dataset of many small faces (see above).
    */
-  constructor(el, { palette, tiles, onSelect }) {
+  constructor(el, { palette, tiles, onSelect, big = false }) {
     this.palette = palette;
+    this.big = big;
+    this.styled = new Map(); // id -> key of the style last set, so a date step touches only what changed
     this.onSelect = onSelect;
     this.layers = new Map(); // district id -> L.Path
     this.names = new Map(); // district id -> name, for the tooltip
@@ -44,6 +55,13 @@ export class DistrictMap {
     this.map = L.map(el, { zoomSnap: 0.25, zoomDelta: 0.5, wheelPxPerZoomLevel: 90, worldCopyJump: false, preferCanvas: false });
     this.map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     this.map.createPane('frontlines').style.zIndex = 450;
+    if (big) {
+      this.map.createPane('faces').style.zIndex = 400;
+      this.map.getPane('faces').style.opacity = String(FACES_OPACITY);
+      // Region borders over the faces, under the front line.
+      this.map.createPane('regions').style.zIndex = 420;
+      el.classList.add('big');
+    }
     // Leaflet writes attributions as HTML: the configured text goes in escaped.
     this.tiles = tiles.url ? new PolicyTiles(tiles.url, { maxZoom: 19, attribution: escapeHTML(tiles.attribution) }) : null;
     if (tiles.on) this.tiles?.addTo(this.map);
@@ -89,6 +107,7 @@ export class DistrictMap {
     await yieldToMain();
     const group = L.geoJSON(null, {
       className: 'district',
+      pane: this.big ? 'faces' : 'overlayPane',
       style: () => ({ ...BORDER, fillColor: '#ffffff', fillOpacity: 0 }),
       onEachFeature: (feature, layer) => this.wire(feature, layer),
     }).addTo(this.map);
@@ -99,6 +118,25 @@ export class DistrictMap {
         start = performance.now();
       }
       group.addData(f);
+    }
+  }
+
+  /**
+   * Gives the districts the geometry of fc (the same ids, drawn for another
+   * zoom) in the paths they have: no layer is made or removed. In slices,
+   * like setDistricts.
+   */
+  async setGeometry(fc) {
+    let start = performance.now();
+    for (const f of fc.features ?? []) {
+      const layer = this.layers.get(String(f.id ?? f.properties?.id));
+      if (!layer || !f.geometry) continue;
+      if (performance.now() - start > SLICE_MS) {
+        await yieldToMain();
+        start = performance.now();
+      }
+      layer.feature = f;
+      layer.setLatLngs(L.GeoJSON.coordsToLatLngs(f.geometry.coordinates, f.geometry.type === 'Polygon' ? 1 : 2));
     }
   }
 
@@ -144,6 +182,7 @@ export class DistrictMap {
     layer.on('add', () => { layer.getElement().dataset.id = id; });
     layer.on('mouseover', (e) => {
       this.hovered = id;
+      this.styled.delete(id);
       layer.setStyle(HOVER);
       layer.bringToFront();
       this.showTip(id, e.latlng);
@@ -151,7 +190,8 @@ export class DistrictMap {
     layer.on('mousemove', (e) => this.tip.setLatLng(e.latlng));
     layer.on('mouseout', () => {
       this.hovered = null;
-      layer.setStyle(this.styleOf(id));
+      this.styled.delete(id);
+      this.restyle(id, layer);
       this.map.closeTooltip(this.tip);
     });
     layer.on('click', (e) => this.onSelect(id, e.latlng));
@@ -177,7 +217,7 @@ export class DistrictMap {
     for (const id of new Set([...before, ...this.picked])) {
       const layer = this.layers.get(id);
       if (!layer) continue;
-      layer.setStyle(this.styleOf(id));
+      this.restyle(id, layer);
       const el = layer.getElement();
       if (this.picked.has(id)) {
         layer.bringToFront();
@@ -199,7 +239,7 @@ export class DistrictMap {
     this.changes = changes;
     const changed = [];
     for (const [id, layer] of this.layers) {
-      layer.setStyle(this.styleOf(id));
+      this.restyle(id, layer);
       const ch = changes?.get(id);
       const el = layer.getElement();
       // The change on the path, for tests and styling: "gainer>loser", or absent.
@@ -212,26 +252,58 @@ export class DistrictMap {
     // Dashed outlines must not be hidden under the neighbours' borders.
     for (const layer of changed) layer.bringToFront();
     for (const id of this.picked) this.layers.get(id)?.bringToFront();
-    if (this.hovered) this.layers.get(this.hovered)?.setStyle(HOVER);
+    if (this.hovered) {
+      this.styled.delete(this.hovered);
+      this.layers.get(this.hovered)?.setStyle(HOVER);
+    }
+  }
+
+  /** Forgets the styles set, so the next showControl sets every one (the colours changed). */
+  repaint() {
+    this.styled.clear();
+  }
+
+  /** Sets district id's style unless it already has it: thousands of faces, few of which change in a day. */
+  restyle(id, layer) {
+    const style = this.styleOf(id);
+    const key = `${style.fillColor}|${style.fillOpacity}|${style.color}|${style.weight}|${style.opacity}|${style.dashArray}`;
+    if (this.styled.get(id) === key) return;
+    this.styled.set(id, key);
+    layer.setStyle(style);
   }
 
   styleOf(id) {
     const state = this.control?.districts[id];
-    if (this.picked.has(id)) return { ...this.fillOf(id, state), ...PICKED };
-    return { ...this.fillOf(id, state), ...this.outlineOf(id, state) };
+    const fill = this.fillOf(id, state);
+    if (this.picked.has(id)) return { ...fill, ...PICKED };
+    return { ...fill, ...this.outlineOf(id, state, fill) };
   }
 
   fillOf(id, state) {
+    let f;
     if (this.changes) {
       const ch = this.changes.get(id);
-      return ch ? this.palette.gained(ch.gainer, ch.loser) : this.palette.faded(state);
+      f = ch ? this.palette.gained(ch.gainer, ch.loser) : this.palette.faded(state);
+    } else {
+      f = this.palette.fill(state);
     }
-    return this.palette.fill(state);
+    // In the faces' pane, whose own opacity makes the fill as light as elsewhere.
+    return this.big ? { fillColor: f.fillColor, fillOpacity: Math.min(1, round2(f.fillOpacity / FACES_OPACITY)) } : f;
   }
 
-  outlineOf(id, state) {
-    if (this.changes) return this.changes.has(id) ? GAINED : BORDER;
-    return state?.changed && !this.initial ? CHANGED : BORDER;
+  outlineOf(id, state, fill) {
+    if (this.changes) {
+      const ch = this.changes.get(id);
+      // A country's changed faces are small at its zoom: a wide border in the gainer's colour makes them seen.
+      if (ch && this.big) return { ...GAINED, color: this.palette.color(ch.gainer), weight: 3 };
+      if (ch) return GAINED;
+    } else if (state?.changed && !this.initial) {
+      return CHANGED;
+    }
+    if (!this.big) return BORDER;
+    // No border of its own: a line in the fill's colour closes the seams between faces.
+    const plain = fill.fillColor.startsWith('#');
+    return { color: plain ? fill.fillColor : '#000000', weight: plain ? 1 : 0, opacity: fill.fillOpacity, dashArray: null };
   }
 
   /** Replaces the frontline lines; null hides them. */
@@ -281,6 +353,10 @@ const PolicyTiles = L.TileLayer.extend({
     return L.GridLayer.prototype._tileReady.call(this, coords, err, tile);
   },
 });
+
+function round2(v) {
+  return Math.round(v * 100) / 100;
+}
 
 /** The bounds of GeoJSON features, without making layers. */
 function boundsOf(features) {
