@@ -20,6 +20,8 @@ export function changesBetween(before, after) {
     const was = before.districts[id];
     const a = was?.shares ?? {};
     const b = now?.shares ?? {};
+    // The common case, a country's faces held wholly by one side on both dates, checked cheaply.
+    if (was && was.controller === now?.controller && sameShares(a, b)) continue;
     let gainer = null;
     let loser = null;
     let up = EPS;
@@ -33,6 +35,13 @@ export function changesBetween(before, after) {
     if (gainer || loser) out.set(id, { gainer: gainer ?? 'unassigned', loser: loser ?? 'unassigned' });
   }
   return out;
+}
+
+/** Whether two shares objects hold the same sides with the same shares. */
+function sameShares(a, b) {
+  for (const side in a) if (Math.abs((b[side] ?? 0) - a[side]) > EPS) return false;
+  for (const side in b) if (!(side in a) && Math.abs(b[side]) > EPS) return false;
+  return true;
 }
 
 /** The /api/changes/summary answer as a table: km² gained, lost and net per side. */

@@ -118,13 +118,20 @@ class App {
     });
     if (this.regions.group || this.regions.region) {
       this.regionLines = new RegionLines(this.map.map, this.regions);
-      this.regionLines.draw(districts);
+      // After the first paint: the faces are the picture, the borders its frame.
+      afterPaint().then(() => this.regionLines.draw(this.bandFC ?? districts));
     }
     if (this.big) {
       this.map.map.on('zoomend', () => this.checkBand());
       document.documentElement.dataset.band = String(this.band);
     }
-    if ((districts.features ?? []).some((f) => typeof f.properties?.name_ar === 'string' && f.properties.name_ar !== '')) this.addArabicSwitch();
+    if ((districts.features ?? []).some((f) => typeof f.properties?.name_ar === 'string' && f.properties.name_ar !== '')) {
+      this.addArabicSwitch();
+    } else {
+      const what = this.regions.group || this.regions.region ? 'a place or region' : 'a district';
+      document.getElementById('search').placeholder = `Find ${what}`;
+      document.querySelector('label[for="search"]').textContent = `Find ${what}`;
+    }
 
     this.timeline = new Timeline(document.getElementById('timeline'), {
       first: meta.first_date, last: meta.last_date, changeDates: meta.change_dates ?? [],
@@ -161,7 +168,8 @@ class App {
     // Names on the map come after the first paint: they are context, not the picture.
     afterPaint().then(() => {
       // A country's faces are named by their regions; a city's districts by their own names.
-      const items = this.big && (this.regions.group || this.regions.region) ? regionItems(this.regions) : featureItems(districts.features ?? []);
+      const items = this.big && (this.regions.group || this.regions.region)
+        ? regionItems(this.regions, (id) => this.map.boxOf(id)) : featureItems(districts.features ?? []);
       this.labels = new Labels(this.map.map, items);
       this.labels.setArabic(this.arabic);
       this.labels.update();
@@ -202,10 +210,11 @@ class App {
     }
     if (this.wantBand !== z || this.band === z) return;
     this.band = z;
-    await this.map.setGeometry(fc);
+    this.bandFC = fc;
+    this.map.setGeometry(fc);
     for (const f of fc.features ?? []) this.features.set(String(f.id ?? f.properties?.id), f);
     this.points.clear();
-    this.regionLines?.draw(fc);
+    await this.regionLines?.draw(fc);
     document.documentElement.dataset.band = String(z);
     // The zoom may have moved on while this band loaded.
     if (this.wantBand === z) this.checkBand();
@@ -257,7 +266,8 @@ class App {
       const [control, before] = await Promise.all([this.api.control(date), compare ? this.api.control(compare) : null]);
       if (seq !== this.seq) return;
       const changes = before ? changesBetween(before, control) : null;
-      this.map.showControl(control, date === this.meta.first_date, changes);
+      await this.map.showControl(control, date === this.meta.first_date, changes);
+      if (seq !== this.seq) return;
       patchChildren(document.getElementById('compare-regions'),
         [changes ? regionChangesTable(changes, before, control, this.features, this.regions, this.palette) : null]);
       this.renderLegend(changes);
@@ -560,12 +570,14 @@ class App {
   /** Moves the keyboard's district to the nearest one in direction [dx, dy] (screen axes); the first move takes the one nearest the middle. */
   moveCursor([dx, dy]) {
     const map = this.map.map;
-    const from = this.cursor ? map.latLngToContainerPoint(this.pointOf(this.cursor)) : map.getSize().divideBy(2);
+    const mid = (id) => (this.big ? this.map.boundsOf(id).getCenter() : this.pointOf(id));
+    const from = this.cursor ? map.latLngToContainerPoint(mid(this.cursor)) : map.getSize().divideBy(2);
     let best = null;
     let bestScore = Infinity;
     for (const id of this.features.keys()) {
-      if (id === this.cursor || !this.map.layer(id)) continue;
-      const p = map.latLngToContainerPoint(this.pointOf(id));
+      if (id === this.cursor || !this.map.has(id)) continue;
+      // A country's thousands of faces by the middle of their bounds: their rings are built only for the one chosen.
+      const p = map.latLngToContainerPoint(mid(id));
       const vx = p.x - from.x;
       const vy = p.y - from.y;
       let score = Math.hypot(vx, vy);
@@ -604,7 +616,7 @@ class App {
       pt = interiorPoint(this.features.get(id)?.geometry);
       this.points.set(id, pt);
     }
-    return pt ? L.latLng(pt[0], pt[1]) : this.map.layer(id).getBounds().getCenter();
+    return pt ? L.latLng(pt[0], pt[1]) : this.map.boundsOf(id)?.getCenter();
   }
 
   /** Outlines districts on the map; reason says what clears them again. */
@@ -622,13 +634,13 @@ class App {
    * may take (so opening it pans nothing away), outlined, and its popup.
    */
   find(id) {
-    const layer = this.map.layer(id);
-    if (!layer) return;
+    const bounds = this.map.boundsOf(id);
+    if (!bounds) return;
     this.sizePopup();
     const { y } = this.map.map.getSize();
     const o = this.popup.options;
     const reserve = Math.max(40, Math.min(y - 100, o.autoPanPaddingTopLeft[1] + o.maxHeight + POPUP_FRAME[1]));
-    this.map.map.fitBounds(layer.getBounds(), {
+    this.map.map.fitBounds(bounds, {
       maxZoom: Math.max(this.map.map.getZoom(), 15), paddingTopLeft: [40, reserve], paddingBottomRight: [40, 40], animate: false,
     });
     this.select(id, this.pointOf(id));
@@ -636,14 +648,14 @@ class App {
 
   /** A group from the search (a quarter, the Old City): all its districts outlined and in view. */
   findGroup(ids, name) {
-    const layers = ids.map((id) => this.map.layer(id)).filter((l) => l);
-    if (layers.length === 0) return;
+    const all = ids.map((id) => this.map.boundsOf(id)).filter((b) => b);
+    if (all.length === 0) return;
     this.map.map.closePopup();
     const bounds = L.latLngBounds([]);
-    for (const l of layers) bounds.extend(l.getBounds());
+    for (const b of all) bounds.extend(b);
     this.map.map.fitBounds(bounds, { maxZoom: Math.max(this.map.map.getZoom(), 15), padding: [40, 40], animate: false });
     this.setPicked(ids, 'group');
-    this.announce(`${name}: ${layers.length} districts, outlined on the map.`);
+    this.announce(`${name}: ${all.length} districts, outlined on the map.`);
   }
 
   /** Opens district id's popup at latlng; focus: move the focus into it (it opened from the keyboard). */

@@ -8,7 +8,8 @@
 /* global L */
 
 import { fetchJSON } from './api.js';
-import { delta, h, km2, patchChildren, percent } from './format.js';
+import { contains } from './faces.js';
+import { delta, h, km2, patchChildren, percent, yieldToMain } from './format.js';
 import { interiorPoint } from './labels.js';
 import { swatch } from './popup.js';
 
@@ -62,9 +63,10 @@ export function regionsOf(features) {
  * Label items (see labels.js) for the regions: the groups (kind "group",
  * drawn larger) and the regions within them. A region's label stands at the
  * area-weighted middle of its districts when that is inside one of them,
- * else inside its largest district.
+ * else inside its largest district. boxOf(id) is a district's bounds,
+ * [west, south, east, north] (the map has them without building its rings).
  */
-export function regionItems(regions) {
+export function regionItems(regions, boxOf) {
   const items = [];
   for (const kind of ['group', 'region']) {
     for (const r of regions[kind]?.values() ?? []) {
@@ -74,7 +76,7 @@ export function regionItems(regions) {
         // The largest names, in capitals: wider letters, and at most 2.6 times their region's width on any map.
         charPx: kind === 'group' ? 7.6 : undefined, reach: kind === 'group' ? 2.6 : undefined,
         get point() {
-          if (point === undefined) point = regionPoint(r.features);
+          if (point === undefined) point = regionPoint(r.features, boxOf);
           return point;
         },
       });
@@ -83,55 +85,32 @@ export function regionItems(regions) {
   return items;
 }
 
-function regionPoint(features) {
+function regionPoint(features, boxOf) {
   let sx = 0;
   let sy = 0;
   let sw = 0;
   let largest = null;
-  for (const f of features) {
+  let largestW = -1;
+  const boxes = features.map((f) => boxOf(String(f.id ?? f.properties?.id)));
+  features.forEach((f, i) => {
     const w = Number(f.properties?.area_km2) || 0;
-    const b = bbox(f.geometry);
-    if (!b) continue;
+    const b = boxes[i];
+    if (!b) return;
     sx += ((b[0] + b[2]) / 2) * w;
     sy += ((b[1] + b[3]) / 2) * w;
     sw += w;
-    if (!largest || w > (Number(largest.properties?.area_km2) || 0)) largest = f;
-  }
+    if (w > largestW) [largest, largestW] = [f, w];
+  });
   if (sw > 0) {
     const pt = [sx / sw, sy / sw];
-    if (features.some((f) => contains(f.geometry, pt))) return [pt[1], pt[0]];
+    // Only the districts whose bounds hold the point need their rings.
+    const inside = features.some((f, i) => {
+      const b = boxes[i];
+      return b && b[0] <= pt[0] && pt[0] <= b[2] && b[1] <= pt[1] && pt[1] <= b[3] && contains(f.geometry, pt);
+    });
+    if (inside) return [pt[1], pt[0]];
   }
   return largest ? interiorPoint(largest.geometry) : null;
-}
-
-function polygonsOf(g) {
-  return g?.type === 'Polygon' ? [g.coordinates] : g?.type === 'MultiPolygon' ? g.coordinates : [];
-}
-
-function bbox(g) {
-  let b = null;
-  for (const rings of polygonsOf(g)) {
-    for (const [x, y] of rings[0] ?? []) {
-      if (!b) b = [x, y, x, y];
-      else b = [Math.min(b[0], x), Math.min(b[1], y), Math.max(b[2], x), Math.max(b[3], y)];
-    }
-  }
-  return b;
-}
-
-/** Whether [x, y] is inside (Multi)Polygon g (even-odd over all its rings). */
-function contains(g, [x, y]) {
-  let inside = false;
-  for (const rings of polygonsOf(g)) {
-    for (const ring of rings) {
-      for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-        const [xi, yi] = ring[i];
-        const [xj, yj] = ring[j];
-        if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-      }
-    }
-  }
-  return inside;
 }
 
 /**
@@ -149,8 +128,8 @@ export class RegionLines {
     this.group = L.layerGroup([this.inner, this.outer]).addTo(map);
   }
 
-  /** Draws the borders of fc, a collection from toFeatureCollection (which has mesh). */
-  draw(fc) {
+  /** Draws the borders of fc, a collection from toFeatureCollection (which has mesh): the groups', a task later the regions'. */
+  async draw(fc) {
     const val = (f, k) => {
       const v = f.properties?.[k];
       return typeof v === 'string' ? v : '';
@@ -158,14 +137,15 @@ export class RegionLines {
     const latlngs = (arcs) => arcs.map((a) => a.map(([x, y]) => [y, x]));
     const hasGroup = !!this.regions.group;
     const hasRegion = !!this.regions.region;
-    if (hasRegion) {
-      // Between two regions of the same group (or of no group): the group's border is the other line.
-      this.inner.setLatLngs(latlngs(fc.mesh((a, b) => a !== b && val(a, 'region') !== val(b, 'region')
-        && (!hasGroup || val(a, 'group') === val(b, 'group')) && (val(a, 'region') !== '' && val(b, 'region') !== ''))));
-    }
     const k = hasGroup ? 'group' : 'region';
     // Where one side is in a group and the other in another, in none, or nothing (the edge).
     this.outer.setLatLngs(latlngs(fc.mesh((a, b) => (a === b ? val(a, k) !== '' : val(a, k) !== val(b, k)))));
+    if (hasRegion && hasGroup) {
+      await yieldToMain();
+      // Between two regions of the same group (or of no group): the group's border is the other line.
+      this.inner.setLatLngs(latlngs(fc.mesh((a, b) => a !== b && val(a, 'region') !== val(b, 'region')
+        && val(a, 'group') === val(b, 'group') && (val(a, 'region') !== '' && val(b, 'region') !== ''))));
+    }
   }
 }
 
