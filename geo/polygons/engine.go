@@ -420,8 +420,8 @@ func (e *engine) edgeRule(changed []int32) map[int32]int16 {
 	for _, s := range changed {
 		seeds = append(seeds, s)
 		for _, n := range e.arr.nbrsOf(s) {
-			if n.slot >= 0 {
-				seeds = append(seeds, n.slot)
+			if n.Slot >= 0 {
+				seeds = append(seeds, n.Slot)
 			}
 		}
 	}
@@ -440,16 +440,16 @@ func (e *engine) edgeRule(changed []int32) map[int32]int16 {
 			f := e.arr.faces[comp[i]]
 			areaM2 += f.areaM2
 			for _, n := range e.arr.nbrsOf(comp[i]) {
-				if n.slot >= 0 && e.arr.faces[n.slot].base == rest {
-					if !visited[n.slot] {
-						visited[n.slot] = true
-						comp = append(comp, n.slot)
+				if n.Slot >= 0 && e.arr.faces[n.Slot].base == rest {
+					if !visited[n.Slot] {
+						visited[n.Slot] = true
+						comp = append(comp, n.Slot)
 					}
 					continue
 				}
-				perimM += n.m
-				if n.slot < 0 || e.arr.faces[n.slot].region < 0 {
-					edgeM += n.m
+				perimM += n.M
+				if n.Slot < 0 || e.arr.faces[n.Slot].region < 0 {
+					edgeM += n.M
 				}
 			}
 		}
