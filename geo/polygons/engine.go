@@ -216,7 +216,7 @@ func (e *engine) seed(regions []orb.MultiPolygon) (float64, error) {
 	areas := make([]float64, len(regions))
 	bounds := make([]orb.Bound, len(regions))
 	for i, mp := range regions {
-		mp = snapMulti(mp)
+		mp = snapMulti(densify(mp))
 		regions[i] = mp
 		areas[i], bounds[i] = geodesic.Area(mp), mp.Bound()
 		if i == 0 {
@@ -507,6 +507,19 @@ func relErr(a, b float64) float64 {
 // edge bows about 25 m away from the straight line; a 1 km one 1 cm).
 const densifyM = 1000
 
+// densify adds points along the geodesic of every segment longer than
+// densifyM (a copy where it does).
+func densify(mp orb.MultiPolygon) orb.MultiPolygon {
+	out := make(orb.MultiPolygon, len(mp))
+	for i, p := range mp {
+		out[i] = make(orb.Polygon, len(p))
+		for j, r := range p {
+			out[i][j] = geodesic.DensifyRing(r, densifyM)
+		}
+	}
+	return out
+}
+
 // validOnGrid makes a side's polygons valid and rounds them to the grid
 // (GEOS MakeValid, then snap rounding, which keeps them valid); it returns
 // the result and the area in km² the repair moved.
@@ -519,13 +532,7 @@ func validOnGrid(ctx *geos.Context, mp orb.MultiPolygon) (orb.MultiPolygon, floa
 		return nil, 0, err
 	}
 	before := geodesic.Area(mp)
-	dense := make(orb.MultiPolygon, len(mp))
-	for i, p := range mp {
-		dense[i] = make(orb.Polygon, len(p))
-		for j, r := range p {
-			dense[i][j] = geodesic.DensifyRing(r, densifyM)
-		}
-	}
+	dense := densify(mp)
 	g, err = geosx.ToGEOS(ctx, dense)
 	if err != nil {
 		return nil, 0, err
