@@ -210,7 +210,7 @@ const cellDeg = 0.2
 // the smaller, as build-districts does), and ground outside every region
 // is no face until a side's polygon covers it. It returns the area in km²
 // where regions overlapped.
-func (e *engine) seed(regions []orb.MultiPolygon) (float64, error) {
+func (e *engine) seed(regions []orb.MultiPolygon) (overlapKm2, gapKm2 float64, err error) {
 	var lines orb.MultiLineString
 	var all orb.Bound
 	areas := make([]float64, len(regions))
@@ -230,16 +230,17 @@ func (e *engine) seed(regions []orb.MultiPolygon) (float64, error) {
 		}
 	}
 	if len(lines) == 0 {
-		return 0, nil
+		return 0, 0, nil
 	}
 	lines = append(lines, segLines(gridLines(all))...)
-	lg, err := geosx.ToGEOS(e.arr.ctx, lines)
+	var lg *geos.Geom
+	lg, err = geosx.ToGEOS(e.arr.ctx, lines)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	_, pieces, err := e.arr.node(nil, lg)
 	if err != nil {
-		return 0, fmt.Errorf("noding the regions: %w", err)
+		return 0, 0, fmt.Errorf("noding the regions: %w", err)
 	}
 	order := make([]int, len(regions)) // smaller regions first
 	for i := range order {
@@ -251,10 +252,11 @@ func (e *engine) seed(regions []orb.MultiPolygon) (float64, error) {
 		index.insert(int32(i), bounds[i])
 	}
 	var claimed float64 // face area counted once per region containing it
-	for _, p := range pieces {
-		f, err := e.arr.newFace(p, -1, nil)
+	faces := make([]*face, len(pieces))
+	for k, p := range pieces {
+		f, err := e.arr.measure(p)
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		cands := index.query(orb.Bound{Min: f.inner, Max: f.inner})
 		slices.SortStableFunc(cands, func(a, b int32) int { return cmp.Compare(areas[a], areas[b]) })
@@ -267,14 +269,108 @@ func (e *engine) seed(regions []orb.MultiPolygon) (float64, error) {
 				}
 			}
 		}
+		faces[k] = f
+	}
+	filled := fillRegionGaps(faces)
+	for _, f := range faces {
 		if f.region < 0 {
-			e.arr.nextID--
-			continue // a gap between regions, or outside them all
+			continue // outside every region
 		}
+		f.id = e.arr.nextID
+		e.arr.nextID++
 		f.base = e.unassignedLabel()
 		e.arr.add(f)
 	}
-	return claimed / 1e6, nil
+	return claimed / 1e6, filled / 1e6, nil
+}
+
+// regionGapM is the widest gap between regions that seed closes: as
+// build-districts closes street gaps, a hairline between two raions that
+// their layer did not make meet is their ground, not a hole.
+const regionGapM = 60
+
+// fillRegionGaps gives the pieces of a gap between regions (pieces in no
+// region, enclosed by pieces of regions, narrower on average than
+// regionGapM) to the region that borders the gap longest, and returns the
+// area it gave, m².
+func fillRegionGaps(faces []*face) float64 {
+	type use struct {
+		a, b int32
+		m    float64
+	}
+	segs := map[segKey]*use{}
+	for k, f := range faces {
+		forEachSeg(f.poly, func(s segKey) {
+			if u, ok := segs[s]; ok {
+				u.b = int32(k)
+			} else {
+				segs[s] = &use{a: int32(k), b: -1, m: -1}
+			}
+		})
+	}
+	length := func(s segKey, u *use) float64 {
+		if u.m < 0 {
+			u.m = geodesic.Distance(s[0], s[1])
+		}
+		return u.m
+	}
+	// Neighbours of the pieces outside the regions, with border lengths.
+	nbrs := map[int32]map[int32]float64{}
+	for s, u := range segs {
+		for _, pair := range [][2]int32{{u.a, u.b}, {u.b, u.a}} {
+			if pair[0] >= 0 && faces[pair[0]].region < 0 {
+				if nbrs[pair[0]] == nil {
+					nbrs[pair[0]] = map[int32]float64{}
+				}
+				nbrs[pair[0]][pair[1]] += length(s, u)
+			}
+		}
+	}
+	var filled float64
+	seen := map[int32]bool{}
+	for _, k := range sortedSlots(nbrs) {
+		if seen[k] {
+			continue
+		}
+		// The connected gap around k.
+		comp := []int32{k}
+		seen[k] = true
+		enclosed := true
+		var area, perim float64
+		border := map[int32]float64{} // region → border length with the gap
+		for i := 0; i < len(comp); i++ {
+			area += faces[comp[i]].areaM2
+			for n, m := range nbrs[comp[i]] {
+				switch {
+				case n < 0:
+					enclosed = false
+					perim += m
+				case faces[n].region < 0:
+					if !seen[n] {
+						seen[n] = true
+						comp = append(comp, n)
+					}
+				default:
+					perim += m
+					border[faces[n].region] += m
+				}
+			}
+		}
+		if !enclosed || perim == 0 || 2*area/perim >= regionGapM {
+			continue
+		}
+		best, bestM := int32(-1), -1.0
+		for _, r := range sortedSlots(border) {
+			if border[r] > bestM {
+				best, bestM = r, border[r]
+			}
+		}
+		for _, c := range comp {
+			faces[c].region = best
+		}
+		filled += area
+	}
+	return filled
 }
 
 // gridLines returns the lines cellDeg apart across b, and a cell beyond,

@@ -73,6 +73,8 @@ type Importer struct {
 	// Overlap is the area in km² where regions overlapped (given to the
 	// smaller).
 	overlapKm2 float64
+	// gapKm2 is the area of the gaps between regions that New closed.
+	gapKm2 float64
 	// joined keeps each district's joined geometry by the ids of its
 	// faces: a day changes few districts, and joining thousands of faces
 	// again each run would cost more than the day.
@@ -96,7 +98,7 @@ func New(cfg Config, regions []Region) (*Importer, error) {
 	}
 	im := &Importer{cfg: cfg, regions: regions, eng: eng}
 	var err error
-	if im.overlapKm2, err = eng.seed(geoms); err != nil {
+	if im.overlapKm2, im.gapKm2, err = eng.seed(geoms); err != nil {
 		return nil, err
 	}
 	return im, nil
@@ -117,6 +119,10 @@ func (im *Importer) Reports() []DayReport { return im.reports }
 // RegionOverlapKm2 is the ground where regions overlapped, given to the
 // smaller.
 func (im *Importer) RegionOverlapKm2() float64 { return im.overlapKm2 }
+
+// RegionGapKm2 is the area of the gaps between regions, narrower than
+// 60 m, that were given to a region around them.
+func (im *Importer) RegionGapKm2() float64 { return im.gapKm2 }
 
 // Add processes the next date: days holds, per side in Config order, its
 // polygons on the date, or a zero Day to carry its last polygons forward
@@ -173,6 +179,7 @@ type state struct {
 	Inputs     [][]Input
 	Reports    []DayReport
 	OverlapKm2 float64
+	GapKm2     float64
 	Joined     []savedJoin // sorted by key: the same state, the same bytes
 }
 
@@ -207,7 +214,7 @@ func (im *Importer) Save(w io.Writer) error {
 	}
 	st := state{Format: stateFormat, Config: im.cfg, Regions: regions, NSides: e.nSides, Rest: e.rest, EdgeM: e.edgeM,
 		Free: slices.Clone(e.arr.free), NextID: e.arr.nextID, Prev: e.prev, Dates: e.dates, Inputs: im.inputs,
-		Reports: im.reports, OverlapKm2: im.overlapKm2}
+		Reports: im.reports, OverlapKm2: im.overlapKm2, GapKm2: im.gapKm2}
 	for k, g := range im.joined {
 		st.Joined = append(st.Joined, savedJoin{k, g})
 	}
@@ -259,7 +266,7 @@ func Resume(r io.Reader) (*Importer, error) {
 	for _, k := range st.Inserted {
 		eng.inserted[k] = true
 	}
-	im := &Importer{cfg: st.Config, regions: st.Regions, eng: eng, inputs: st.Inputs, reports: st.Reports, overlapKm2: st.OverlapKm2,
+	im := &Importer{cfg: st.Config, regions: st.Regions, eng: eng, inputs: st.Inputs, reports: st.Reports, overlapKm2: st.OverlapKm2, gapKm2: st.GapKm2,
 		joined: make(map[string]orb.MultiPolygon, len(st.Joined))}
 	for _, j := range st.Joined {
 		im.joined[j.Key] = j.Geom
