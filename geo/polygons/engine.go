@@ -7,7 +7,6 @@ import (
 	"slices"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
 	"github.com/twpayne/go-geos"
 
 	"github.com/frontline/frontline/geo"
@@ -253,6 +252,19 @@ func (e *engine) seed(regions []orb.MultiPolygon) (overlapKm2, gapKm2 float64, e
 	}
 	var claimed float64 // face area counted once per region containing it
 	faces := make([]*face, len(pieces))
+	// Regions have thousands of vertices: point-in-polygon goes through
+	// GEOS's indexed locator.
+	preps := make([]*geos.PrepGeom, len(regions))
+	inRegion := func(r int32, pt orb.Point) (bool, error) {
+		if preps[r] == nil {
+			g, err := geosx.ToGEOS(e.arr.ctx, regions[r])
+			if err != nil {
+				return false, err
+			}
+			preps[r] = g.Prepare()
+		}
+		return preps[r].Contains(e.arr.ctx.NewPointFromXY(pt[0], pt[1])), nil
+	}
 	for k, p := range pieces {
 		f, err := e.arr.measure(p)
 		if err != nil {
@@ -261,7 +273,14 @@ func (e *engine) seed(regions []orb.MultiPolygon) (overlapKm2, gapKm2 float64, e
 		cands := index.query(orb.Bound{Min: f.inner, Max: f.inner})
 		slices.SortStableFunc(cands, func(a, b int32) int { return cmp.Compare(areas[a], areas[b]) })
 		for _, r := range cands {
-			if bounds[r].Contains(f.inner) && planar.MultiPolygonContains(regions[r], f.inner) {
+			if !bounds[r].Contains(f.inner) {
+				continue
+			}
+			in, err := inRegion(r, f.inner)
+			if err != nil {
+				return 0, 0, err
+			}
+			if in {
 				if f.region < 0 {
 					f.region = r
 				} else {
