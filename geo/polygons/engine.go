@@ -642,13 +642,9 @@ func validOnGrid(ctx *geos.Context, mp orb.MultiPolygon) (orb.MultiPolygon, floa
 	if len(mp) == 0 {
 		return nil, 0, nil
 	}
-	g, err := geosx.ToGEOS(ctx, mp)
-	if err != nil {
-		return nil, 0, err
-	}
 	before := geodesic.Area(mp)
 	dense := densify(mp)
-	g, err = geosx.ToGEOS(ctx, dense)
+	g, err := geosx.ToGEOS(ctx, dense)
 	if err != nil {
 		return nil, 0, err
 	}
