@@ -51,6 +51,18 @@ func TestGains(t *testing.T) {
 		require.Equal(t, http.StatusOK, rec.Code)
 		assert.Equal(t, `"String","String","Real","Real","Real","Integer(Boolean)","Date","Date"`+"\n", rec.Body.String())
 	}
+	// GDAL's CSV driver opens only paths ending in .csv: the same CSV at
+	// /api/gains_EVERY.csv and /api/gains_EVERY_FROM_TO.csv.
+	assert.Equal(t, csv.Body.String(), get(t, h, "/api/gains_week.csv").Body.String())
+	assert.Equal(t, csv.Header().Get("Content-Disposition"), get(t, h, "/api/gains_week.csv").Header().Get("Content-Disposition"))
+	part := get(t, h, "/api/gains_day_2016-11-19_2016-11-21.csv")
+	require.Equal(t, http.StatusOK, part.Code, part.Body.String())
+	assert.Equal(t, get(t, h, "/api/gains.csv?every=day&from=2016-11-19&to=2016-11-21").Body.String(), part.Body.String())
+	assert.Equal(t, get(t, h, "/api/gains_day.csv?from=2016-11-19&to=2016-11-21").Body.String(), part.Body.String())
+	assert.Equal(t, `attachment; filename="gains_day_2016-11-19_2016-11-21.csv"`, part.Header().Get("Content-Disposition"))
+	for _, target := range []string{"/api/gains_week.csvt", "/api/gains_month_2016-11-19_2016-11-21.csvt"} {
+		assert.Equal(t, get(t, h, "/api/gains.csvt").Body.String(), get(t, h, target).Body.String(), target)
+	}
 	etag := csv.Header().Get("ETag")
 	assert.Equal(t, http.StatusNotModified, get(t, h, "/api/gains.csv?every=week", "If-None-Match", etag).Code)
 
@@ -65,6 +77,12 @@ func TestGains(t *testing.T) {
 		{"/api/gains?from=2016-11-01", 404, "before the dataset begins"},
 		{"/api/gains?from=2016-12-01&to=2016-11-20", 400, "is after"},
 		{"/api/gains?by=name", 400, `unknown parameter \"by\": /api/gains takes every, from, to`},
+		{"/api/gains_year.csv", 400, `the period in /api/gains_year.csv \"year\": use month, week or day`},
+		{"/api/gains_week.csv?every=day", 400, `unknown parameter \"every\"`},
+		{"/api/gains_week_2016-11-19.csv", 404, "use /api/gains_EVERY_FROM_TO.csv"},
+		{"/api/gains_week_2016-11-19_2016-11-21.csv?from=2016-11-20", 400, "the path gives the range"},
+		{"/api/gains_week_2016-11-21_2016-11-19.csv", 400, "is after"},
+		{"/api/gains_week.json", 404, "use /api/gains.csv, /api/gains_EVERY.csv"},
 	} {
 		rec := get(t, h, tt.target)
 		assert.Equal(t, tt.status, rec.Code, tt.target)

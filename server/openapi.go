@@ -45,7 +45,9 @@ func (s *Server) apiDocs() map[string][]apiRoute {
 	byDesc := "a district property (the dataset's: see the error for an unknown one): km² and share per side for each of its values, districts without it in group \"\""
 	by := queryParam("by", byDesc, strSchema)
 	byPath := pathParam("by", byDesc, strSchema)
-	every := queryParam("every", "the periods: calendar months (YYYY-MM), ISO weeks (YYYY-Www, Monday to Sunday) or days", map[string]any{"type": "string", "enum": []string{"month", "week", "day"}, "default": "month"})
+	everyDesc := "the periods: calendar months (YYYY-MM), ISO weeks (YYYY-Www, Monday to Sunday) or days"
+	every := queryParam("every", everyDesc, map[string]any{"type": "string", "enum": []string{"month", "week", "day"}, "default": "month"})
+	everyPath := pathParam("every", everyDesc, map[string]any{"type": "string", "enum": []string{"month", "week", "day"}})
 	var ids []string
 	for _, l := range s.ogc.layers() {
 		ids = append(ids, l.Name)
@@ -104,8 +106,15 @@ func (s *Server) apiDocs() map[string][]apiRoute {
 		},
 		"/api/gains": {{"/api/gains", "km² gained, lost and net per side in each month, week or day: the maps at the period's two ends compared district by district (ground taken and lost again within a period counts 0; sum every=day for the gross); partial periods flagged",
 			[]map[string]any{every, from, to}, []string{json}}},
-		"/api/gains.csv":        {{"/api/gains.csv", "the same as CSV: period,side,gained_km2,lost_km2,net_km2,partial,from,to", []map[string]any{every, from, to}, []string{csv}}},
-		"/api/gains.csvt":       {{"/api/gains.csvt", "the column types of /api/gains.csv for GDAL", []map[string]any{every, from, to}, []string{text}}},
+		"/api/gains.csv":  {{"/api/gains.csv", "the same as CSV: period,side,gained_km2,lost_km2,net_km2,partial,from,to", []map[string]any{every, from, to}, []string{csv}}},
+		"/api/gains.csvt": {{"/api/gains.csvt", "the column types of /api/gains.csv for GDAL", []map[string]any{every, from, to}, []string{text}}},
+		"/api/gains_:file": {
+			{"/api/gains_{every}.csv", "the gains as CSV at a path GDAL opens (its CSV driver wants a path ending in .csv; the layer gains_EVERY)",
+				[]map[string]any{everyPath, from, to}, []string{csv}},
+			{"/api/gains_{every}.csvt", "its column types for GDAL", []map[string]any{everyPath}, []string{text}},
+			{"/api/gains_{every}_{from}_{to}.csv", "the same from one day to another", append([]map[string]any{everyPath}, rangeParams...), []string{csv}},
+			{"/api/gains_{every}_{from}_{to}.csvt", "its column types for GDAL", append([]map[string]any{everyPath}, rangeParams...), []string{text}},
+		},
 		"/api/territory/:date":  {{"/api/territory/{date}", "the dissolved ground of each side on a day", []map[string]any{date, flat}, []string{geojson}}},
 		"/api/frontlines/:date": {{"/api/frontlines/{date}", "the lines where two sides meet on a day", []map[string]any{date, flat}, []string{geojson}}},
 		"/api/changes":          {{"/api/changes", "the districts whose state differs between two days", []map[string]any{from, to, flat}, []string{geojson}}},

@@ -236,6 +236,7 @@ func (s *Server) routes() *echo.Echo {
 	get("/api/gains", s.getGains, "every", "from", "to")
 	get("/api/gains.csv", s.getGainsFile, "every", "from", "to")
 	get("/api/gains.csvt", s.getGainsFile, "every", "from", "to")
+	get("/api/gains_:file", s.getGainsFile, "from", "to")
 	get("/api/territory/:date", s.getTerritory, "flat")
 	get("/api/frontlines/:date", s.getFrontlines, "flat")
 	get("/api/changes", s.getChanges, "from", "to", "flat")
