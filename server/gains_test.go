@@ -3,6 +3,7 @@ package server_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -113,4 +114,25 @@ func TestChangesSummaryFronts(t *testing.T) {
 		}
 	}
 	assert.Positive(t, changed)
+}
+
+// Any CSV path of the stats by group or of the gains, and any ?by=, gets
+// an answer or a problem, never a crash or a 5xx.
+func FuzzCSVPaths(f *testing.F) {
+	for _, s := range []string{"by_name", "by_name_ar_2016-11-15_2016-11-20", "by__2016-11-15_2016-11-20", "week", "day_2016-11-19_2016-11-21",
+		"month_2016-11-19", "by_name_2016-13-01_2016-11-20", "by_%2F", "by_name.csv", "week__", "by_name__"} {
+		f.Add(s)
+	}
+	h := newServer(f).Handler()
+	f.Fuzz(func(t *testing.T, s string) {
+		esc := url.PathEscape(s)
+		for _, target := range []string{"/api/stats_" + esc + ".csv", "/api/stats_" + esc + ".csvt", "/api/gains_" + esc + ".csv",
+			"/api/stats.csv?by=" + url.QueryEscape(s), "/api/stats/2016-11-20?by=" + url.QueryEscape(s)} {
+			rec := get(t, h, target)
+			require.Less(t, rec.Code, 500, "%s: %s", target, rec.Body.String())
+			if rec.Code >= 400 {
+				require.Equal(t, "application/problem+json", rec.Header().Get("Content-Type"), target)
+			}
+		}
+	})
 }
