@@ -34,8 +34,8 @@ func ParseEvery(name, v string) (Every, error) {
 	return "", Errorf(KindInvalid, "%s %q: use month, week or day", name, v)
 }
 
-// CalendarPeriod is one calendar period of Every: its label and its first and
-// last days.
+// CalendarPeriod is one calendar period of Every: its label and its
+// first and last days.
 type CalendarPeriod struct {
 	Label       string
 	First, Last Date
