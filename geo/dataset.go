@@ -94,6 +94,9 @@ type Dataset struct {
 	// the sides that hold ground on some date, found on first use.
 	activeOnce sync.Once
 	active     []int
+	// the properties districts can be grouped by, found on first use.
+	propsOnce sync.Once
+	props     []string
 }
 
 // Load reads and validates the dataset in fsys. name labels it in messages.
