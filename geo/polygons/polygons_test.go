@@ -289,3 +289,13 @@ func TestImportRegionSums(t *testing.T) {
 	assert.InEpsilon(t, ds.TotalKm2(), total, 1e-12)
 	assert.False(t, math.IsNaN(total))
 }
+
+// A last day equal to the day before adds no row, and the dataset still
+// runs to it (dataset.json's through).
+func TestImportThroughTheLastDay(t *testing.T) {
+	s := mp(rect(30.2, 50.2, 30.4, 50.4))
+	cfg := polygons.Config{Sides: []string{"red"}, Rest: "blue", EdgeM: polygons.DefaultEdgeM}
+	_, ds, _ := importDays(t, cfg, twoRegions(), []day{{"2024-01-01", []orb.MultiPolygon{s}}, {"2024-01-05", []orb.MultiPolygon{s}}})
+	assert.Equal(t, []geo.Date{mustDate(t, "2024-01-01")}, ds.ChangeDates())
+	assert.Equal(t, "2024-01-01 to 2024-01-05", ds.Range().String())
+}
