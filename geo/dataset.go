@@ -101,6 +101,10 @@ type Dataset struct {
 	// the properties districts can be grouped by, found on first use.
 	propsOnce sync.Once
 	props     []string
+	// gridExact: the districts tile exactly with every coordinate on
+	// territory.Grid (Load checked it), so preparing them for territories
+	// need not check it again.
+	gridExact bool
 }
 
 // Load reads and validates the dataset in fsys. name labels it in messages.
@@ -145,7 +149,7 @@ func Load(fsys fs.FS, name string, opt LoadOptions) (*Dataset, error) {
 	sidesOK := ps.errors == before
 	before = ps.errors
 	if b := read(DistrictsFile, true); b != nil {
-		ds.Districts = readDistricts(b, label(DistrictsFile), DistrictOptions{
+		ds.Districts, ds.gridExact = readDistricts(b, label(DistrictsFile), DistrictOptions{
 			IDProperty: ds.Meta.IDProperty, NameProperty: ds.Meta.NameProperty, Repair: opt.Repair,
 			MergeDuplicates: ds.Meta.MergeDuplicateIDs, MaxParts: opt.MaxParts, MaxVertices: opt.MaxVertices,
 		}, &ps)
