@@ -1,6 +1,7 @@
 // HTTP client for the frontline API (see the contract in the project notes).
 // Paths are relative so the page also works when mounted under a prefix.
 
+import { addDays, daysBetween } from './dates.js';
 import { toFeatureCollection } from './topojson.js';
 
 /** An API failure with a message meant for people. status is 0 if the server could not be reached. */
@@ -80,8 +81,17 @@ export class Api {
     }
   }
 
-  series(from, to) {
-    return fetchJSON(`api/stats?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
+  /**
+   * The daily series from..to. A series holds at most maxDays days (meta's
+   * max_series_days: days × columns are bounded); a longer range is
+   * shortened to its last maxDays days, and the answer says from where
+   * (shortened_from) so that the page can say what it does not show.
+   */
+  series(from, to, maxDays) {
+    let first = from;
+    if (maxDays > 0 && daysBetween(from, to) + 1 > maxDays) first = addDays(to, -(maxDays - 1));
+    return fetchJSON(`api/stats?from=${encodeURIComponent(first)}&to=${encodeURIComponent(to)}`)
+      .then((s) => (first === from ? s : { ...s, shortened_from: from }));
   }
 
   control(date) {
