@@ -36,12 +36,11 @@ var ukraineDays = []string{"20241101", "20241102", "20241103", "20241201", "2025
 // the shared folder is absent. The data is GPL: built here, never committed.
 func ukraineDataset(t *testing.T) *geo.Dataset {
 	t.Helper()
-	dir := testkit.Shared(t, "ukraine")
+	sample, regions := testkit.Ukraine(t)
 	var files []string
 	for _, d := range ukraineDays {
-		files = append(files, filepath.Join(dir, "deepstate-sample", "deepstatemap_data_"+d+".geojson"))
+		files = append(files, filepath.Join(sample, "deepstatemap_data_"+d+".geojson"))
 	}
-	regions := filepath.Join(dir, "osm-raions.geojson.gz")
 	const maxBytes = 512 << 20
 	cfg := polygons.Config{Sides: []string{"russia"}, Rest: "ukraine", EdgeM: polygons.DefaultEdgeM, RegionID: "osm_id", RegionName: "name", Group: "oblast"}
 	im, _, err := polygons.Run{
@@ -289,6 +288,9 @@ func TestBrowserCountry(t *testing.T) {
 		shares := eval[map[string]map[string]string](t, b, `Object.fromEntries([...document.querySelectorAll('#regions tr[data-group]')].map(r =>
 			[r.dataset.group, Object.fromEntries([...r.querySelectorAll('td.share')].map(td => [td.dataset.side, td.dataset.value]))]))`)
 		for _, g := range want.Groups {
+			if g.Group == "" {
+				continue // the ground outside every oblast is no row of the panel
+			}
 			for side, v := range g.Sides {
 				assert.Equal(t, v.Share, parseFloat(t, shares[g.Group][side]), "%s: %s's share", g.Group, side)
 			}

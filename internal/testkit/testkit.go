@@ -30,18 +30,6 @@ var Root = func() string {
 	return filepath.Join(filepath.Dir(file), "..", "..")
 }()
 
-// Shared returns the path of rel in the shared folder beside the
-// repository (../shared from its root: data that is not the project's to
-// commit), or skips the test, saying so, when it is absent.
-func Shared(t testing.TB, rel string) string {
-	t.Helper()
-	path := filepath.Join(Root, "..", "shared", rel)
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("%s is absent (%v): the test needs the shared folder beside the repository", path, err)
-	}
-	return path
-}
-
 // SmallDir is the absolute path of the small test dataset.
 var SmallDir = filepath.Join(Root, "geo", "testdata", "small")
 

@@ -166,6 +166,21 @@ export class RegionsPanel {
     this.answer = null;
     this.error = null;
     box.hidden = false;
+    // One listener for the table's buttons: the table is patched in place
+    // (patchChildren), so a button may show another row after a sort.
+    box.addEventListener('click', (e) => {
+      const sort = e.target.closest('th[data-sort] button');
+      if (sort) {
+        const k = sort.parentElement.dataset.sort;
+        const { key, dir } = this.sort;
+        this.sort = key === k ? { key: k, dir: -dir } : { key: k, dir: k === 'name' ? 1 : -1 };
+        this.render();
+        return;
+      }
+      const row = e.target.closest('tr[data-group] button.link')?.closest('tr');
+      const g = row && this.groups?.get(row.dataset.group);
+      if (g) this.onPick(g.ids, g.name);
+    });
   }
 
   /** Shows date: asks for its answer (once per date), keeps the last one until it comes. */
@@ -202,7 +217,8 @@ export class RegionsPanel {
     const a = this.answer;
     if (!a) return;
     const sides = this.palette.sides.map((s) => s.id);
-    const rows = (a.groups ?? []).map((g) => ({
+    // The districts of no group (a country's ground outside every region) are not a region.
+    const rows = (a.groups ?? []).filter((g) => g.group !== '' && g.group !== null).map((g) => ({
       key: String(g.group), name: this.groups?.get(String(g.group))?.name ?? regionName(g.group),
       total: Number(g.total_km2) || 0, sides: g.sides ?? {},
     }));
@@ -218,19 +234,10 @@ export class RegionsPanel {
       const on = key === k;
       const b = h('button', { type: 'button', class: 'sort', title: `Sort by ${title}` }, label,
         h('span', { class: 'arrow', 'aria-hidden': 'true' }, on ? (dir > 0 ? ' ▲' : ' ▼') : ''));
-      b.addEventListener('click', () => {
-        this.sort = on ? { key: k, dir: -dir } : { key: k, dir: k === 'name' ? 1 : -1 };
-        this.render();
-        this.box.querySelector(`th[data-sort="${CSS.escape(k)}"] button`)?.focus();
-      });
       return h('th', { scope: 'col', class: num ? 'num' : null, 'aria-sort': on ? (dir > 0 ? 'ascending' : 'descending') : 'none', dataset: { sort: k } }, b);
     };
     const body = rows.map((r) => {
       const b = h('button', { type: 'button', class: 'link', title: `Show ${r.name} on the map` }, r.name);
-      b.addEventListener('click', () => {
-        const g = this.groups?.get(r.key);
-        if (g) this.onPick(g.ids, r.name);
-      });
       return h('tr', { dataset: { group: r.key } },
         h('th', { scope: 'row' }, b),
         sides.map((s) => {
@@ -245,7 +252,6 @@ export class RegionsPanel {
         sides.map((s) => head(s, h('span', {}, swatch(this.palette.color(s)), this.palette.shortName(s)), `${this.palette.name(s)}'s share`)),
         head('total', 'km²', 'area'))),
       h('tbody', {}, body))]);
-    // The buttons were remade: the sort handlers of the old ones are gone with them.
     document.documentElement.dataset.regionsDate = String(a.date);
   }
 }
