@@ -31,9 +31,10 @@ import (
 var ukraineDays = []string{"20241101", "20241102", "20241103", "20241201", "20250201"}
 
 // ukraineDataset imports ukraineDays of DeepState's polygons of occupied
-// Ukraine with the OSM raions (../shared/ukraine beside the repository)
-// into a dataset, as frontline import-polygons does; it skips the test when
-// the shared folder is absent. The data is GPL: built here, never committed.
+// Ukraine (../shared/ukraine beside the repository) with the OSM raions and
+// the sides of data/ukraine-raions into a dataset, as frontline
+// import-polygons does; it skips the test when the shared folder is absent.
+// The data is GPL: built here, never committed.
 func ukraineDataset(t *testing.T) *geo.Dataset {
 	t.Helper()
 	sample, regions := testkit.Ukraine(t)
@@ -52,7 +53,14 @@ func ukraineDataset(t *testing.T) *geo.Dataset {
 	}.Do()
 	require.NoError(t, err)
 	out := t.TempDir()
-	written, err := im.Files(polygons.Meta{Title: "Ukraine (test: five days of DeepState's map)", Description: polygons.Describe(im)})
+	f, err := os.Open(filepath.Join(testkit.Root, "data", "ukraine-raions", "sides.csv"))
+	require.NoError(t, err)
+	defer f.Close()
+	sides, problems := geo.ReadSides(f, "sides.csv")
+	require.Empty(t, problems)
+	written, err := im.Files(polygons.Meta{
+		Title: "Russian-occupied Ukraine (DeepState), five days from 2024-11-01 to 2025-02-01", Description: polygons.Describe(im), Sides: sides,
+	})
 	require.NoError(t, err)
 	for _, f := range written {
 		w, err := os.Create(filepath.Join(out, f.Name))

@@ -6,9 +6,10 @@
 # Measures the page on the embedded dataset (Aleppo: 130 districts, 38 dates) and
 # on a country (Ukraine: thousands of faces over months or years): the one in
 # $UKRAINE (a directory `frontline import-polygons` wrote, e.g. from the whole
-# DeepState archive), else one it imports from ../shared/ukraine beside the
-# repository (DeepState's sample days and the OSM raions: about a minute; GPL
-# data, written to a temporary directory, never to the repository). Without
+# DeepState archive as the README shows), else one it imports from DeepState's
+# sample days in ../shared/ukraine beside the repository and the raions and
+# sides of data/ukraine-raions (about a minute; GPL data, written to a
+# temporary directory, never to the repository). Without
 # either, only Aleppo is measured. Each is served on 127.0.0.1:18480 without
 # basemap tiles; Lighthouse runs RUNS times (default 3) with its mobile settings
 # and once with --preset=desktop, and each run's scores and metrics are printed,
@@ -34,8 +35,9 @@ if [ -z "$ukraine" ] && [ -d "$shared/deepstate-sample" ]; then
   ukraine=$work/ukraine
   echo "importing $shared into $ukraine (about a minute)"
   "$bin" import-polygons --out "$ukraine" --side russia="$shared/deepstate-sample/deepstatemap_data_*.geojson" --rest ukraine \
-    --regions "$shared/osm-raions.geojson.gz" --region-id osm_id --region-name name --group oblast \
-    --title "Ukraine (DeepState sample)" >"$work/import.log" 2>&1 || { cat "$work/import.log" >&2; exit 1; }
+    --regions data/ukraine-raions/osm-raions.geojson.gz --region-id osm_id --region-name name --group oblast \
+    --sides data/ukraine-raions/sides.csv --title "Russian-occupied Ukraine (DeepState sample)" \
+    >"$work/import.log" 2>&1 || { cat "$work/import.log" >&2; exit 1; }
 fi
 
 serve() { # data dir or "" for the embedded dataset
