@@ -16,11 +16,16 @@ const EPS = 1e-12;
  */
 export function changesBetween(before, after) {
   const out = new Map();
-  for (const [id, now] of Object.entries(after.districts)) {
+  const [d1, d2] = [before.date, after.date];
+  for (const id in after.districts) {
+    const now = after.districts[id];
     const was = before.districts[id];
+    // The common case, checked cheaply (a country has thousands of faces): a
+    // state in force since the earlier date or before held on both dates.
+    if (was && now && typeof d1 === 'string' && typeof d2 === 'string'
+      && (d1 <= d2 ? typeof now.since === 'string' && now.since <= d1 : typeof was.since === 'string' && was.since <= d2)) continue;
     const a = was?.shares ?? {};
     const b = now?.shares ?? {};
-    // The common case, a country's faces held wholly by one side on both dates, checked cheaply.
     if (was && was.controller === now?.controller && sameShares(a, b)) continue;
     let gainer = null;
     let loser = null;

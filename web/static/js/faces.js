@@ -39,6 +39,7 @@ export class FaceLayer {
     this.picked = [];
     this.looks = null;
     this.token = 0; // bumps per render: a render that yields stops when another began
+    this.lookIdx = new Map(); // style key -> its number, for the paths' keys
   }
 
   /**
@@ -57,27 +58,37 @@ export class FaceLayer {
       const p = f.properties ?? {};
       return String(p.region || p.group || '');
     });
+    // Regions and looks as numbers: a path's key is region × 65536 + look (a face of its own: −1 − its index).
+    const regions = new Map();
+    this.regionIdx = Int32Array.from(this.region, (r) => {
+      if (!regions.has(r)) regions.set(r, regions.size);
+      return regions.get(r);
+    });
     // Who uses each arc: users[2k] and users[2k+1], uses[k] times in all;
     // each face's bounds, from its arcs'.
     const n = arcs.length;
     this.users = new Int32Array(2 * n).fill(-1);
     this.uses = new Uint8Array(n);
-    this.boxes = geometries.map((g, i) => {
-      let b = null;
+    this.boxes = new Float64Array(4 * geometries.length).fill(NaN);
+    geometries.forEach((g, i) => {
+      let [w, south, e, north] = [Infinity, Infinity, -Infinity, -Infinity];
       for (const rings of polygonsOf(g.type, g.arcs)) {
         for (const refs of rings) {
           for (const ref of refs) {
             const k = ref < 0 ? ~ref : ref;
+            if (k >= n) throw new Error(`arc ${ref} does not exist`);
             if (this.uses[k] === 0) this.users[2 * k] = i;
             else this.users[2 * k + 1] = i;
             if (this.uses[k] < 255) this.uses[k]++;
             const q = 4 * k;
-            if (!b) b = [boxes[q], boxes[q + 1], boxes[q + 2], boxes[q + 3]];
-            else b = [Math.min(b[0], boxes[q]), Math.min(b[1], boxes[q + 1]), Math.max(b[2], boxes[q + 2]), Math.max(b[3], boxes[q + 3])];
+            if (boxes[q] < w) w = boxes[q];
+            if (boxes[q + 1] < south) south = boxes[q + 1];
+            if (boxes[q + 2] > e) e = boxes[q + 2];
+            if (boxes[q + 3] > north) north = boxes[q + 3];
           }
         }
       }
-      return b;
+      if (w <= e) this.boxes.set([w, south, e, north], 4 * i);
     });
     this.nodes = nodes;
     for (const rec of this.paths.values()) rec.sig = null; // new shapes for every path
@@ -97,16 +108,33 @@ export class FaceLayer {
     this.looks = looks;
     const token = ++this.token;
     const count = this.ids.length;
-    const keys = new Array(count);
+    const keys = new Float64Array(count);
     const styles = new Map(); // key -> style
     const members = new Map(); // key -> [face index]
     const changes = new Map(); // key -> change
-    const skOf = new Map(); // style object -> its key: merged faces share a few
+    const lookOf = new Map(); // style object -> its number: merged faces share a few
+    let started = performance.now();
     for (let i = 0; i < count; i++) {
+      // A country's faces are thousands: their looks are found in slices too.
+      if ((i & 511) === 0 && performance.now() - started > SLICE_MS) {
+        await yieldToMain();
+        if (token !== this.token) return;
+        started = performance.now();
+      }
       const look = looks(i);
-      let sk = skOf.get(look.style);
-      if (sk === undefined) skOf.set(look.style, (sk = styleKey(look.style)));
-      const key = look.own ? `#${this.ids[i]}` : `${this.region[i]}|${sk}`;
+      let key;
+      if (look.own) {
+        key = -1 - i;
+      } else {
+        let li = lookOf.get(look.style);
+        if (li === undefined) {
+          const sk = styleKey(look.style);
+          li = this.lookIdx.get(sk);
+          if (li === undefined) this.lookIdx.set(sk, (li = this.lookIdx.size));
+          lookOf.set(look.style, li);
+        }
+        key = this.regionIdx[i] * 65536 + li;
+      }
       keys[i] = key;
       if (!members.has(key)) {
         members.set(key, []);
@@ -140,7 +168,7 @@ export class FaceLayer {
         this.paths.delete(key);
       }
     }
-    let started = performance.now();
+    started = performance.now();
     for (const [key, list] of members) {
       if (performance.now() - started > SLICE_MS) {
         await yieldToMain();
@@ -151,9 +179,10 @@ export class FaceLayer {
       const sig = signature(list);
       let rec = this.paths.get(key);
       if (!rec) {
-        const own = key.startsWith('#');
+        const own = key < 0;
         const poly = L.polygon([], { pane: this.pane, className: own ? 'district' : 'face-group', ...style });
         rec = { key, poly, members: list, sig: null, style, styleKey: styleKey(style), own };
+        if (!own) this.reorder = true; // added after the faces of their own, it would cover them
         this.paths.set(key, rec);
         this.wire(rec);
         this.group.addLayer(poly);
@@ -169,19 +198,26 @@ export class FaceLayer {
       }
       const el = rec.poly.getElement();
       if (el) {
+        // Written only when they differ: each write restyles the path.
+        const set = (k, v) => {
+          if (v === null) {
+            if (k in el.dataset) delete el.dataset[k];
+          } else if (el.dataset[k] !== v) {
+            el.dataset[k] = v;
+          }
+        };
         if (rec.own) {
-          el.dataset.id = this.ids[list[0]];
-          const ch = changes.get(key);
-          if (ch) el.dataset.change = ch;
-          else delete el.dataset.change;
+          set('id', this.ids[list[0]]);
+          set('change', changes.get(key) ?? null);
         } else {
-          el.dataset.region = this.region[list[0]];
-          el.dataset.faces = String(list.length);
+          set('region', this.region[list[0]]);
+          set('faces', String(list.length));
         }
       }
     }
     // Faces of their own on top: their outlines must not hide under a neighbour.
-    for (const rec of this.paths.values()) if (rec.own) rec.poly.bringToFront();
+    if (this.reorder) for (const rec of this.paths.values()) if (rec.own) rec.poly.bringToFront();
+    this.reorder = false;
   }
 
   /**
@@ -266,7 +302,7 @@ export class FaceLayer {
     const pt = [latlng.lng, latlng.lat];
     let near = null;
     for (const i of rec.members) {
-      const b = this.boxes[i];
+      const b = this.boxOfIndex(i);
       if (!b || pt[0] < b[0] || pt[0] > b[2] || pt[1] < b[1] || pt[1] > b[3]) continue;
       near ??= i;
       if (contains(this.features[i].geometry, pt)) return this.ids[i];
@@ -306,12 +342,19 @@ export class FaceLayer {
 
   /** The bounds of face id as [west, south, east, north], or null. */
   boxOf(id) {
-    return this.boxes[this.index.get(id)] ?? null;
+    const i = this.index.get(id);
+    return i === undefined ? null : this.boxOfIndex(i);
+  }
+
+  boxOfIndex(i) {
+    const q = 4 * i;
+    return Number.isNaN(this.boxes[q]) ? null : [this.boxes[q], this.boxes[q + 1], this.boxes[q + 2], this.boxes[q + 3]];
   }
 
   /** The own path of face id, if it has one. */
   pathOf(id) {
-    return this.paths.get(`#${id}`)?.poly ?? null;
+    const i = this.index.get(id);
+    return i === undefined ? null : this.paths.get(-1 - i)?.poly ?? null;
   }
 }
 

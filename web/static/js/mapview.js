@@ -306,7 +306,7 @@ export class DistrictMap {
       return { style: { ...this.fillOf(id, state), ...this.outlineOf(id, state) }, own, change: ch ? `${ch.gainer}>${ch.loser}` : null };
     }
     // Thousands of faces share a handful of looks: one style object each.
-    const key = `${this.changes ? 'faded' : 'plain'}|${state?.controller}|${sharesKey(state?.shares)}`;
+    const key = `${this.changes ? 'faded' : 'plain'}|${state?.controller}|${sharesKey(state?.shares, state?.controller)}`;
     let look = this.mergedLooks.get(key);
     if (!look) {
       look = { style: { ...this.fillOf(id, state), ...NO_BORDER }, own: false, change: null };
@@ -400,9 +400,12 @@ const PolicyTiles = L.TileLayer.extend({
 });
 
 /** The bounds of arcs' bounds (west, south, east, north, four numbers an arc). */
-/** A key of a shares object: the same for the same sides and shares. */
-function sharesKey(shares) {
-  if (!shares) return '';
+/** A key of a shares object: the same for the same sides and shares ("" for the whole held by controller). */
+function sharesKey(shares, controller) {
+  if (!shares) return '-';
+  let n = 0;
+  for (const side in shares) if (++n > 1 || side !== controller || shares[side] !== 1) break;
+  if (n === 1 && shares[controller] === 1) return '';
   let k = '';
   for (const side of Object.keys(shares).sort()) k += `${side}=${shares[side]};`;
   return k;

@@ -16,6 +16,8 @@ import { swatch } from './popup.js';
 // The properties that name regions, the smaller first; a property counts when
 // it gives two or more districts the same value and has two values or more.
 const KINDS = ['region', 'group'];
+// Points per path of region borders (see RegionLines.draw).
+const LINE_POINTS = 3000;
 // Rows of the per-region summary of a comparison shown before "and N more".
 const CHANGE_ROWS = 8;
 
@@ -122,30 +124,54 @@ function regionPoint(features, boxOf) {
 export class RegionLines {
   constructor(map, regions) {
     this.regions = regions;
-    const pane = map.getPane('regions') ? 'regions' : 'overlayPane';
-    this.inner = L.polyline([], { pane, interactive: false, className: 'region-line', color: '#3c4043', weight: 0.8, opacity: 0.7 });
-    this.outer = L.polyline([], { pane, interactive: false, className: 'group-line', color: '#1d1f21', weight: 1.8, opacity: 0.85 });
-    this.group = L.layerGroup([this.inner, this.outer]).addTo(map);
+    this.pane = map.getPane('regions') ? 'regions' : 'overlayPane';
+    this.group = L.layerGroup().addTo(map);
+    this.token = 0;
   }
 
-  /** Draws the borders of fc, a collection from toFeatureCollection (which has mesh): the groups', a task later the regions'. */
+  /**
+   * Draws the borders of fc, a collection from toFeatureCollection (which
+   * has mesh): the groups', then the regions', a path for every few
+   * thousand points with a yield between (a country's borders are tens of
+   * thousands of points).
+   */
   async draw(fc) {
+    const token = ++this.token;
     const val = (f, k) => {
       const v = f.properties?.[k];
       return typeof v === 'string' ? v : '';
     };
-    const latlngs = (arcs) => arcs.map((a) => a.map(([x, y]) => [y, x]));
     const hasGroup = !!this.regions.group;
     const hasRegion = !!this.regions.region;
     const k = hasGroup ? 'group' : 'region';
-    // Where one side is in a group and the other in another, in none, or nothing (the edge).
-    this.outer.setLatLngs(latlngs(fc.mesh((a, b) => (a === b ? val(a, k) !== '' : val(a, k) !== val(b, k)))));
+    const sets = [
+      // Where one side is in a group and the other in another, in none, or nothing (the edge).
+      ['group-line', { color: '#1d1f21', weight: 1.8, opacity: 0.85 }, fc.mesh((a, b) => (a === b ? val(a, k) !== '' : val(a, k) !== val(b, k)))],
+    ];
     if (hasRegion && hasGroup) {
-      await yieldToMain();
-      // Between two regions of the same group (or of no group): the group's border is the other line.
-      this.inner.setLatLngs(latlngs(fc.mesh((a, b) => a !== b && val(a, 'region') !== val(b, 'region')
-        && val(a, 'group') === val(b, 'group') && (val(a, 'region') !== '' && val(b, 'region') !== ''))));
+      // Between two regions of the same group: the group's border is the other line.
+      sets.push(['region-line', { color: '#3c4043', weight: 0.8, opacity: 0.7 }, fc.mesh((a, b) => a !== b && val(a, 'region') !== val(b, 'region')
+        && val(a, 'group') === val(b, 'group') && val(a, 'region') !== '' && val(b, 'region') !== '')]);
     }
+    const parts = []; // [className, style, arcs] of a path each
+    for (const [className, style, arcs] of sets) {
+      for (let i = 0; i < arcs.length;) {
+        const chunk = [];
+        for (let points = 0; i < arcs.length && points < LINE_POINTS; i++) {
+          chunk.push(arcs[i]);
+          points += arcs[i].length;
+        }
+        parts.push([className, style, chunk]);
+      }
+    }
+    const old = this.group.getLayers();
+    for (const [className, style, arcs] of parts) {
+      await yieldToMain();
+      if (token !== this.token) return;
+      const latlngs = arcs.map((a) => a.map(([x, y]) => [y, x]));
+      this.group.addLayer(L.polyline(latlngs, { pane: this.pane, interactive: false, className, ...style }));
+    }
+    for (const line of old) this.group.removeLayer(line);
   }
 }
 

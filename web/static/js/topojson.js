@@ -39,29 +39,14 @@ export function toFeatureCollection(topo, name) {
     return out;
   };
   const polygon = (rings) => rings.map(ring);
+  const make = (g) => (g.type === 'Polygon' ? { type: 'Polygon', coordinates: polygon(g.arcs) }
+    : g.type === 'MultiPolygon' ? { type: 'MultiPolygon', coordinates: g.arcs.map(polygon) } : null);
   const features = [];
   for (const g of object.geometries) {
     if (g.type !== 'Polygon' && g.type !== 'MultiPolygon' && g.type !== null) {
       throw new Error(`geometry ${g.id} is a ${g.type}; want Polygon or MultiPolygon`);
     }
-    for (const rings of g.type === 'Polygon' ? [g.arcs] : g.type === 'MultiPolygon' ? g.arcs : []) {
-      for (const refs of rings) {
-        for (const ref of refs) if (!arcs[ref < 0 ? ~ref : ref]) throw new Error(`arc ${ref} does not exist`);
-      }
-    }
-    const f = { type: 'Feature', id: g.id, properties: g.properties ?? {} };
-    let geometry;
-    Object.defineProperty(f, 'geometry', {
-      enumerable: true,
-      get() {
-        if (geometry === undefined) {
-          geometry = g.type === 'Polygon' ? { type: 'Polygon', coordinates: polygon(g.arcs) }
-            : g.type === 'MultiPolygon' ? { type: 'MultiPolygon', coordinates: g.arcs.map(polygon) } : null;
-        }
-        return geometry;
-      },
-    });
-    features.push(f);
+    features.push(new LazyFeature(g, make));
   }
   const fc = { type: 'FeatureCollection', features };
   // Not enumerable: the collection stays plain GeoJSON to anything that serializes it.
@@ -69,6 +54,30 @@ export function toFeatureCollection(topo, name) {
   // The decoded arcs and each feature's geometry as arc references, for drawing merged features (faces.js).
   Object.defineProperty(fc, 'topology', { value: { arcs, nodes, boxes, geometries: object.geometries } });
   return fc;
+}
+
+/**
+ * A GeoJSON feature whose geometry is built from the arcs when first read
+ * (a missing arc is then an Error); it serializes as a plain feature.
+ */
+class LazyFeature {
+  constructor(g, make) {
+    this.type = 'Feature';
+    this.id = g.id;
+    this.properties = g.properties ?? {};
+    this.g = g;
+    this.make = make;
+    this.built = undefined;
+  }
+
+  get geometry() {
+    if (this.built === undefined) this.built = this.make(this.g);
+    return this.built;
+  }
+
+  toJSON() {
+    return { type: 'Feature', id: this.id, properties: this.properties, geometry: this.geometry };
+  }
 }
 
 /** The arcs that keep(a, b) accepts, a and b the features using them (a twice for an arc used once). */
