@@ -14,8 +14,9 @@
 # basemap tiles; Lighthouse runs RUNS times (default 3) with its mobile settings
 # and once with --preset=desktop, and each run's scores and metrics are printed,
 # then the median mobile performance per dataset. Lighthouse goes into a
-# temporary npm prefix, never into the project. Scores depend on the machine
-# being otherwise idle: the load average is printed before each run.
+# temporary npm prefix, never into the project; LIGHTHOUSE_OUT=DIR keeps the
+# reports (DATASET-RUN.json) there. Scores depend on the machine being
+# otherwise idle: the load average is printed before each run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
@@ -93,3 +94,4 @@ for s in sys.argv[3:]:
     print(f"{s}: median mobile performance {statistics.median(scores)}")
 PY
 [ -n "$ukraine" ] || echo "no Ukraine dataset: set UKRAINE=DIR or put the shared folder at $shared"
+if [ -n "${LIGHTHOUSE_OUT:-}" ]; then mkdir -p "$LIGHTHOUSE_OUT" && cp "$work"/*-mobile-*.json "$work"/*-desktop.json "$LIGHTHOUSE_OUT"/; fi
