@@ -126,5 +126,5 @@ func (s *Server) serveSeriesCSV(c echo.Context, f csvFile) error {
 		return err
 	}
 	attachment(c, f.name)
-	return r.serve(c, s.cacheControl())
+	return r.serve(c, s.cacheControlOf(c))
 }
