@@ -81,7 +81,7 @@ func (s *Server) pageHeaders(h http.Header, embed bool) {
 //   - the page's fingerprinted files never change: a year, immutable;
 //   - the page itself (index.html, the plain names): browsers revalidate
 //     it every time, so a new build is seen at once; shared caches keep it
-//     pageSharedAge (s-maxage), then revalidate it too;
+//     a minute (s-maxage), then revalidate it too;
 //   - answers that change with every new version of the dataset (meta,
 //     the series and downloads that run to its last date, dates after it):
 //     LatestMaxAge at most;
@@ -96,11 +96,17 @@ func (s *Server) pageHeaders(h http.Header, embed bool) {
 // a new version is there.
 const LatestMaxAge = time.Minute
 
-// pageSharedAge is how long a shared cache keeps the page's HTML.
-const pageSharedAge = time.Minute
+// CachePage is the Cache-Control of the page's HTML and plain names:
+// browsers revalidate them on every visit, shared caches after a minute.
+// A static copy of the site gives it to its entry files.
+const CachePage = "public, max-age=0, must-revalidate, s-maxage=60"
 
-// pageCache is the Cache-Control of the page's HTML and plain names.
-var pageCache = "public, max-age=0, must-revalidate, s-maxage=" + seconds(pageSharedAge)
+// CacheImmutable is the Cache-Control of what never changes under its
+// name: the page's fingerprinted files, a static site's data files.
+const CacheImmutable = immutable
+
+// pageCache is CachePage.
+const pageCache = CachePage
 
 // sharedCache is the Cache-Control of an answer fresh for age.
 func sharedCache(age time.Duration) string {

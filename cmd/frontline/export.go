@@ -3,9 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
-	"time"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/frontline/frontline/geo"
 	"github.com/frontline/frontline/geo/encode"
