@@ -29,12 +29,14 @@ run: build
 	./$(BIN) serve --addr $(ADDR)
 
 ## test: what CI runs: lint, staticcheck, the suite (unit, golden, HTTP, the
-## rule that geo imports no HTTP) under the race detector, the browser test on
+## rule that geo imports no HTTP) under the race detector, the real Ukraine
+## sample (from ../shared, skipped when absent) without it, the browser test on
 ## its own (under -race and beside the other packages its page timed out on a
 ## busy 2-core machine), then the cgo packages with GOEXPERIMENT=cgocheck2
 ## (Go pointers passed to C)
 test: deps-test lint staticcheck
 	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v '/e2e$$')
+	$(GO) test -count=1 -run 'TestSample' ./geo/polygons/
 	$(GO) test -count=1 ./e2e/
 	GOEXPERIMENT=cgocheck2 $(GO) test -count=1 $(CGO_PKGS)
 
@@ -53,7 +55,7 @@ staticcheck: deps
 
 ## fuzz: a short run of every fuzz test
 fuzz: deps
-	@for pkg in ./geo/ ./geo/thiessen/ ./geo/boundaries/ ./geo/encode/ ./geo/topology/ ./server/; do \
+	@for pkg in ./geo/ ./geo/thiessen/ ./geo/boundaries/ ./geo/encode/ ./geo/topology/ ./geo/polygons/ ./server/; do \
 		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep ^Fuzz); do \
 			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime 20s $$pkg || exit 1; \
 		done; \

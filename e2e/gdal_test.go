@@ -159,6 +159,24 @@ func TestGDAL(t *testing.T) {
 		assert.Contains(t, out, "moved_km2: Real")
 	})
 
+	t.Run("the stats by group and the gains open by URL with their types", func(t *testing.T) {
+		for _, u := range []string{"/api/stats_by_name_ar.csv", "/api/stats_by_name_ar_2016-11-15_2016-11-21.csv"} {
+			out := run(t, "ogrinfo", "-ro", "-so", "/vsicurl/"+base+u, strings.TrimSuffix(filepath.Base(u), ".csv"))
+			for _, f := range []string{"date: Date", "group: String", "side: String", "km2: Real", "share: Real"} {
+				assert.Contains(t, out, f, u)
+			}
+		}
+		for _, u := range []string{"/api/gains_week.csv", "/api/gains_day_2016-11-15_2016-11-21.csv"} {
+			out := run(t, "ogrinfo", "-ro", "-so", "/vsicurl/"+base+u, strings.TrimSuffix(filepath.Base(u), ".csv"))
+			for _, f := range []string{"period: String", "gained_km2: Real", "net_km2: Real", "partial: Integer(Boolean)", "from: Date", "to: Date"} {
+				assert.Contains(t, out, f, u)
+			}
+		}
+		got := run(t, "ogrinfo", "-ro", "-q", "/vsicurl/"+base+"/api/gains_week.csv", "-sql", "SELECT period, partial, net_km2 FROM gains_week WHERE side = 'government' AND period = '2016-W46'")
+		assert.Contains(t, got, "partial (Integer(Boolean)) = 1")
+		assert.Contains(t, got, "net_km2 (Real) = 0.59865")
+	})
+
 	t.Run("the served GeoPackage opens by URL with its styled layers", func(t *testing.T) {
 		url := "/vsicurl/" + base + "/api/export.gpkg"
 		out := run(t, "ogrinfo", "-ro", url)

@@ -33,6 +33,10 @@ type Meta struct {
 	// ViewCompare, if set, the date it compares it with.
 	ViewDate    *Date `json:"view_date,omitempty"`
 	ViewCompare *Date `json:"view_compare,omitempty"`
+	// Through is the last day the data covers when it is later than the
+	// last change (a map updated daily that did not move for a few days):
+	// the dataset's range runs to it.
+	Through *Date `json:"through,omitempty"`
 }
 
 // Dataset files, in the order they are read.
@@ -94,6 +98,13 @@ type Dataset struct {
 	// the sides that hold ground on some date, found on first use.
 	activeOnce sync.Once
 	active     []int
+	// the properties districts can be grouped by, found on first use.
+	propsOnce sync.Once
+	props     []string
+	// gridExact: the districts tile exactly with every coordinate on
+	// territory.Grid (Load checked it), so preparing them for territories
+	// need not check it again.
+	gridExact bool
 }
 
 // Load reads and validates the dataset in fsys. name labels it in messages.
@@ -138,7 +149,7 @@ func Load(fsys fs.FS, name string, opt LoadOptions) (*Dataset, error) {
 	sidesOK := ps.errors == before
 	before = ps.errors
 	if b := read(DistrictsFile, true); b != nil {
-		ds.Districts = readDistricts(b, label(DistrictsFile), DistrictOptions{
+		ds.Districts, ds.gridExact = readDistricts(b, label(DistrictsFile), DistrictOptions{
 			IDProperty: ds.Meta.IDProperty, NameProperty: ds.Meta.NameProperty, Repair: opt.Repair,
 			MergeDuplicates: ds.Meta.MergeDuplicateIDs, MaxParts: opt.MaxParts, MaxVertices: opt.MaxVertices,
 		}, &ps)
@@ -210,7 +221,7 @@ func readMeta(b []byte, file string, m *Meta, ps *problems) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(m); err != nil {
-		ps.errorf(file, jsonErrorLine(b, err), "%v (known fields: title, description, attribution, license, id_property, name_property, merge_duplicate_ids, gap_width_m, view_date, view_compare)", err)
+		ps.errorf(file, jsonErrorLine(b, err), "%v (known fields: title, description, attribution, license, id_property, name_property, merge_duplicate_ids, gap_width_m, view_date, view_compare, through)", err)
 		return
 	}
 	for _, f := range []struct{ name, v string }{{"title", m.Title}, {"attribution", m.Attribution}, {"license", m.License}} {
@@ -278,6 +289,13 @@ func checkView(m Meta, rows []Row, file string, ps *problems) {
 	for _, r := range rows {
 		first, last = min(first, r.Date), max(last, r.Date)
 	}
+	if m.Through != nil {
+		if *m.Through < last {
+			ps.errorf(file, 0, "through %s is before the control table's last date %s: the data covers at least to its last row; remove through or move it", m.Through, last)
+		} else {
+			last = *m.Through
+		}
+	}
 	for _, v := range []struct {
 		name string
 		d    *Date
@@ -298,7 +316,11 @@ func LoadDir(fsys fs.FS, name string) (*Dataset, error) {
 
 // Range returns the first and the last change date.
 func (d *Dataset) Range() Range {
-	return Range{First: d.tl.dates[0], Last: d.tl.dates[len(d.tl.dates)-1]}
+	r := Range{First: d.tl.dates[0], Last: d.tl.dates[len(d.tl.dates)-1]}
+	if t := d.Meta.Through; t != nil && *t > r.Last {
+		r.Last = *t
+	}
+	return r
 }
 
 // ChangeDates returns the distinct dates on which some district changed.

@@ -273,3 +273,23 @@ func TestUnassignedRow(t *testing.T) {
 		})
 	}
 }
+
+// A dataset updated daily that did not move for some days says so with
+// through: its range runs to that day, and every day to it has the last
+// state; through before the last row is an error.
+func TestThrough(t *testing.T) {
+	meta := `{"title":"Small test dataset","through":"2016-12-31"}`
+	ds, err := geo.LoadDir(testkit.SmallMapFS(t, map[string]string{geo.MetaFile: meta}), "small")
+	require.NoError(t, err)
+	assert.Equal(t, "2016-11-15 to 2016-12-31", ds.Range().String())
+	assert.Equal(t, "2016-12-22", ds.ChangeDates()[len(ds.ChangeDates())-1].String())
+	last, err := ds.Stats(date(t, "2016-12-22"))
+	require.NoError(t, err)
+	st, err := ds.Stats(date(t, "2016-12-31"))
+	require.NoError(t, err)
+	assert.Equal(t, last.Sides, st.Sides)
+
+	_, err = geo.LoadDir(testkit.SmallMapFS(t, map[string]string{geo.MetaFile: `{"title":"x","through":"2016-12-01"}`}), "small")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "through 2016-12-01 is before the control table's last date 2016-12-22")
+}

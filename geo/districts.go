@@ -18,6 +18,8 @@ import (
 	"github.com/frontline/frontline/geo/internal/geosx"
 	"github.com/frontline/frontline/geo/internal/partition"
 	"github.com/frontline/frontline/geo/internal/projx"
+	"github.com/frontline/frontline/geo/internal/work"
+	"github.com/frontline/frontline/geo/territory"
 )
 
 // District is one polygon unit of the map.
@@ -80,7 +82,7 @@ const overlapIgnoreM2 = 1.0
 // are usable only when none of the problems is an error.
 func ReadDistricts(data []byte, file string, opt DistrictOptions) ([]District, []Problem) {
 	var ps problems
-	ds := readDistricts(data, file, opt, &ps)
+	ds, _ := readDistricts(data, file, opt, &ps)
 	return ds, ps.finish()
 }
 
@@ -90,7 +92,10 @@ type rawCollection struct {
 	Features []json.RawMessage `json:"features"`
 }
 
-func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) (out []District) {
+// readDistricts is ReadDistricts; gridExact reports that the districts
+// form an exact partition with every coordinate on territory.Grid, which
+// lets the coverage skip checking it again.
+func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) (out []District, gridExact bool) {
 	if opt.NameProperty == "" {
 		opt.NameProperty = "name"
 	}
@@ -108,7 +113,7 @@ func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) 
 	}()
 	raw, crs, ok := readCollection(data, file, ps)
 	if !ok {
-		return nil
+		return nil, false
 	}
 	if crs != nil {
 		defer crs.close()
@@ -131,7 +136,7 @@ func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) 
 		if vertices += nv; vertices > maxVertices {
 			ps.errorf(file, 0, "the districts have more than %d positions (the limit, reached at feature %s): simplify the polygons "+
 				"(e.g. ogr2ogr -simplify, or QGIS Simplify), or raise the limit with --max-vertices if the machine has the memory for it", maxVertices, f.label)
-			return nil
+			return nil, false
 		}
 		if parts[f.id] += np; parts[f.id] > maxParts {
 			ps.featureErrorf(file, f.label, "the district has %d polygons, more than the limit of %d per district: "+
@@ -143,12 +148,11 @@ func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) 
 	// Every feature that got this far is checked, whatever else is wrong
 	// with the file, so that one run lists every problem.
 	unionParts(set.out, set.merged, file, ps)
-	out = checkGeometry(set.out, set.dups, file, opt.Repair, !opt.IgnoreOverlaps, ps)
-	for i := range out {
-		out[i].AreaKm2 = geodesic.Area(out[i].Geometry) / 1e6
-	}
+	var exact bool
+	out, exact = checkGeometry(set.out, set.dups, file, opt.Repair, !opt.IgnoreOverlaps, ps)
+	work.Parallel(len(out), func(i int) { out[i].AreaKm2 = geodesic.Area(out[i].Geometry) / 1e6 })
 	warnExtent(out, crs, file, ps)
-	return out
+	return out, exact && onGrid(out)
 }
 
 // readCollection reads the file as a GeoJSON FeatureCollection (a UTF-8
@@ -534,7 +538,7 @@ func unionParts(ds []District, merged []int, file string, ps *problems) {
 // reports overlapping pairs with their ellipsoidal overlap area. extra are
 // features already refused (for their id), whose geometry is checked too so
 // that every problem is reported at once; their ID is their label.
-func checkGeometry(ds, extra []District, file string, repair, checkOverlaps bool, ps *problems) []District {
+func checkGeometry(ds, extra []District, file string, repair, checkOverlaps bool, ps *problems) ([]District, bool) {
 	ctx := geos.NewContext()
 	for _, d := range extra {
 		g, err := geosx.ToGEOS(ctx, d.Geometry)
@@ -575,7 +579,7 @@ func checkGeometry(ds, extra []District, file string, repair, checkOverlaps bool
 		geoms[i] = g
 	}
 	if !checkOverlaps {
-		return ds
+		return ds, false
 	}
 	// Districts that tile exactly (on a 1e-9° grid, 0.1 mm: an overlap it
 	// could hide is far below the 1 m² reported) need no pairwise test.
@@ -584,7 +588,7 @@ func checkGeometry(ds, extra []District, file string, repair, checkOverlaps bool
 		polys[i] = appendPolygons(nil, ds[i].Geometry).(orb.MultiPolygon)
 	}
 	if _, exact := partition.Exact(polys, 1e9); exact {
-		return ds
+		return ds, true
 	}
 	// Otherwise overlaps are checked between the districts with valid
 	// geometry, whatever else is wrong.
@@ -603,7 +607,7 @@ func checkGeometry(ds, extra []District, file string, repair, checkOverlaps bool
 			ps.featureWarnf(file, label, "%s", msg)
 		}
 	}
-	return ds
+	return ds, false
 }
 
 // Overlap is the overlap of two polygonal geometries I < J.
@@ -819,4 +823,20 @@ func jsonErrorLine(data []byte, err error) int {
 		return 0
 	}
 	return bytes.Count(data[:off], []byte("\n")) + 1
+}
+
+// onGrid reports whether every coordinate of the districts is a multiple
+// of territory.Grid, as the output of frontline's own builders is.
+func onGrid(ds []District) bool {
+	const scale = 1 / territory.Grid
+	for _, d := range ds {
+		ok := true
+		eachPoint(d.Geometry, func(p orb.Point) {
+			ok = ok && math.Floor(p[0]*scale+0.5)/scale == p[0] && math.Floor(p[1]*scale+0.5)/scale == p[1]
+		})
+		if !ok {
+			return false
+		}
+	}
+	return true
 }

@@ -20,7 +20,8 @@ const kmPerDegree = 111.2
 // round, or a wrong coordinate), one lying outside the extent of most
 // districts by more than its own size and half that extent (a coordinate
 // typo, or a feature in another CRS; a peripheral district or an island
-// off the coast is nearer), and, for a layer reprojected from a crs member, where its
+// off the coast is nearer, and one its neighbours reach is no typo), and,
+// for a layer reprojected from a crs member, where its
 // districts came to lie: a wrong crs member puts them elsewhere with wrong
 // areas, and nothing else would tell.
 func warnExtent(ds []District, crs *sourceCRS, file string, ps *problems) {
@@ -69,12 +70,32 @@ func warnExtent(ds []District, crs *sourceCRS, file string, ps *problems) {
 		dy := math.Max(0, math.Max(main.Min[1]-b.Max[1], b.Min[1]-main.Max[1]))
 		far := math.Hypot(dx, dy)
 		size := math.Hypot((b.Max[0]-b.Min[0])*scale, b.Max[1]-b.Min[1])
-		if far > size && far > half {
+		if far > size && far > half && isolated(i, bounds, size) {
 			ps.featureWarnf(file, fmt.Sprintf("%q", d.ID), "lies %.1f km outside the extent of most districts (lon %.4f to %.4f, lat %.4f to %.4f), "+
 				"farther than its own size (%.1f km) and than half that extent: check its coordinates (a typo, swapped lon/lat, or another CRS)",
 				far*kmPerDegree, main.Min[0], main.Max[0], main.Min[1], main.Max[1], size*kmPerDegree)
 		}
 	}
+}
+
+// isolated reports whether district i lies farther than size (degrees,
+// longitude scaled) from every other district: a district outside the
+// main extent that its neighbours reach (the west of a country whose
+// districts crowd along a front in the east) is no typo.
+func isolated(i int, bounds []orb.Bound, size float64) bool {
+	b := bounds[i]
+	scale := math.Cos((b.Min[1] + b.Max[1]) / 2 * math.Pi / 180)
+	for j, o := range bounds {
+		if j == i {
+			continue
+		}
+		dx := math.Max(0, math.Max(o.Min[0]-b.Max[0], b.Min[0]-o.Max[0])) * scale
+		dy := math.Max(0, math.Max(o.Min[1]-b.Max[1], b.Min[1]-o.Max[1]))
+		if math.Hypot(dx, dy) <= size {
+			return false
+		}
+	}
+	return true
 }
 
 // mainExtent returns the extent of the districts whose centres lie within

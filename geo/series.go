@@ -169,6 +169,28 @@ func (s *Shapes) Series(r Range) ([]SeriesDay, error) {
 	return out, nil
 }
 
+// ChangeSummary is Dataset.ChangeSummary with the front length of each
+// pair of sides that meet (Pairs) on both dates, from the same precomputed
+// lengths as the series.
+func (s *Shapes) ChangeSummary(from, to Date) (ChangeSummary, error) {
+	for _, d := range []Date{from, to} {
+		if err := s.ds.CheckDate(d); err != nil {
+			return ChangeSummary{}, err
+		}
+	}
+	f := s.frontLengths()
+	if f.err != nil {
+		return ChangeSummary{}, f.err
+	}
+	sum := s.ds.ChangeSummary(from, to)
+	a, b := f.km[s.ds.EffectiveDate(from)], f.km[s.ds.EffectiveDate(to)]
+	sum.Frontlines = make(map[string]FrontChange, len(f.pairs))
+	for k, p := range f.pairs {
+		sum.Frontlines[p] = FrontChange{FromKm: a[k], ToKm: b[k], ChangeKm: b[k] - a[k]}
+	}
+	return sum, nil
+}
+
 // frontLengths walks the change dates once, keeping for each the border
 // length between every two sides that meet (a border with a contested or
 // unassigned district is no front).

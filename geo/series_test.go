@@ -154,3 +154,34 @@ func TestSeriesCap(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, r, got)
 }
+
+// The change summary's front lengths are the series' on its two dates,
+// for every pair of sides that meets on some date.
+func TestChangeSummaryFronts(t *testing.T) {
+	ds := synthDataset(t, geo.SynthOptions{NX: 12, NY: 10, Dates: 15, Hex: true, Pace: 1, Seed: 2})
+	shapes, err := geo.NewShapes(ds)
+	require.NoError(t, err)
+	r := ds.Range()
+	series, err := shapes.Series(geo.Range{First: r.First, Last: r.Last + 1})
+	require.NoError(t, err)
+	pairs, err := shapes.Pairs()
+	require.NoError(t, err)
+	require.NotEmpty(t, pairs)
+	for _, d := range [][2]int{{0, 14}, {3, 7}, {9, 2}, {5, 5}, {14, 15}} {
+		from, to := series[d[0]], series[d[1]]
+		sum, err := shapes.ChangeSummary(from.Date, to.Date)
+		require.NoError(t, err)
+		plain := ds.ChangeSummary(from.Date, to.Date)
+		assert.Equal(t, plain.Sides, sum.Sides)
+		assert.Equal(t, plain.MovedKm2, sum.MovedKm2)
+		require.Len(t, sum.Frontlines, len(pairs))
+		for _, p := range pairs {
+			f := sum.Frontlines[p]
+			assert.Equal(t, from.FrontlinesKm[p], f.FromKm, "%v %s", d, p)
+			assert.Equal(t, to.FrontlinesKm[p], f.ToKm, "%v %s", d, p)
+			assert.Equal(t, f.ToKm-f.FromKm, f.ChangeKm, "%v %s", d, p)
+		}
+	}
+	_, err = shapes.ChangeSummary(r.First-1, r.Last)
+	assert.Equal(t, geo.KindOutOfRange, geo.KindOf(err))
+}

@@ -39,7 +39,11 @@ func NewShapes(ds *Dataset) (*Shapes, error) {
 		geoms[i] = d.Geometry
 	}
 	// Load has checked every district with GEOS: no second check.
-	cov, err := territory.NewCoverage(geoms, territory.WithGapWidth(ds.Meta.GapWidthM), territory.WithValidInput())
+	opts := []territory.Option{territory.WithGapWidth(ds.Meta.GapWidthM), territory.WithValidInput()}
+	if ds.gridExact {
+		opts = append(opts, territory.WithExactPartition())
+	}
+	cov, err := territory.NewCoverage(geoms, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("preparing districts for territories: %w", err)
 	}

@@ -42,10 +42,10 @@ func (d *Dataset) Stats(date Date) (Stats, error) {
 	return st, nil
 }
 
-// km2On returns the km² per side, then unassigned, in force on date (on
-// or after the first change date). Areas change only on change dates, so
-// they are summed once per change date, over all districts in index order
-// (the same sums, bit for bit, as summing on the day itself).
+// km2On returns the km² per side, then unassigned, in force on date.
+// Areas change only on change dates, so they are summed once per change
+// date, over all districts in index order (the same sums, bit for bit, as
+// summing on the day itself).
 func (d *Dataset) km2On(date Date) []float64 {
 	d.changeKm2Once.Do(func() {
 		d.changeKm2 = make([][]float64, len(d.tl.dates))
@@ -63,7 +63,13 @@ func (d *Dataset) km2On(date Date) []float64 {
 			d.changeKm2[k] = km2
 		})
 	})
-	return d.changeKm2[d.tl.dateIndex(date)]
+	k := d.tl.dateIndex(date)
+	if k < 0 { // before the first row every district is unassigned
+		km2 := make([]float64, len(d.Sides)+1)
+		km2[len(d.Sides)] = d.totalKm2
+		return km2
+	}
+	return d.changeKm2[k]
 }
 
 // Baseline returns how the ground that side of held on base is held on

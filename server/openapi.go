@@ -42,6 +42,12 @@ func (s *Server) apiDocs() map[string][]apiRoute {
 	to := queryParam("to", "last day, YYYY-MM-DD (default: the dataset's last date)", dateSchema)
 	rangeParams := []map[string]any{pathParam("from", "first day, YYYY-MM-DD", dateSchema), pathParam("to", "last day, YYYY-MM-DD", dateSchema)}
 	shape := queryParam("shape", "wide: a column per side; long: date,side,km2,share", map[string]any{"type": "string", "enum": []string{"wide", "long"}, "default": "wide"})
+	byDesc := "a district property (the dataset's: see the error for an unknown one): km² and share per side for each of its values, districts without it in group \"\""
+	by := queryParam("by", byDesc, strSchema)
+	byPath := pathParam("by", byDesc, strSchema)
+	everyDesc := "the periods: calendar months (YYYY-MM), ISO weeks (YYYY-Www, Monday to Sunday) or days"
+	every := queryParam("every", everyDesc, map[string]any{"type": "string", "enum": []string{"month", "week", "day"}, "default": "month"})
+	everyPath := pathParam("every", everyDesc, map[string]any{"type": "string", "enum": []string{"month", "week", "day"}})
 	var ids []string
 	for _, l := range s.ogc.layers() {
 		ids = append(ids, l.Name)
@@ -78,13 +84,13 @@ func (s *Server) apiDocs() map[string][]apiRoute {
 		"/api/snapshot/:date": {{"/api/snapshot/{date}", "every district with its state on a day (district, controller, shares, share_<side>, since, sources, note)",
 			[]map[string]any{date, flat}, []string{geojson}}},
 		"/api/control/:date": {{"/api/control/{date}", "the states of a day without geometry", []map[string]any{date}, []string{json}}},
-		"/api/stats/:date": {{"/api/stats/{date}", "km² and share per side and front lengths on a day", []map[string]any{date,
+		"/api/stats/:date": {{"/api/stats/{date}", "km² and share per side and front lengths on a day; with by, {date, by, groups: [{group, total_km2, unassigned_km2, sides: {id: {km2, share}}}]}, share of the group's ground, groups sorted", []map[string]any{date,
 			queryParam("baseline", "with of: who now holds the ground that side held on this day", dateSchema),
-			queryParam("of", "side id for baseline", strSchema)}, []string{json}}},
+			queryParam("of", "side id for baseline", strSchema), by}, []string{json}}},
 		"/api/stats": {{"/api/stats", "the daily series with front lengths", []map[string]any{from, to,
 			queryParam("format", "json, or csv (also by Accept: text/csv)", map[string]any{"type": "string", "enum": []string{"json", "csv"}}), shape}, []string{json, csv}}},
-		"/api/stats.csv":  {{"/api/stats.csv", "the daily series over the whole range as CSV (km², km)", []map[string]any{from, to, shape}, []string{csv}}},
-		"/api/stats.csvt": {{"/api/stats.csvt", "the column types of /api/stats.csv for GDAL", []map[string]any{shape}, []string{text}}},
+		"/api/stats.csv":  {{"/api/stats.csv", "the daily series over the whole range as CSV (km², km); with by, date,group,side,km2,share", []map[string]any{from, to, shape, by}, []string{csv}}},
+		"/api/stats.csvt": {{"/api/stats.csvt", "the column types of /api/stats.csv for GDAL", []map[string]any{shape, by}, []string{text}}},
 		"/api/stats_:file": {
 			{"/api/stats_{from}_{to}.csv", "the daily series from one day to another as CSV (GDAL's layer stats_FROM_TO)", append(rangeParams, shape), []string{csv}},
 			{"/api/stats_{from}_{to}.csvt", "its column types for GDAL", append(rangeParams, shape), []string{text}},
@@ -92,11 +98,27 @@ func (s *Server) apiDocs() map[string][]apiRoute {
 			{"/api/stats_long.csvt", "its column types for GDAL", nil, []string{text}},
 			{"/api/stats_long_{from}_{to}.csv", "the daily series from one day to another in the long shape", rangeParams, []string{csv}},
 			{"/api/stats_long_{from}_{to}.csvt", "its column types for GDAL", rangeParams, []string{text}},
+			{"/api/stats_by_{by}.csv", "km² and share per side of each group of districts by a property, every day of the whole range: date,group,side,km2,share",
+				[]map[string]any{byPath, from, to}, []string{csv}},
+			{"/api/stats_by_{by}.csvt", "its column types for GDAL", []map[string]any{byPath}, []string{text}},
+			{"/api/stats_by_{by}_{from}_{to}.csv", "the same from one day to another", append([]map[string]any{byPath}, rangeParams...), []string{csv}},
+			{"/api/stats_by_{by}_{from}_{to}.csvt", "its column types for GDAL", append([]map[string]any{byPath}, rangeParams...), []string{text}},
+		},
+		"/api/gains": {{"/api/gains", "km² gained, lost and net per side in each month, week or day: the maps at the period's two ends compared district by district (ground taken and lost again within a period counts 0; sum every=day for the gross); partial periods flagged",
+			[]map[string]any{every, from, to}, []string{json}}},
+		"/api/gains.csv":  {{"/api/gains.csv", "the same as CSV: period,side,gained_km2,lost_km2,net_km2,partial,from,to", []map[string]any{every, from, to}, []string{csv}}},
+		"/api/gains.csvt": {{"/api/gains.csvt", "the column types of /api/gains.csv for GDAL", []map[string]any{every, from, to}, []string{text}}},
+		"/api/gains_:file": {
+			{"/api/gains_{every}.csv", "the gains as CSV at a path GDAL opens (its CSV driver wants a path ending in .csv; the layer gains_EVERY)",
+				[]map[string]any{everyPath, from, to}, []string{csv}},
+			{"/api/gains_{every}.csvt", "its column types for GDAL", []map[string]any{everyPath}, []string{text}},
+			{"/api/gains_{every}_{from}_{to}.csv", "the same from one day to another", append([]map[string]any{everyPath}, rangeParams...), []string{csv}},
+			{"/api/gains_{every}_{from}_{to}.csvt", "its column types for GDAL", append([]map[string]any{everyPath}, rangeParams...), []string{text}},
 		},
 		"/api/territory/:date":  {{"/api/territory/{date}", "the dissolved ground of each side on a day", []map[string]any{date, flat}, []string{geojson}}},
 		"/api/frontlines/:date": {{"/api/frontlines/{date}", "the lines where two sides meet on a day", []map[string]any{date, flat}, []string{geojson}}},
 		"/api/changes":          {{"/api/changes", "the districts whose state differs between two days", []map[string]any{from, to, flat}, []string{geojson}}},
-		"/api/changes/summary":  {{"/api/changes/summary", "km² gained, lost and net per side between two days", []map[string]any{from, to}, []string{json}}},
+		"/api/changes/summary":  {{"/api/changes/summary", "km² gained, lost and net per side between two days, and the front length of each pair of sides on both", []map[string]any{from, to}, []string{json}}},
 		"/api/changes.csv":      {{"/api/changes.csv", "every change from one day to the next over the whole range, as CSV", []map[string]any{from, to}, []string{csv}}},
 		"/api/changes.csvt":     {{"/api/changes.csvt", "the column types of /api/changes.csv for GDAL", nil, []string{text}}},
 		"/api/changes_:file": {

@@ -141,6 +141,8 @@ func TestGolden(t *testing.T) {
 		{"/api/snapshot/2016-11-28?flat=1", "application/geo+json", "snapshot-2016-11-28-flat.geojson"},
 		{"/api/changes?from=2016-11-15&to=2016-12-22&flat=1", "application/geo+json", "changes-flat.geojson"},
 		{"/api/frontlines/2016-11-20?flat=1", "application/geo+json", "frontlines-2016-11-20-flat.geojson"},
+		{"/api/stats/2016-11-28?by=name_ar", "application/json", "stats-by-name_ar-2016-11-28.json"},
+		{"/api/gains?every=week", "application/json", "gains-week.json"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.golden, func(t *testing.T) {

@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/frontline/frontline/geo"
@@ -35,7 +38,14 @@ func runChanges(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	changes := ds.Changes(from, to)
-	sum := ds.ChangeSummary(from, to)
+	shapes, err := geo.NewShapes(ds)
+	if err != nil {
+		return err
+	}
+	sum, err := shapes.ChangeSummary(from, to)
+	if err != nil {
+		return err
+	}
 	if *format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -50,6 +60,18 @@ func runChanges(args []string, stdout, stderr io.Writer) error {
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	if len(sum.Frontlines) > 0 {
+		fmt.Fprintln(stdout)
+		tw = tabwriter.NewWriter(stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintf(tw, "front\t%s km\t%s km\tchange km\t\n", from, to)
+		for _, p := range slices.Sorted(maps.Keys(sum.Frontlines)) {
+			f := sum.Frontlines[p]
+			fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%+.3f\t\n", strings.ReplaceAll(p, "|", "–"), f.FromKm, f.ToKm, f.ChangeKm)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
 	}
 	if len(changes) == 0 {
 		return nil

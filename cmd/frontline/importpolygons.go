@@ -218,7 +218,9 @@ func report(w io.Writer, im *polygons.Importer, sum polygons.Summary, out string
 	st := im.Stats()
 	fmt.Fprintf(w, "  %d faces, %d districts; ground %.3f km² (%.3f outside every region)\n", st.Faces, st.Districts, st.GroundKm2, st.OutsideKm2)
 	fmt.Fprintf(w, "  each side's km² against its input polygons: at worst %.1e relative (%s)\n", st.WorstRel, st.WorstDate)
-	fmt.Fprintf(w, "  the edge rule left at most %.3f km² unassigned on a day; sides claimed the same ground on at most %.3f km² a day; regions overlapped on %.3f km²\n",
-		st.MaxEdgeKm2, st.MaxOverlapKm2, im.RegionOverlapKm2())
+	fmt.Fprintf(w, "  the edge rule left at most %.3f km² unassigned on a day; sides claimed the same ground on at most %.3f km² a day\n",
+		st.MaxEdgeKm2, st.MaxOverlapKm2)
+	fmt.Fprintf(w, "  regions overlapped on %.3f km² (given to the smaller); gaps between them narrower than 60 m, %.3f km², were closed\n",
+		im.RegionOverlapKm2(), im.RegionGapKm2())
 	fmt.Fprintf(w, "  per date: %s\n", filepath.Join(out, polygons.DaysFile))
 }

@@ -1,5 +1,5 @@
 // Command frontline serves and inspects datasets of who held what ground,
-// day by day: `serve`, `stats`, `changes`, `export`, `site-upload`,
+// day by day: `serve`, `stats`, `changes`, `gains`, `export`, `site-upload`,
 // `validate`, `build-districts`, `import-polygons`, `synth`. Run `frontline help` for what each does.
 package main
 
@@ -23,8 +23,9 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "serve the API and the map (default dataset: embedded Aleppo 2016)", runServe},
-		{"stats", "km² and share held by each side on a date, or a daily series", runStats},
+		{"stats", "km² and share held by each side on a date (--by PROP: per oblast, raion…), or a daily series", runStats},
 		{"changes", "what changed hands between two dates", runChanges},
+		{"gains", "km² each side gained, lost and netted every month, week or day", runGains},
 		{"export", "write frontline.gpkg (styled, temporal), the districts, every day's snapshot, territory and frontlines GeoJSON, stats.csv and changes.csv; or, with --site, the static site of the map", runExport},
 		{"site-upload", "print the shell commands that copy a static site into an S3-compatible bucket with each file's metadata", runSiteUpload},
 		{"validate", "check a dataset directory and list every problem", runValidate},

@@ -21,6 +21,7 @@ func runStats(args []string, stdout, stderr io.Writer) error {
 	format := fs.String("format", "table", "output: table, csv or json")
 	baseS := fs.String("baseline", "", "with --of: who now holds the ground that side held on this date (with --format csv: date,baseline_date,of,side,km2,share for --date or each day of --from and --to)")
 	of := fs.String("of", "", "side id for --baseline")
+	by := fs.String("by", "", "a district property (e.g. oblast, kind): km² and share per side of each of its values, of the group's ground (with --format csv: date,group,side,km2,share for --date or each day of --from and --to)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -36,9 +37,18 @@ func runStats(args []string, stdout, stderr io.Writer) error {
 	if *baseS != "" && *dateS == "" && *format != "csv" {
 		return fmt.Errorf("--baseline over --from and --to is a CSV: add --format csv, or give --date")
 	}
+	if *by != "" && *baseS != "" {
+		return fmt.Errorf("--by does not go with --baseline: ask for one, then the other")
+	}
+	if *by != "" && *dateS == "" && *format != "csv" {
+		return fmt.Errorf("--by over --from and --to is a CSV: add --format csv, or give --date")
+	}
 	ds, err := df.load(stderr)
 	if err != nil {
 		return err
+	}
+	if *by != "" {
+		return statsBy(ds, *by, *dateS, *fromS, *toS, *format, stdout)
 	}
 	if *format != "table" {
 		return apiStats(ds, *dateS, *fromS, *toS, *baseS, *of, *format, stdout)
@@ -196,6 +206,52 @@ func seriesTable(ds *geo.Dataset, fromS, toS string, stdout io.Writer) error {
 			fmt.Fprintf(tw, "%.3f\t", st.FrontlinesKm[p])
 		}
 		fmt.Fprintln(tw)
+	}
+	return tw.Flush()
+}
+
+// statsBy prints the km² of each side in each group of districts by the
+// property by (geo.Regions): the API's JSON and CSV, or a table.
+func statsBy(ds *geo.Dataset, by, date, from, to, format string, stdout io.Writer) error {
+	r, err := flagRange(ds, date, from, to)
+	if err != nil {
+		return err
+	}
+	regions, err := geo.NewRegions(ds, by)
+	if err != nil {
+		return fmt.Errorf("--by: %w", err)
+	}
+	if err := regions.CheckRange(r, "--from", "--to"); err != nil {
+		return err
+	}
+	if format == "csv" {
+		return encode.RegionsCSV(stdout, ds, regions, r)
+	}
+	st, err := regions.On(r.First)
+	if err != nil {
+		return err
+	}
+	if format == "json" {
+		return printJSON(stdout, st)
+	}
+	fmt.Fprintf(stdout, "%s — %s, by %s\n\n", ds.Meta.Title, st.Date, by)
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, by+"\t")
+	for _, s := range ds.Sides {
+		fmt.Fprintf(tw, "%s km²\t%s\t", s.Name, s.Name)
+	}
+	fmt.Fprintln(tw, "unassigned km²\ttotal km²\t")
+	for _, g := range st.Groups {
+		name := g.Group
+		if name == "" {
+			name = "(none)"
+		}
+		fmt.Fprintf(tw, "%s\t", name)
+		for _, s := range ds.Sides {
+			a := g.Sides[s.ID]
+			fmt.Fprintf(tw, "%.3f\t%.1f%%\t", a.Km2, 100*a.Share)
+		}
+		fmt.Fprintf(tw, "%.3f\t%.3f\t\n", g.UnassignedKm2, g.TotalKm2)
 	}
 	return tw.Flush()
 }

@@ -98,3 +98,14 @@ func FuzzCSVWriter(f *testing.F) {
 		}
 	})
 }
+
+// Areas and lengths keep 6 decimals; a value that rounds to zero from
+// below (a net of -1e-10 km², the rounding of two large totals) is
+// 0.000000, not -0.000000.
+func TestFixed(t *testing.T) {
+	for v, want := range map[float64]string{
+		0: "0.000000", -1e-10: "0.000000", -4.9e-7: "0.000000", -5.1e-7: "-0.000001", 1.5: "1.500000", -2.25: "-2.250000",
+	} {
+		assert.Equal(t, want, fixed(v), "%g", v)
+	}
+}

@@ -201,8 +201,15 @@ func millionths(n int64) string {
 	return fmt.Sprintf("%s%d.%06d", sign, n/1_000_000, n%1_000_000)
 }
 
-// fixed keeps 6 decimals: 1 m² or 1 mm, finer than any boundary.
-func fixed(v float64) string { return strconv.FormatFloat(v, 'f', 6, 64) }
+// fixed keeps 6 decimals: 1 m² or 1 mm, finer than any boundary. A
+// value that rounds to zero is 0.000000, never -0.000000.
+func fixed(v float64) string {
+	s := strconv.FormatFloat(v, 'f', 6, 64)
+	if s == "-0.000000" {
+		return s[1:]
+	}
+	return s
+}
 
 // share keeps 9 decimals, always with a point.
 func share(v float64) string { return strconv.FormatFloat(v, 'f', 9, 64) }

@@ -187,14 +187,15 @@ func (a *arrangement) neighbours(slot int32) []nbr {
 	for s, l := range m {
 		out = append(out, nbr{s, l})
 	}
-	slices.SortFunc(out, func(x, y nbr) int { return cmp.Compare(x.slot, y.slot) })
+	slices.SortFunc(out, func(x, y nbr) int { return cmp.Compare(x.Slot, y.Slot) })
 	return out
 }
 
-// nbr is a neighbour of a face and the length of their shared border.
+// nbr is a neighbour of a face and the length in metres of their shared
+// border.
 type nbr struct {
-	slot int32
-	m    float64
+	Slot int32
+	M    float64
 }
 
 func forEachSeg(p orb.Polygon, fn func(segKey)) {
@@ -604,8 +605,8 @@ func (a *arrangement) replace(slots []int32, pieces []orb.Polygon) ([]int32, err
 	// are made again when next needed.
 	for _, s := range slots {
 		for _, n := range a.nbrsOf(s) {
-			if n.slot >= 0 {
-				a.faces[n.slot].nbrs = nil
+			if n.Slot >= 0 {
+				a.faces[n.Slot].nbrs = nil
 			}
 		}
 	}

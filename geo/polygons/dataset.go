@@ -129,9 +129,15 @@ func (im *Importer) writeMeta(w io.Writer, meta Meta) error {
 	if meta.License != "" {
 		m["license"] = meta.License
 	}
+	// The data covers every date imported, also those on which nothing
+	// moved after the last change.
+	dates := im.eng.dates
+	changes := im.changeDates()
+	if n := len(changes); n > 0 && dates[len(dates)-1] > changes[n-1] {
+		m["through"] = dates[len(dates)-1]
+	}
 	// The map opens on the last date a district changed, compared with the
 	// change date a month before it.
-	changes := im.changeDates()
 	if n := len(changes); n > 0 {
 		last := changes[n-1]
 		m["view_date"] = last

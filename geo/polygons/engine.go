@@ -7,7 +7,6 @@ import (
 	"slices"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
 	"github.com/twpayne/go-geos"
 
 	"github.com/frontline/frontline/geo"
@@ -210,13 +209,13 @@ const cellDeg = 0.2
 // the smaller, as build-districts does), and ground outside every region
 // is no face until a side's polygon covers it. It returns the area in km²
 // where regions overlapped.
-func (e *engine) seed(regions []orb.MultiPolygon) (float64, error) {
+func (e *engine) seed(regions []orb.MultiPolygon) (overlapKm2, gapKm2 float64, err error) {
 	var lines orb.MultiLineString
 	var all orb.Bound
 	areas := make([]float64, len(regions))
 	bounds := make([]orb.Bound, len(regions))
 	for i, mp := range regions {
-		mp = snapMulti(mp)
+		mp = snapMulti(densify(mp))
 		regions[i] = mp
 		areas[i], bounds[i] = geodesic.Area(mp), mp.Bound()
 		if i == 0 {
@@ -230,16 +229,17 @@ func (e *engine) seed(regions []orb.MultiPolygon) (float64, error) {
 		}
 	}
 	if len(lines) == 0 {
-		return 0, nil
+		return 0, 0, nil
 	}
 	lines = append(lines, segLines(gridLines(all))...)
-	lg, err := geosx.ToGEOS(e.arr.ctx, lines)
+	var lg *geos.Geom
+	lg, err = geosx.ToGEOS(e.arr.ctx, lines)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	_, pieces, err := e.arr.node(nil, lg)
 	if err != nil {
-		return 0, fmt.Errorf("noding the regions: %w", err)
+		return 0, 0, fmt.Errorf("noding the regions: %w", err)
 	}
 	order := make([]int, len(regions)) // smaller regions first
 	for i := range order {
@@ -251,15 +251,36 @@ func (e *engine) seed(regions []orb.MultiPolygon) (float64, error) {
 		index.insert(int32(i), bounds[i])
 	}
 	var claimed float64 // face area counted once per region containing it
-	for _, p := range pieces {
-		f, err := e.arr.newFace(p, -1, nil)
+	faces := make([]*face, len(pieces))
+	// Regions have thousands of vertices: point-in-polygon goes through
+	// GEOS's indexed locator.
+	preps := make([]*geos.PrepGeom, len(regions))
+	inRegion := func(r int32, pt orb.Point) (bool, error) {
+		if preps[r] == nil {
+			g, err := geosx.ToGEOS(e.arr.ctx, regions[r])
+			if err != nil {
+				return false, err
+			}
+			preps[r] = g.Prepare()
+		}
+		return preps[r].Contains(e.arr.ctx.NewPointFromXY(pt[0], pt[1])), nil
+	}
+	for k, p := range pieces {
+		f, err := e.arr.measure(p)
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		cands := index.query(orb.Bound{Min: f.inner, Max: f.inner})
 		slices.SortStableFunc(cands, func(a, b int32) int { return cmp.Compare(areas[a], areas[b]) })
 		for _, r := range cands {
-			if bounds[r].Contains(f.inner) && planar.MultiPolygonContains(regions[r], f.inner) {
+			if !bounds[r].Contains(f.inner) {
+				continue
+			}
+			in, err := inRegion(r, f.inner)
+			if err != nil {
+				return 0, 0, err
+			}
+			if in {
 				if f.region < 0 {
 					f.region = r
 				} else {
@@ -267,14 +288,108 @@ func (e *engine) seed(regions []orb.MultiPolygon) (float64, error) {
 				}
 			}
 		}
+		faces[k] = f
+	}
+	filled := fillRegionGaps(faces)
+	for _, f := range faces {
 		if f.region < 0 {
-			e.arr.nextID--
-			continue // a gap between regions, or outside them all
+			continue // outside every region
 		}
+		f.id = e.arr.nextID
+		e.arr.nextID++
 		f.base = e.unassignedLabel()
 		e.arr.add(f)
 	}
-	return claimed / 1e6, nil
+	return claimed / 1e6, filled / 1e6, nil
+}
+
+// regionGapM is the widest gap between regions that seed closes: as
+// build-districts closes street gaps, a hairline between two raions that
+// their layer did not make meet is their ground, not a hole.
+const regionGapM = 60
+
+// fillRegionGaps gives the pieces of a gap between regions (pieces in no
+// region, enclosed by pieces of regions, narrower on average than
+// regionGapM) to the region that borders the gap longest, and returns the
+// area it gave, m².
+func fillRegionGaps(faces []*face) float64 {
+	type use struct {
+		a, b int32
+		m    float64
+	}
+	segs := map[segKey]*use{}
+	for k, f := range faces {
+		forEachSeg(f.poly, func(s segKey) {
+			if u, ok := segs[s]; ok {
+				u.b = int32(k)
+			} else {
+				segs[s] = &use{a: int32(k), b: -1, m: -1}
+			}
+		})
+	}
+	length := func(s segKey, u *use) float64 {
+		if u.m < 0 {
+			u.m = geodesic.Distance(s[0], s[1])
+		}
+		return u.m
+	}
+	// Neighbours of the pieces outside the regions, with border lengths.
+	nbrs := map[int32]map[int32]float64{}
+	for s, u := range segs {
+		for _, pair := range [][2]int32{{u.a, u.b}, {u.b, u.a}} {
+			if pair[0] >= 0 && faces[pair[0]].region < 0 {
+				if nbrs[pair[0]] == nil {
+					nbrs[pair[0]] = map[int32]float64{}
+				}
+				nbrs[pair[0]][pair[1]] += length(s, u)
+			}
+		}
+	}
+	var filled float64
+	seen := map[int32]bool{}
+	for _, k := range sortedSlots(nbrs) {
+		if seen[k] {
+			continue
+		}
+		// The connected gap around k.
+		comp := []int32{k}
+		seen[k] = true
+		enclosed := true
+		var area, perim float64
+		border := map[int32]float64{} // region → border length with the gap
+		for i := 0; i < len(comp); i++ {
+			area += faces[comp[i]].areaM2
+			for n, m := range nbrs[comp[i]] {
+				switch {
+				case n < 0:
+					enclosed = false
+					perim += m
+				case faces[n].region < 0:
+					if !seen[n] {
+						seen[n] = true
+						comp = append(comp, n)
+					}
+				default:
+					perim += m
+					border[faces[n].region] += m
+				}
+			}
+		}
+		if !enclosed || perim == 0 || 2*area/perim >= regionGapM {
+			continue
+		}
+		best, bestM := int32(-1), -1.0
+		for _, r := range sortedSlots(border) {
+			if border[r] > bestM {
+				best, bestM = r, border[r]
+			}
+		}
+		for _, c := range comp {
+			faces[c].region = best
+		}
+		filled += area
+	}
+	return filled
 }
 
 // gridLines returns the lines cellDeg apart across b, and a cell beyond,
@@ -420,8 +535,8 @@ func (e *engine) edgeRule(changed []int32) map[int32]int16 {
 	for _, s := range changed {
 		seeds = append(seeds, s)
 		for _, n := range e.arr.nbrsOf(s) {
-			if n.slot >= 0 {
-				seeds = append(seeds, n.slot)
+			if n.Slot >= 0 {
+				seeds = append(seeds, n.Slot)
 			}
 		}
 	}
@@ -440,16 +555,16 @@ func (e *engine) edgeRule(changed []int32) map[int32]int16 {
 			f := e.arr.faces[comp[i]]
 			areaM2 += f.areaM2
 			for _, n := range e.arr.nbrsOf(comp[i]) {
-				if n.slot >= 0 && e.arr.faces[n.slot].base == rest {
-					if !visited[n.slot] {
-						visited[n.slot] = true
-						comp = append(comp, n.slot)
+				if n.Slot >= 0 && e.arr.faces[n.Slot].base == rest {
+					if !visited[n.Slot] {
+						visited[n.Slot] = true
+						comp = append(comp, n.Slot)
 					}
 					continue
 				}
-				perimM += n.m
-				if n.slot < 0 || e.arr.faces[n.slot].region < 0 {
-					edgeM += n.m
+				perimM += n.M
+				if n.Slot < 0 || e.arr.faces[n.Slot].region < 0 {
+					edgeM += n.M
 				}
 			}
 		}
@@ -507,6 +622,19 @@ func relErr(a, b float64) float64 {
 // edge bows about 25 m away from the straight line; a 1 km one 1 cm).
 const densifyM = 1000
 
+// densify adds points along the geodesic of every segment longer than
+// densifyM (a copy where it does).
+func densify(mp orb.MultiPolygon) orb.MultiPolygon {
+	out := make(orb.MultiPolygon, len(mp))
+	for i, p := range mp {
+		out[i] = make(orb.Polygon, len(p))
+		for j, r := range p {
+			out[i][j] = geodesic.DensifyRing(r, densifyM)
+		}
+	}
+	return out
+}
+
 // validOnGrid makes a side's polygons valid and rounds them to the grid
 // (GEOS MakeValid, then snap rounding, which keeps them valid); it returns
 // the result and the area in km² the repair moved.
@@ -514,19 +642,9 @@ func validOnGrid(ctx *geos.Context, mp orb.MultiPolygon) (orb.MultiPolygon, floa
 	if len(mp) == 0 {
 		return nil, 0, nil
 	}
-	g, err := geosx.ToGEOS(ctx, mp)
-	if err != nil {
-		return nil, 0, err
-	}
 	before := geodesic.Area(mp)
-	dense := make(orb.MultiPolygon, len(mp))
-	for i, p := range mp {
-		dense[i] = make(orb.Polygon, len(p))
-		for j, r := range p {
-			dense[i][j] = geodesic.DensifyRing(r, densifyM)
-		}
-	}
-	g, err = geosx.ToGEOS(ctx, dense)
+	dense := densify(mp)
+	g, err := geosx.ToGEOS(ctx, dense)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -73,6 +73,12 @@ type Importer struct {
 	// Overlap is the area in km² where regions overlapped (given to the
 	// smaller).
 	overlapKm2 float64
+	// gapKm2 is the area of the gaps between regions that New closed.
+	gapKm2 float64
+	// joined keeps each district's joined geometry by the ids of its
+	// faces: a day changes few districts, and joining thousands of faces
+	// again each run would cost more than the day.
+	joined map[string]orb.MultiPolygon
 }
 
 // New starts an import: the regions (none is allowed: then the ground is
@@ -92,7 +98,7 @@ func New(cfg Config, regions []Region) (*Importer, error) {
 	}
 	im := &Importer{cfg: cfg, regions: regions, eng: eng}
 	var err error
-	if im.overlapKm2, err = eng.seed(geoms); err != nil {
+	if im.overlapKm2, im.gapKm2, err = eng.seed(geoms); err != nil {
 		return nil, err
 	}
 	return im, nil
@@ -113,6 +119,10 @@ func (im *Importer) Reports() []DayReport { return im.reports }
 // RegionOverlapKm2 is the ground where regions overlapped, given to the
 // smaller.
 func (im *Importer) RegionOverlapKm2() float64 { return im.overlapKm2 }
+
+// RegionGapKm2 is the area of the gaps between regions, narrower than
+// 60 m, that were given to a region around them.
+func (im *Importer) RegionGapKm2() float64 { return im.gapKm2 }
 
 // Add processes the next date: days holds, per side in Config order, its
 // polygons on the date, or a zero Day to carry its last polygons forward
@@ -169,6 +179,13 @@ type state struct {
 	Inputs     [][]Input
 	Reports    []DayReport
 	OverlapKm2 float64
+	GapKm2     float64
+	Joined     []savedJoin // sorted by key: the same state, the same bytes
+}
+
+type savedJoin struct {
+	Key  string
+	Geom orb.MultiPolygon
 }
 
 type savedFace struct {
@@ -178,6 +195,11 @@ type savedFace struct {
 	Region int32
 	Hist   []mark
 	Base   int16
+	// What measuring the face again would give, kept so that a run that
+	// adds one day does not measure every face.
+	Inner  orb.Point
+	AreaM2 float64
+	Nbrs   []nbr
 }
 
 // stateFormat changes when the state's meaning does.
@@ -192,10 +214,15 @@ func (im *Importer) Save(w io.Writer) error {
 	}
 	st := state{Format: stateFormat, Config: im.cfg, Regions: regions, NSides: e.nSides, Rest: e.rest, EdgeM: e.edgeM,
 		Free: slices.Clone(e.arr.free), NextID: e.arr.nextID, Prev: e.prev, Dates: e.dates, Inputs: im.inputs,
-		Reports: im.reports, OverlapKm2: im.overlapKm2}
+		Reports: im.reports, OverlapKm2: im.overlapKm2, GapKm2: im.gapKm2}
+	for k, g := range im.joined {
+		st.Joined = append(st.Joined, savedJoin{k, g})
+	}
+	slices.SortFunc(st.Joined, func(a, b savedJoin) int { return strings.Compare(a.Key, b.Key) })
 	for slot, f := range e.arr.faces {
 		if f != nil {
-			st.Faces = append(st.Faces, savedFace{Slot: int32(slot), ID: f.id, Poly: f.poly, Region: f.region, Hist: f.hist, Base: f.base})
+			st.Faces = append(st.Faces, savedFace{Slot: int32(slot), ID: f.id, Poly: f.poly, Region: f.region, Hist: f.hist, Base: f.base,
+				Inner: f.inner, AreaM2: f.areaM2, Nbrs: e.arr.nbrsOf(int32(slot))})
 		}
 	}
 	for k := range e.inserted {
@@ -222,11 +249,8 @@ func Resume(r io.Reader) (*Importer, error) {
 		if sf.Slot < 0 || int(sf.Slot) >= size || arr.faces[sf.Slot] != nil {
 			return nil, fmt.Errorf("the import's state is damaged: face %d in slot %d", sf.ID, sf.Slot)
 		}
-		f, err := arr.measure(sf.Poly)
-		if err != nil {
-			return nil, fmt.Errorf("the import's state: face %d: %w", sf.ID, err)
-		}
-		f.id, f.region, f.hist, f.base = sf.ID, sf.Region, sf.Hist, sf.Base
+		f := &face{id: sf.ID, poly: sf.Poly, bound: sf.Poly.Bound(), region: sf.Region, areaM2: sf.AreaM2, inner: sf.Inner,
+			hist: sf.Hist, base: sf.Base, nbrs: sf.Nbrs}
 		arr.faces[sf.Slot] = f
 		arr.index.insert(sf.Slot, f.bound)
 		arr.addSegs(sf.Slot, f.poly)
@@ -242,7 +266,12 @@ func Resume(r io.Reader) (*Importer, error) {
 	for _, k := range st.Inserted {
 		eng.inserted[k] = true
 	}
-	return &Importer{cfg: st.Config, regions: st.Regions, eng: eng, inputs: st.Inputs, reports: st.Reports, overlapKm2: st.OverlapKm2}, nil
+	im := &Importer{cfg: st.Config, regions: st.Regions, eng: eng, inputs: st.Inputs, reports: st.Reports, overlapKm2: st.OverlapKm2, gapKm2: st.GapKm2,
+		joined: make(map[string]orb.MultiPolygon, len(st.Joined))}
+	for _, j := range st.Joined {
+		im.joined[j.Key] = j.Geom
+	}
+	return im, nil
 }
 
 // labelID names a label: a side id, "unassigned".
@@ -273,6 +302,7 @@ func (im *Importer) districts() ([]district, error) {
 	same := func(a, b *face) bool { return a.region == b.region && slices.Equal(a.hist, b.hist) }
 	seen := map[int32]bool{}
 	var out []district
+	joined := map[string]orb.MultiPolygon{}
 	for slot, f := range arr.faces {
 		s := int32(slot)
 		if f == nil || seen[s] || !im.ground(f) {
@@ -282,24 +312,34 @@ func (im *Importer) districts() ([]district, error) {
 		seen[s] = true
 		for i := 0; i < len(group); i++ {
 			for _, n := range arr.nbrsOf(group[i]) {
-				if n.slot >= 0 && !seen[n.slot] && same(f, arr.faces[n.slot]) {
-					seen[n.slot] = true
-					group = append(group, n.slot)
+				if n.Slot >= 0 && !seen[n.Slot] && same(f, arr.faces[n.Slot]) {
+					seen[n.Slot] = true
+					group = append(group, n.Slot)
 				}
 			}
 		}
-		first := f.id
-		for _, g := range group {
-			first = min(first, arr.faces[g].id)
+		ids := make([]int64, len(group))
+		for i, g := range group {
+			ids[i] = arr.faces[g].id
 		}
-		d := district{id: fmt.Sprintf("f%d", first), faces: group, region: f.region, hist: f.hist}
-		geom, err := dissolve(arr, group)
-		if err != nil {
-			return nil, fmt.Errorf("joining the faces of district %s: %w", d.id, err)
+		slices.Sort(ids)
+		key := fmt.Sprint(ids)
+		d := district{id: fmt.Sprintf("f%d", ids[0]), faces: group, region: f.region, hist: f.hist}
+		if mp, ok := im.joined[key]; ok {
+			d.geom = single(mp)
+		} else {
+			geom, err := dissolve(arr, group)
+			if err != nil {
+				return nil, fmt.Errorf("joining the faces of district %s: %w", d.id, err)
+			}
+			d.geom = geom
 		}
-		d.geom = geom
+		if len(group) > 1 {
+			joined[key] = multi(d.geom)
+		}
 		out = append(out, d)
 	}
+	im.joined = joined
 	slices.SortFunc(out, func(a, b district) int {
 		return cmpID(a.id, b.id)
 	})
@@ -431,4 +471,18 @@ func Describe(im *Importer) string {
 	}
 	b.WriteString(" import-days.csv reports, per date, each side's area as input and as held, and what the rules moved.")
 	return b.String()
+}
+
+func single(mp orb.MultiPolygon) orb.Geometry {
+	if len(mp) == 1 {
+		return mp[0]
+	}
+	return mp
+}
+
+func multi(g orb.Geometry) orb.MultiPolygon {
+	if p, ok := g.(orb.Polygon); ok {
+		return orb.MultiPolygon{p}
+	}
+	return g.(orb.MultiPolygon)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/frontline/frontline/geo/geodesic"
 	"github.com/frontline/frontline/geo/internal/geosx"
 	"github.com/frontline/frontline/geo/internal/partition"
+	"github.com/frontline/frontline/geo/internal/work"
 )
 
 // NewCoverage prepares the districts (each an orb.Polygon or
@@ -82,6 +83,10 @@ func NewCoverage(geoms []orb.Geometry, opts ...Option) (cov *Coverage, err error
 		if origs, err = validGEOS(ctx, inputs); err != nil {
 			return nil, err
 		}
+	}
+	if exact && cfg.exactKnown {
+		faces, owner := knownFaces(inputs)
+		return assemble(n, faces, owner), nil
 	}
 	if exact {
 		if faces, owner, ok := exactFaces(inputs); ok {
@@ -583,9 +588,7 @@ func assemble(n int, faces []orb.Polygon, owner []int32) *Coverage {
 		}
 		return cmp.Compare(x.b, y.b)
 	})
-	for i := range c.edges {
-		c.areas[i] = geodesic.Area(trace(c.edges[i]))
-	}
+	work.Parallel(len(c.edges), func(i int) { c.areas[i] = geodesic.Area(trace(c.edges[i])) })
 	return c
 }
 

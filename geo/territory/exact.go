@@ -23,3 +23,26 @@ func exactFaces(polys []orb.MultiPolygon) (faces []orb.Polygon, owner []int32, o
 	}
 	return faces, owner, true
 }
+
+// knownFaces returns districts known to be an exact partition on the Grid
+// (WithExactPartition) as faces with their owners, repeated vertices
+// dropped.
+func knownFaces(polys []orb.MultiPolygon) (faces []orb.Polygon, owner []int32) {
+	for i, mp := range polys {
+		for _, p := range mp {
+			q := make(orb.Polygon, len(p))
+			for k, r := range p {
+				out := make(orb.Ring, 0, len(r))
+				for _, pt := range r {
+					if len(out) == 0 || out[len(out)-1] != pt {
+						out = append(out, pt)
+					}
+				}
+				q[k] = out
+			}
+			faces = append(faces, q)
+			owner = append(owner, int32(i))
+		}
+	}
+	return faces, owner
+}

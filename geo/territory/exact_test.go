@@ -9,6 +9,8 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/frontline/frontline/geo/internal/partition"
 )
 
 // square is the axis-aligned cell from corner (x0, y0) to (x1, y1), in
@@ -156,5 +158,33 @@ func TestFrontLengthsMatchFrontlines(t *testing.T) {
 			_, err = cov.FrontLengthsByID(make([]int32, cov.Len()), 0)
 			assert.ErrorContains(t, err, "label number 0, outside [0, 0)")
 		})
+	}
+}
+
+// Districts known to be an exact partition on the grid (as geo.Load
+// checks) give the same coverage when taken as they are as when checked
+// again.
+func TestExactPartitionKnown(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	snapped, ok := partition.Exact(multiPolygons(t, SynthHex(20, 15, 3)), 1/Grid)
+	require.True(t, ok)
+	geoms := make([]orb.Geometry, len(snapped))
+	for i, mp := range snapped {
+		geoms[i] = mp
+	}
+	checked, err := NewCoverage(geoms, WithGapWidth(0))
+	require.NoError(t, err)
+	known, err := NewCoverage(geoms, WithGapWidth(0), WithExactPartition())
+	require.NoError(t, err)
+	for i := range geoms {
+		assert.Equal(t, checked.AreaM2(i), known.AreaM2(i), "district %d", i)
+	}
+	for range 5 {
+		labels := randomLabels(rng, len(geoms))
+		a, err := checked.Frontlines(labels)
+		require.NoError(t, err)
+		b, err := known.Frontlines(labels)
+		require.NoError(t, err)
+		assert.Equal(t, a, b)
 	}
 }

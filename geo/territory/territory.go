@@ -111,6 +111,8 @@ type config struct {
 	maxTile int
 	// maxSites overrides MaxGapSites.
 	maxSites int
+	// exactKnown: WithExactPartition.
+	exactKnown bool
 }
 
 // WithValidInput says the districts have been checked already with GEOS
@@ -120,6 +122,18 @@ type config struct {
 func WithValidInput() Option {
 	return func(c *config) error {
 		c.valid = true
+		return nil
+	}
+}
+
+// WithExactPartition says the districts are already an exact partition
+// with every coordinate on Grid (the caller has checked it, as geo.Load
+// does), shells counter-clockwise and holes clockwise: NewCoverage takes
+// them as its faces without checking again. Input that is not gives wrong
+// territories instead of an error.
+func WithExactPartition() Option {
+	return func(c *config) error {
+		c.exactKnown = true
 		return nil
 	}
 }

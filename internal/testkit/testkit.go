@@ -127,3 +127,22 @@ func Serve(t testing.TB, serve func(context.Context, net.Listener) error) (base 
 	})
 	return "http://" + ln.Addr().String(), stop
 }
+
+// Shared is the folder beside the repository that holds material the
+// project may not commit (../shared): the Ukraine sample among it.
+var Shared = filepath.Join(Root, "..", "shared")
+
+// Ukraine returns the folder of the DeepState sample (daily snapshots of
+// occupied Ukraine, GPL-3.0: never copied into the repository) and the
+// OSM raions file, or skips the test, saying why, when they are absent.
+func Ukraine(t testing.TB) (sample, raions string) {
+	t.Helper()
+	sample = filepath.Join(Shared, "ukraine", "deepstate-sample")
+	raions = filepath.Join(Shared, "ukraine", "osm-raions.geojson.gz")
+	for _, p := range []string{sample, raions} {
+		if _, err := os.Stat(p); err != nil {
+			t.Skipf("the Ukraine sample is absent (%v): it lives beside the repository in ../shared/ukraine, never in it", err)
+		}
+	}
+	return sample, raions
+}

@@ -13,7 +13,6 @@ import (
 	"math/bits"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
 )
 
 // ipoint is a vertex in grid units.
@@ -107,6 +106,7 @@ func Exact(polys []orb.MultiPolygon, scale float64) ([]orb.MultiPolygon, bool) {
 		bounds[i] = mp.Bound()
 	}
 	index := NewIndex(bounds)
+	located := make([]*locator, len(snapped))
 	for s, u := range uses {
 		if u.fwd >= 0 && u.rev >= 0 {
 			continue
@@ -114,12 +114,72 @@ func Exact(polys []orb.MultiPolygon, scale float64) ([]orb.MultiPolygon, bool) {
 		self := max(u.fwd, u.rev)
 		m := orb.Point{(float64(s.a.x) + float64(s.b.x)) / 2 / scale, (float64(s.a.y) + float64(s.b.y)) / 2 / scale}
 		for _, k := range index.Query(m) {
-			if k != self && bounds[k].Contains(m) && planar.MultiPolygonContains(snapped[k], m) {
+			if k == self || !bounds[k].Contains(m) {
+				continue
+			}
+			if located[k] == nil {
+				located[k] = newLocator(snapped[k])
+			}
+			if located[k].contains(m) {
 				return nil, false
 			}
 		}
 	}
 	return snapped, true
+}
+
+// locator answers point-in-polygon for one district in time proportional
+// to the edges near the point's latitude: its edges are bucketed in bands
+// of latitude, so the ray cast from the point crosses only its band's
+// edges. (A district of a country-scale layer has thousands of vertices,
+// and its whole outline is tested against many points.)
+type locator struct {
+	minY, step float64
+	bands      [][][2]orb.Point
+}
+
+const locatorBands = 256
+
+func newLocator(mp orb.MultiPolygon) *locator {
+	b := mp.Bound()
+	l := &locator{minY: b.Min[1], step: (b.Max[1] - b.Min[1]) / locatorBands, bands: make([][][2]orb.Point, locatorBands)}
+	if l.step <= 0 {
+		l.step = 1
+	}
+	for _, p := range mp {
+		for _, r := range p {
+			for j := 0; j+1 < len(r); j++ {
+				a, c := r[j], r[j+1]
+				lo, hi := l.band(math.Min(a[1], c[1])), l.band(math.Max(a[1], c[1]))
+				for k := lo; k <= hi; k++ {
+					l.bands[k] = append(l.bands[k], [2]orb.Point{a, c})
+				}
+			}
+		}
+	}
+	return l
+}
+
+func (l *locator) band(y float64) int {
+	return max(0, min(locatorBands-1, int((y-l.minY)/l.step)))
+}
+
+// contains reports whether p lies inside (even–odd over every ring, as
+// shells and holes of a valid polygon give), a point on an edge counting
+// as outside (a midpoint of a segment is on no other district's edge in a
+// noded partition).
+func (l *locator) contains(p orb.Point) bool {
+	in := false
+	for _, e := range l.bands[l.band(p[1])] {
+		a, c := e[0], e[1]
+		if (a[1] > p[1]) != (c[1] > p[1]) {
+			x := a[0] + (p[1]-a[1])*(c[0]-a[0])/(c[1]-a[1])
+			if x > p[0] {
+				in = !in
+			}
+		}
+	}
+	return in
 }
 
 // snapRing rounds a ring to the grid and drops repeated vertices; nil if
