@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -286,6 +287,19 @@ func TestStaticSite(t *testing.T) {
 
 		waitCompared(t, b, date, from)
 		assertComparison(t, b, api, meta, from, date)
+		// The whole summary the page computes is the API's, front lengths and all.
+		var wantSum, gotSum map[string]any
+		api.get("/api/changes/summary?from="+from+"&to="+date, &wantSum)
+		require.NoError(t, json.Unmarshal([]byte(poll[string](t, b, fmt.Sprintf(`(() => {
+			if (window.__summary === undefined) {
+				window.__summary = '';
+				const src = [...document.querySelectorAll('link[rel=modulepreload]')].find((l) => /\/api\.[0-9a-f]{10}\.js$/.test(l.href)).href;
+				import(src).then((m) => new m.Api().changeSummary(%q, %q)).then((s) => { window.__summary = JSON.stringify(s); });
+			}
+			return window.__summary;
+		})()`, from, date))), &gotSum))
+		assert.Equal(t, wantSum, gotSum, "the summary computed in the browser")
+		assert.Contains(t, gotSum, "frontlines")
 		poll[bool](t, b, `!!document.querySelector('#stats tbody tr[data-side]')`)
 		assertStats(t, b, api.stats(date))
 		// A day later, the comparison is computed again, from the next day's file.

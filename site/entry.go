@@ -151,7 +151,9 @@ data/HASH/NAME: the answers, HASH a digest of the bytes (a file never changes un
   control_DATE.json (every district's state), snapshot_DATE.geojson (every district with its state),
   territory_DATE.geojson (the ground of each side), frontlines_DATE.geojson, stats_DATE.json (km² per side),
   stats_FROM_TO.json and .csv (+ .csvt, column types for GDAL), stats_long_FROM_TO.csv,
-  changes_FROM_TO.csv (what changed hands day by day), NAME.gpkg (everything, every day, for QGIS).
+  changes_FROM_TO.csv (what changed hands day by day), NAME.gpkg (everything, every day, for QGIS),
+  stats_DATE_by_PROP.json and stats_by_PROP_FROM_TO.csv (km² per side in each group of districts),
+  gains_every_EVERY.json and gains_EVERY_FROM_TO.csv (km² gained and lost each month, week or day).
 What needs two dates of your choosing (/api/changes) or any bounding box or date (the OGC API) is a
 feature of the live server only: the map compares two dates by itself, and the GeoPackage holds every
 layer and day.

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"sort"
@@ -21,11 +22,13 @@ type route struct {
 }
 
 // routes are every answer of the site, in one list: the page's requests
-// (meta, the drawing TopoJSON, the series, each day's control states and
-// front lines, each district's history, the references) and its downloads
-// and those of GIS users (districts, each day's snapshot, territory and
-// statistics, the series and changes as CSV with their column types, the
-// GeoPackage). Adding an endpoint to the site is one line here. What
+// (meta, the drawing TopoJSON, the series, each day's control states,
+// statistics and front lines, each district's history, the references)
+// and its downloads and those of GIS users and analysts (districts, each
+// day's snapshot and territory, the series and changes as CSV with their
+// column types, the GeoPackage, each day's statistics per group of
+// districts and their CSV, the gains of every month, week and day).
+// Adding an endpoint to the site is one line here. What
 // needs two dates of the reader's choosing (/api/changes, its summary) or
 // arbitrary parameters (the OGC API's items) is not a file: the page
 // computes the comparison from two days' control states, and the
@@ -48,11 +51,17 @@ var routes = []route{
 	{path: "/api/stats_{first}_{last}.csv", with: ".csvt"},
 	{path: "/api/changes.csv", with: ".csvt"},
 	{path: "/api/export.gpkg"},
+	{path: "/api/stats/{date}?by={group}"},
+	{path: "/api/stats_by_{group}.csv", with: ".csvt"},
+	{path: "/api/gains"},
+	{path: "/api/gains?every={every}"},
+	{path: "/api/gains_{every}.csv", with: ".csvt"},
 }
 
 // expanders give the values of each placeholder for a dataset: every day
 // of its range, every district id (escaped as the page escapes it), the
-// range's ends.
+// range's ends, the properties the districts group by (groupProperties)
+// and the periods of the gains.
 var expanders = map[string]func(ds *geo.Dataset) []string{
 	"date": func(ds *geo.Dataset) []string {
 		r := ds.Range()
@@ -71,6 +80,36 @@ var expanders = map[string]func(ds *geo.Dataset) []string{
 	},
 	"first": func(ds *geo.Dataset) []string { return []string{ds.Range().First.String()} },
 	"last":  func(ds *geo.Dataset) []string { return []string{ds.Range().Last.String()} },
+	"group": groupProperties,
+	"every": func(*geo.Dataset) []string {
+		return []string{string(geo.EveryMonth), string(geo.EveryWeek), string(geo.EveryDay)}
+	},
+}
+
+// groupName is a property name a path or a query carries as it is.
+var groupName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// groupProperties are the district properties the site has statistics
+// by (?by=PROP): those the server groups by (geo.Dataset.PropertyNames)
+// whose values put at least two districts in a group on average, such as
+// an oblast or a raion, not a name or an id of each district, and whose
+// name needs no escaping.
+func groupProperties(ds *geo.Dataset) []string {
+	var out []string
+	for _, name := range ds.PropertyNames() {
+		if !groupName.MatchString(name) {
+			continue
+		}
+		values := map[string]bool{}
+		for _, d := range ds.Districts {
+			b, _ := json.Marshal(d.Properties[name]) // text, a number, a boolean or null
+			values[string(b)] = true
+		}
+		if 2*len(values) <= len(ds.Districts) {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 var placeholder = regexp.MustCompile(`\{([a-z]+)\}`)

@@ -245,10 +245,26 @@ func TestExportIsIncremental(t *testing.T) {
 	want := []string{"/", "/" + site.PointerFile, "/" + site.AttributionFile, "/" + pointer.Files,
 		"/api/meta", "/api/stats", "/api/stats?from=2016-11-15&to=2016-12-24", "/api/stats.csv", "/api/stats.csvt",
 		"/api/stats_long.csv", "/api/stats_long.csvt", "/api/stats_2016-11-15_2016-12-24.csv", "/api/stats_2016-11-15_2016-12-24.csvt",
-		"/api/changes.csv", "/api/changes.csvt", "/api/export.gpkg", "/api/districts/islands"}
+		"/api/changes.csv", "/api/changes.csvt", "/api/export.gpkg", "/api/districts/islands", "/api/gains"}
+	for _, every := range []string{"month", "week", "day"} {
+		want = append(want, "/api/gains?every="+every, "/api/gains_"+every+".csv", "/api/gains_"+every+".csvt")
+	}
+	var groups []string
+	for key := range m3.Files {
+		if g, ok := strings.CutPrefix(key, "/api/stats_by_"); ok && strings.HasSuffix(g, ".csv") {
+			groups = append(groups, strings.TrimSuffix(g, ".csv"))
+		}
+	}
+	require.NotEmpty(t, groups, "the small dataset has a property to group by")
+	for _, g := range groups {
+		want = append(want, "/api/stats_by_"+g+".csv", "/api/stats_by_"+g+".csvt")
+	}
 	for _, day := range []string{"2016-12-23", "2016-12-24"} {
 		for _, kind := range []string{"control", "snapshot", "territory", "frontlines", "stats"} {
 			want = append(want, "/api/"+kind+"/"+day)
+		}
+		for _, g := range groups {
+			want = append(want, "/api/stats/"+day+"?by="+g)
 		}
 	}
 	assert.ElementsMatch(t, want, changed)

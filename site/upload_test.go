@@ -95,6 +95,7 @@ func TestUploadScript(t *testing.T) {
 		assert.Error(t, err, "%+v", u)
 	}
 	bad := uploadManifest()
+	bad.Files["/api/export.gpkg"] = m.Files["/api/export.gpkg"]
 	s := bad.Files["/site.json"]
 	s.Type = "application/json\r\nX-Evil: 1"
 	bad.Files["/site.json"] = s

@@ -74,6 +74,7 @@ export class Api {
     this.controlByDate = new Map();
     this.frontlinesByDate = new Map();
     this.districtById = new Map();
+    this.statsByDate = new Map();
     // Set once /api/frontlines answers 404: the server has no such endpoint.
     this.noFrontlines = false;
   }
@@ -119,8 +120,15 @@ export class Api {
    */
   changeSummary(from, to) {
     if (!isStatic) return fetchJSON(`api/changes/summary?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
-    return Promise.all([this.control(from), this.control(to), this.lastMeta ?? this.meta(), this.lastDistricts ?? this.districts()])
-      .then(([before, after, meta, districts]) => changeSummary(from, to, before, after, districts.features ?? [], meta.sides ?? []));
+    return Promise.all([this.control(from), this.control(to), this.stats(from), this.stats(to), this.lastMeta ?? this.meta(),
+      this.lastDistricts ?? this.districts()])
+      .then(([before, after, was, now, meta, districts]) => changeSummary(from, to, { before, after, was, now },
+        districts.features ?? [], meta.sides ?? []));
+  }
+
+  /** A day's km² per side and front lengths (/api/stats/{date}). */
+  stats(date) {
+    return cached(this.statsByDate, date, () => fetchJSON(`api/stats/${date}`));
   }
 
   series(from, to) {

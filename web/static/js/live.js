@@ -78,6 +78,7 @@ class LiveUpdates {
     app.api.controlByDate.clear();
     app.api.frontlinesByDate.clear();
     app.api.districtById.clear();
+    app.api.statsByDate.clear();
     app.summaries.clear();
     this.renderMeta(meta);
     app.refs = meta.references > 0 ? app.referenceState() : null;

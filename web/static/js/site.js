@@ -83,12 +83,13 @@ const EPS = 1e-12;
 
 /**
  * The change summary between two dates, as /api/changes/summary answers it
- * (geo.Dataset.ChangeSummary): before and after are the two days'
- * /api/control answers, features the districts with their area_km2 and
- * sides meta's sides, both in the dataset's order, which is the server's
- * order of summing: the numbers are its own to the last bit.
+ * (geo.Shapes.ChangeSummary): before and after are the two days'
+ * /api/control answers, was and now their /api/stats/{date} answers (each
+ * side's km², each front's length), features the districts with their
+ * area_km2 and sides meta's sides, both in the dataset's order, which is
+ * the server's order of summing: the numbers are its own to the last bit.
  */
-export function changeSummary(from, to, before, after, features, sides) {
+export function changeSummary(from, to, { before, after, was, now }, features, sides) {
   const gained = sides.map(() => 0);
   const lost = sides.map(() => 0);
   let districts = 0;
@@ -115,7 +116,18 @@ export function changeSummary(from, to, before, after, features, sides) {
   }
   const out = { from, to, districts, moved_km2: moved, sides: {} };
   sides.forEach((s, i) => {
-    out.sides[s.id] = { gained_km2: gained[i], lost_km2: lost[i], net_km2: gained[i] - lost[i] };
+    // The net is the difference of the two days' km², as the series has them.
+    const net = (now.sides?.[s.id]?.km2 ?? 0) - (was.sides?.[s.id]?.km2 ?? 0);
+    out.sides[s.id] = { gained_km2: gained[i], lost_km2: lost[i], net_km2: net };
   });
+  const pairs = Object.keys(was.frontlines_km ?? {}).sort();
+  if (pairs.length > 0) {
+    out.frontlines = {};
+    for (const p of pairs) {
+      const a = was.frontlines_km[p] ?? 0;
+      const b = now.frontlines_km?.[p] ?? 0;
+      out.frontlines[p] = { from_km: a, to_km: b, change_km: b - a };
+    }
+  }
   return out;
 }
