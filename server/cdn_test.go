@@ -86,7 +86,7 @@ func TestVaryOnlyWhereTheBodyVaries(t *testing.T) {
 		{"/api/stats", []string{"Accept", "Accept-Encoding"}},
 		{"/api/control/2016-11-20", []string{"Accept-Encoding"}},
 		{"/api/changes/summary?from=2016-11-15&to=2016-11-20", []string{"Accept-Encoding"}},
-		{"/api/references", nil},                                    // too small to be compressed
+		{"/api/references", nil}, // too small to be compressed
 		{"/api/export.gpkg", nil},
 	} {
 		for _, origin := range []string{"", "https://news.example"} {
