@@ -183,7 +183,7 @@ func attribution(ds *geo.Dataset, r geo.Range) []byte {
 // upload of it sends.
 func exportSite(ds *geo.Dataset, dir string, cfg server.Config, stdout, stderr io.Writer) error {
 	start := time.Now()
-	out, err := newOutDir(dir, "site")
+	out, err := newOutDir(dir, "export --site")
 	if err != nil {
 		return err
 	}
