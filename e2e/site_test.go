@@ -36,6 +36,10 @@ import (
 
 const nginxPath = "/usr/sbin/nginx"
 
+// brotliModule is Debian's brotli_static module for nginx
+// (libnginx-mod-http-brotli-static).
+const brotliModule = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"
+
 // stockMimeTypes is the MIME types file of Debian's nginx, which the
 // site's snippet and the proxy configuration include.
 const stockMimeTypes = "/etc/nginx/mime.types"
@@ -64,8 +68,8 @@ func startNginx(t *testing.T, conf string) (string, string) {
 		user = "user root;" // the workers read the test's private temporary folders
 	}
 	modules := ""
-	if _, err := os.Stat("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"); err == nil {
-		modules = "load_module /usr/lib/nginx/modules/ngx_http_brotli_static_module.so;"
+	if _, err := os.Stat(brotliModule); err == nil {
+		modules = "load_module " + brotliModule + ";"
 	}
 	main := fmt.Sprintf(`%s
 %s
@@ -268,6 +272,32 @@ func TestStaticSite(t *testing.T) {
 			res.Body.Close()
 			assert.Equal(t, http.StatusNotFound, res.StatusCode, hidden)
 		}
+	})
+
+	t.Run("with brotli_static switched on, nginx serves the .br forms", func(t *testing.T) {
+		if _, err := os.Stat(brotliModule); err != nil {
+			t.Skipf("needs libnginx-mod-http-brotli-static: %v", err)
+		}
+		snippet, err := os.ReadFile(filepath.Join(first, site.NginxFile))
+		require.NoError(t, err)
+		require.Contains(t, string(snippet), "#brotli_static on;")
+		conf := filepath.Join(t.TempDir(), "site-brotli.conf")
+		require.NoError(t, os.WriteFile(conf, bytes.Replace(snippet, []byte("#brotli_static on;"), []byte("brotli_static on;"), 1), 0o644))
+		brBase, _ := startNginx(t, fmt.Sprintf("server {\n\tlisten @LISTEN@;\n\troot %s;\n\tinclude %s;\n}", first, conf))
+		e := m.Files["/api/districts.topojson"]
+		req, err := http.NewRequest(http.MethodGet, brBase+"/"+e.Path, nil)
+		require.NoError(t, err)
+		req.Header.Set("Accept-Encoding", "gzip, deflate, br")
+		res, err := http.DefaultTransport.RoundTrip(req)
+		require.NoError(t, err)
+		body, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		require.NoError(t, err)
+		stored, err := os.ReadFile(filepath.Join(first, e.Path+".br"))
+		require.NoError(t, err)
+		assert.Equal(t, "br", res.Header.Get("Content-Encoding"))
+		assert.True(t, bytes.Equal(stored, body), "the .br beside it")
+		assert.Equal(t, e.Type, res.Header.Get("Content-Type"))
 	})
 
 	ctx := newBrowser(t)
