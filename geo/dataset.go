@@ -246,12 +246,17 @@ func warnUncontrolled(ds *Dataset, file string, ps *problems) {
 	if len(ids) == 0 {
 		return
 	}
+	ps.warnf(file, 0, "%d district(s) have no control row and stay unassigned on every date: %s; add rows for them or leave them out of districts.geojson", len(ids), firstOf(ids))
+}
+
+// firstOf lists the first ten of ids, and how many more there are.
+func firstOf(ids []string) string {
 	const show = 10
 	list := strings.Join(ids[:min(len(ids), show)], ", ")
 	if len(ids) > show {
 		list += fmt.Sprintf(" and %d more", len(ids)-show)
 	}
-	ps.warnf(file, 0, "%d district(s) have no control row and stay unassigned on every date: %s; add rows for them or leave them out of districts.geojson", len(ids), list)
+	return list
 }
 
 // warnUnusedSides warns about sides that no row of control.csv names: they
@@ -272,12 +277,7 @@ func warnUnusedSides(ds *Dataset, file string, ps *problems) {
 	if len(ids) == 0 {
 		return
 	}
-	const show = 10
-	list := strings.Join(ids[:min(len(ids), show)], ", ")
-	if len(ids) > show {
-		list += fmt.Sprintf(" and %d more", len(ids)-show)
-	}
-	ps.warnf(file, 0, "%d side(s) hold no ground on any date (no row of control.csv names them): %s; remove them from sides.csv unless they are about to appear", len(ids), list)
+	ps.warnf(file, 0, "%d side(s) hold no ground on any date (no row of control.csv names them): %s; remove them from sides.csv unless they are about to appear", len(ids), firstOf(ids))
 }
 
 // checkView keeps the first view inside the dataset's dates.

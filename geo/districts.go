@@ -253,7 +253,7 @@ func featureGeometry(f rawFeature, label, file string, crs *sourceCRS, ps *probl
 	var other errNotPolygonal
 	switch {
 	case errors.As(err, &other):
-		ps.featureErrorf(file, label, "geometry is %s: districts must be Polygon or MultiPolygon", other.kind)
+		ps.featureErrorf(file, label, "geometry is %s: it must be Polygon or MultiPolygon", other.kind)
 		return nil, false
 	case err != nil:
 		ps.featureErrorf(file, label, "%v: fix the geometry", err)
@@ -265,7 +265,7 @@ func featureGeometry(f rawFeature, label, file string, crs *sourceCRS, ps *probl
 		if geom != nil {
 			kind = geom.GeoJSONType() + " without rings"
 		}
-		ps.featureErrorf(file, label, "geometry is %s: districts must be Polygon or MultiPolygon", kind)
+		ps.featureErrorf(file, label, "geometry is %s: it must be Polygon or MultiPolygon", kind)
 		return nil, false
 	}
 	if msg := ringProblem(g); msg != "" {

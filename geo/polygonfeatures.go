@@ -3,7 +3,6 @@ package geo
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/paulmach/orb"
@@ -82,35 +81,12 @@ func readPolygonFeatures(data []byte, file string, ps *problems) (out []PolygonF
 			ps.featureErrorf(file, label, "not a valid GeoJSON Feature: %v", err)
 			continue
 		}
-		geom, err := f.geometryOf()
-		var other errNotPolygonal
-		switch {
-		case errors.As(err, &other):
-			ps.featureErrorf(file, label, "geometry is %s: territory must be Polygon or MultiPolygon", other.kind)
-			continue
-		case err != nil:
-			ps.featureErrorf(file, label, "%v: fix the geometry", err)
-			continue
-		case geom == nil:
+		if f.Geometry == nil {
 			ps.featureWarnf(file, label, "has no geometry: skipped")
 			continue
 		}
-		g, ok := polygonal(geom)
+		g, ok := featureGeometry(f, label, file, crs, ps)
 		if !ok {
-			ps.featureErrorf(file, label, "geometry is %s without rings: give its rings or leave the feature out", geom.GeoJSONType())
-			continue
-		}
-		if msg := ringProblem(g); msg != "" {
-			ps.featureErrorf(file, label, "%s", msg)
-			continue
-		}
-		if crs != nil {
-			if msg := crs.transform(g); msg != "" {
-				ps.featureErrorf(file, label, "%s", msg)
-				continue
-			}
-		} else if msg := lonLatProblem(g); msg != "" {
-			ps.featureErrorf(file, label, "%s", msg)
 			continue
 		}
 		var mp orb.MultiPolygon

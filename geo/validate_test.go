@@ -72,7 +72,7 @@ func TestBadInput(t *testing.T) {
 		{"not a FeatureCollection", map[string]string{geo.DistrictsFile: `{"type":"Feature"}`},
 			[]string{`districts.geojson: error: top-level type is "Feature"`}},
 		{"point geometry", map[string]string{geo.DistrictsFile: collection(`{"type":"Feature","id":"p","properties":{},"geometry":{"type":"Point","coordinates":[37.1,36.2]}}`)},
-			[]string{`districts.geojson: feature #0 ("p"): error: geometry is Point: districts must be Polygon or MultiPolygon`}},
+			[]string{`districts.geojson: feature #0 ("p"): error: geometry is Point: it must be Polygon or MultiPolygon`}},
 		{"position of one number", map[string]string{geo.DistrictsFile: collection(`{"type":"Feature","id":"p","properties":{},"geometry":{"type":"Polygon","coordinates":[[[37.1,36.2],[37.2],[37.2,36.3],[37.1,36.2]]]}}`)},
 			[]string{`feature #0 ("p"): error: ring 1: position 2, [37.2], has 1 number(s): a position is [longitude, latitude]: fix the geometry`}},
 		{"empty position", map[string]string{geo.DistrictsFile: collection(`{"type":"Feature","id":"p","properties":{},"geometry":{"type":"MultiPolygon","coordinates":[[[[37.1,36.2],[37.2,36.2],[37.2,36.3],[37.1,36.2]]],[[[37.1,36.2],[ ],[37.2,36.3],[37.1,36.2]]]]}}`)},

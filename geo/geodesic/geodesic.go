@@ -186,8 +186,19 @@ func DensifyRing(r orb.Ring, maxM float64) orb.Ring {
 	}
 	var out orb.Ring
 	var buf []float64
+	// A segment is no longer than the path along its meridian and then its
+	// parallel: at most 111.7 km a degree of either (a degree of latitude
+	// near the poles; of longitude at the equator, 111.3 km). The many
+	// short segments skip the geodesic.
+	const metresPerDegree = 111_700
 	for i := 0; i+1 < len(r); i++ {
 		a, b := r[i], r[i+1]
+		if (math.Abs(b[0]-a[0])+math.Abs(b[1]-a[1]))*metresPerDegree <= maxM {
+			if out != nil {
+				out = append(out, a)
+			}
+			continue
+		}
 		d := Distance(a, b)
 		if !(d > maxM) || math.IsInf(d, 0) {
 			if out != nil {

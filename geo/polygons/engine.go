@@ -33,9 +33,10 @@ type engine struct {
 	edgeM float64
 	// inserted are the segments of every polygon boundary inserted so far.
 	inserted map[segKey]bool
-	// prev are the last date's polygons, per side.
-	prev  []orb.MultiPolygon
-	dates []geo.Date
+	// prev are the last date's polygons, per side, and their areas in km².
+	prev    []orb.MultiPolygon
+	prevKm2 []float64
+	dates   []geo.Date
 }
 
 func (e *engine) restLabel() int16       { return int16(e.nSides) }
@@ -64,8 +65,9 @@ type DayReport struct {
 }
 
 // addDay processes one date: polys holds each side's polygons (snapped to
-// the grid and valid; nil for none).
-func (e *engine) addDay(d geo.Date, polys []orb.MultiPolygon) (DayReport, error) {
+// the grid and valid; nil for none), areasKm2 their geodesic areas (nil:
+// measured here).
+func (e *engine) addDay(d geo.Date, polys []orb.MultiPolygon, areasKm2 []float64) (DayReport, error) {
 	if n := len(e.dates); n > 0 && d <= e.dates[n-1] {
 		return DayReport{}, fmt.Errorf("date %s comes after %s: dates are processed in order", d, e.dates[n-1])
 	}
@@ -78,7 +80,11 @@ func (e *engine) addDay(d geo.Date, polys []orb.MultiPolygon) (DayReport, error)
 	bounds := make([]orb.Bound, len(polys))
 	for i, p := range polys {
 		bounds[i] = p.Bound()
-		rep.InputKm2[i] = geodesic.Area(p) / 1e6
+		if areasKm2 != nil {
+			rep.InputKm2[i] = areasKm2[i]
+		} else {
+			rep.InputKm2[i] = geodesic.Area(p) / 1e6
+		}
 		forEachSegMP(p, func(k segKey) {
 			if !e.inserted[k] && !fresh[k] {
 				fresh[k] = true
@@ -172,7 +178,7 @@ func (e *engine) addDay(d geo.Date, polys []orb.MultiPolygon) (DayReport, error)
 			rep.Changed++
 		}
 	}
-	e.prev = polys
+	e.prev, e.prevKm2 = polys, rep.InputKm2
 	// Held ground, for the report and the exactness check.
 	for _, f := range e.arr.faces {
 		if f == nil {
@@ -636,41 +642,43 @@ func densify(mp orb.MultiPolygon) orb.MultiPolygon {
 }
 
 // validOnGrid makes a side's polygons valid and rounds them to the grid
-// (GEOS MakeValid, then snap rounding, which keeps them valid); it returns
-// the result and the area in km² the repair moved.
-func validOnGrid(ctx *geos.Context, mp orb.MultiPolygon) (orb.MultiPolygon, float64, error) {
+// (rounding each coordinate keeps most maps valid; for the others GEOS
+// MakeValid, then snap rounding, which keeps them valid). It returns the
+// result, its geodesic area and the area the repair moved, in km²
+// (rounding alone moves less than a square metre and is not counted).
+func validOnGrid(ctx *geos.Context, mp orb.MultiPolygon) (orb.MultiPolygon, float64, float64, error) {
 	if len(mp) == 0 {
-		return nil, 0, nil
+		return nil, 0, 0, nil
 	}
-	before := geodesic.Area(mp)
 	dense := densify(mp)
-	g, err := geosx.ToGEOS(ctx, dense)
-	if err != nil {
-		return nil, 0, err
-	}
-	// Rounding each coordinate keeps most maps valid; snap rounding (which
-	// also nodes) is the fallback for those it does not.
 	rounded, err := geosx.ToGEOS(ctx, snapMulti(dense))
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
-	if rounded.IsValid() {
-		g = rounded
-	} else {
+	g, moved := rounded, false
+	if !rounded.IsValid() {
+		if g, err = geosx.ToGEOS(ctx, dense); err != nil {
+			return nil, 0, 0, err
+		}
 		if !g.IsValid() {
 			g = g.MakeValid()
 		}
 		g = g.SetPrecision(territory.Grid, geos.PrecisionRuleNone)
 		if g == nil {
-			return nil, 0, fmt.Errorf("GEOS could not round the polygons to the %g° grid", territory.Grid)
+			return nil, 0, 0, fmt.Errorf("GEOS could not round the polygons to the %g° grid", territory.Grid)
 		}
+		moved = true
 	}
 	out, err := geosx.PolygonalParts(g)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	for _, p := range out {
 		orient(p)
 	}
-	return out, math.Abs(geodesic.Area(out)-before) / 1e6, nil
+	area := geodesic.Area(out) / 1e6
+	if !moved {
+		return out, area, 0, nil
+	}
+	return out, area, math.Abs(area - geodesic.Area(mp)/1e6), nil
 }

@@ -134,24 +134,26 @@ func (im *Importer) Add(date geo.Date, days []Day) (DayReport, error) {
 		return DayReport{}, fmt.Errorf("%d sides' polygons for %d sides", len(days), len(im.cfg.Sides))
 	}
 	polys := make([]orb.MultiPolygon, len(days))
+	areas := make([]float64, len(days))
 	var inputs []Input
 	var repairedKm2 float64
 	for i, d := range days {
 		if d.File == "" {
 			if im.eng.prev != nil {
 				polys[i] = im.eng.prev[i]
+				areas[i] = im.eng.prevKm2[i]
 			}
 			continue
 		}
-		p, moved, err := validOnGrid(im.eng.arr.ctx, d.Polygons)
+		p, km2, moved, err := validOnGrid(im.eng.arr.ctx, d.Polygons)
 		if err != nil {
 			return DayReport{}, fmt.Errorf("%s: %w", d.File, err)
 		}
 		repairedKm2 += moved
-		polys[i] = p
+		polys[i], areas[i] = p, km2
 		inputs = append(inputs, Input{Side: im.cfg.Sides[i], File: d.File, SHA256: d.SHA256})
 	}
-	rep, err := im.eng.addDay(date, polys)
+	rep, err := im.eng.addDay(date, polys, areas)
 	if err != nil {
 		return rep, err
 	}
@@ -175,6 +177,7 @@ type state struct {
 	NextID     int64
 	Inserted   []segKey
 	Prev       []orb.MultiPolygon
+	PrevKm2    []float64
 	Dates      []geo.Date
 	Inputs     [][]Input
 	Reports    []DayReport
@@ -213,7 +216,7 @@ func (im *Importer) Save(w io.Writer) error {
 		regions[i] = Region{ID: r.ID, Name: r.Name, Group: r.Group}
 	}
 	st := state{Format: stateFormat, Config: im.cfg, Regions: regions, NSides: e.nSides, Rest: e.rest, EdgeM: e.edgeM,
-		Free: slices.Clone(e.arr.free), NextID: e.arr.nextID, Prev: e.prev, Dates: e.dates, Inputs: im.inputs,
+		Free: slices.Clone(e.arr.free), NextID: e.arr.nextID, Prev: e.prev, PrevKm2: e.prevKm2, Dates: e.dates, Inputs: im.inputs,
 		Reports: im.reports, OverlapKm2: im.overlapKm2, GapKm2: im.gapKm2}
 	for k, g := range im.joined {
 		st.Joined = append(st.Joined, savedJoin{k, g})
@@ -262,7 +265,7 @@ func Resume(r io.Reader) (*Importer, error) {
 	}
 	arr.free = st.Free
 	eng := &engine{arr: arr, nSides: st.NSides, rest: st.Rest, edgeM: st.EdgeM, inserted: make(map[segKey]bool, len(st.Inserted)),
-		prev: st.Prev, dates: st.Dates}
+		prev: st.Prev, prevKm2: st.PrevKm2, dates: st.Dates}
 	for _, k := range st.Inserted {
 		eng.inserted[k] = true
 	}

@@ -3,6 +3,7 @@
 // a static site (site.js) each request is turned into its file here, and
 // nowhere else.
 
+import { addDays, daysBetween } from './dates.js';
 import { changeSummary, followSite, isStatic, siteFile, siteFileNow } from './site.js';
 import { toFeatureCollection } from './topojson.js';
 
@@ -131,8 +132,17 @@ export class Api {
     return cached(this.statsByDate, date, () => fetchJSON(`api/stats/${date}`));
   }
 
-  series(from, to) {
-    return fetchJSON(`api/stats?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
+  /**
+   * The daily series from..to. A series holds at most maxDays days (meta's
+   * max_series_days: days × columns are bounded); a longer range is
+   * shortened to its last maxDays days, and the answer says from where
+   * (shortened_from) so that the page can say what it does not show.
+   */
+  series(from, to, maxDays) {
+    let first = from;
+    if (maxDays > 0 && daysBetween(from, to) + 1 > maxDays) first = addDays(to, -(maxDays - 1));
+    return fetchJSON(`api/stats?from=${encodeURIComponent(first)}&to=${encodeURIComponent(to)}`)
+      .then((s) => (first === from ? s : { ...s, shortened_from: from }));
   }
 
   control(date) {

@@ -72,7 +72,7 @@ class LiveUpdates {
       return;
     }
     // Everything the new version needs before the page switches to it.
-    const series = app.stats ? await app.api.series(meta.first_date, meta.last_date) : null;
+    const series = app.stats ? await app.api.series(meta.first_date, meta.last_date, meta.max_series_days) : null;
 
     app.meta = meta;
     app.api.controlByDate.clear();

@@ -70,7 +70,7 @@ class App {
       : (meta.view_date && meta.view_compare ? clamp(meta.view_compare) : null);
     this.api.control(date).catch(() => {}); // prefetch; reported in showDate
     if (compare) this.api.control(compare).catch(() => {});
-    const seriesP = embed ? null : this.api.series(meta.first_date, meta.last_date);
+    const seriesP = embed ? null : this.api.series(meta.first_date, meta.last_date, meta.max_series_days);
     seriesP?.catch(() => {});
 
     this.palette = new Palette(meta.sides ?? [], document.getElementById('patterns'), stored(SAFE_KEY) === 'safe');

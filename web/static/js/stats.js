@@ -46,6 +46,8 @@ export class StatsPanel {
     this.pairs = series.pairs ?? [...new Set(this.entries.flatMap((e) => Object.keys(e.frontlines_km ?? {})))];
     this.date = null;
     this.chart = null;
+    // A series too long to fetch at once starts later than the data.
+    this.shortenedFrom = series.shortened_from ?? null;
   }
 
   /** The series entry in force on date: the latest one not after it. */
@@ -74,7 +76,10 @@ export class StatsPanel {
   renderTable(date) {
     const now = this.entryAt(date);
     if (!now) {
-      this.tableBox.replaceChildren(h('p', { class: 'muted' }, `No statistics for ${date}.`));
+      const why = this.shortenedFrom && this.entries.length > 0
+        ? ` The series shown runs from ${this.entries[0].date}: the data begins ${this.shortenedFrom}, more days than one series holds.`
+        : '';
+      this.tableBox.replaceChildren(h('p', { class: 'muted' }, `No statistics for ${date}.${why}`));
       return;
     }
     const before = this.entryAt(addDays(date, -1));
@@ -91,7 +96,8 @@ export class StatsPanel {
     }
     const fronts = this.frontsTable(now, before);
     patchChildren(this.tableBox, [h('table', { class: 'stats', dataset: { date: now.date, shown: date } },
-      h('caption', {}, `On ${date}; Δ day: change since the day before`),
+      h('caption', {}, `On ${date}; Δ day: change since the day before` +
+        (this.shortenedFrom ? `; the chart runs from ${this.entries[0].date} (the data begins ${this.shortenedFrom}: more days than one series holds)` : '')),
       h('thead', {}, h('tr', {},
         h('th', { scope: 'col' }, 'Side'), h('th', { scope: 'col', class: 'num' }, 'km²'),
         h('th', { scope: 'col', class: 'num' }, 'Share'),
