@@ -191,6 +191,7 @@ func TestStaticSite(t *testing.T) {
 	root := t.TempDir()
 	first := filepath.Join(root, "v1")
 	rep := exportSite(t, ds, first, "")
+	require.Empty(t, rep.Refused)
 	// nginx serves a link that the test points at the version to publish.
 	current := filepath.Join(root, "current")
 	require.NoError(t, os.Symlink(first, current))

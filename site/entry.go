@@ -165,7 +165,7 @@ All GeoJSON is RFC 7946 (WGS84 lon/lat); areas and lengths are ellipsoidal (WGS8
 // finish writes manifest.json and the nginx snippet and counts the files.
 func (b *builder) finish(ds *geo.Dataset, updated time.Time) (*Report, error) {
 	m := Manifest{Version: ds.Version, Updated: updated.UTC().Format(time.RFC3339), Files: map[string]Entry{}}
-	rep := &Report{Version: ds.Version, Updated: updated, Entries: len(b.keys)}
+	rep := &Report{Version: ds.Version, Updated: updated, Entries: len(b.keys), Refused: slices.Sorted(slices.Values(b.refused))}
 	for key, rel := range b.keys {
 		m.Files[key] = b.files[rel].entry
 	}

@@ -19,6 +19,11 @@ import (
 type route struct {
 	path string
 	with string
+	// whole marks an answer over the dataset's whole range, which the
+	// server refuses (400) for a dataset whose range holds more values
+	// than one request may ask for (geo.MaxSeriesCells): such a site has
+	// no file for it, as the live server has no answer.
+	whole bool
 }
 
 // routes are every answer of the site, in one list: the page's requests
@@ -44,18 +49,18 @@ var routes = []route{
 	{path: "/api/territory/{date}"},
 	{path: "/api/frontlines/{date}"},
 	{path: "/api/stats/{date}"},
-	{path: "/api/stats"},
-	{path: "/api/stats?from={first}&to={last}"},
-	{path: "/api/stats.csv", with: ".csvt"},
-	{path: "/api/stats_long.csv", with: ".csvt"},
-	{path: "/api/stats_{first}_{last}.csv", with: ".csvt"},
-	{path: "/api/changes.csv", with: ".csvt"},
+	{path: "/api/stats?from={seriesfirst}&to={last}"},
+	{path: "/api/stats", whole: true},
+	{path: "/api/stats.csv", with: ".csvt", whole: true},
+	{path: "/api/stats_long.csv", with: ".csvt", whole: true},
+	{path: "/api/stats_{first}_{last}.csv", with: ".csvt", whole: true},
+	{path: "/api/changes.csv", with: ".csvt", whole: true},
 	{path: "/api/export.gpkg"},
 	{path: "/api/stats/{date}?by={group}"},
-	{path: "/api/stats_by_{group}.csv", with: ".csvt"},
-	{path: "/api/gains"},
-	{path: "/api/gains?every={every}"},
-	{path: "/api/gains_{every}.csv", with: ".csvt"},
+	{path: "/api/stats_by_{group}.csv", with: ".csvt", whole: true},
+	{path: "/api/gains", whole: true},
+	{path: "/api/gains?every={every}", whole: true},
+	{path: "/api/gains_{every}.csv", with: ".csvt", whole: true},
 }
 
 // expanders give the values of each placeholder for a dataset: every day
@@ -79,6 +84,13 @@ var expanders = map[string]func(ds *geo.Dataset) []string{
 		return out
 	},
 	"first": func(ds *geo.Dataset) []string { return []string{ds.Range().First.String()} },
+	// The first day of the series the page asks for: the dataset's first,
+	// or for a range longer than one series may be, the first of its last
+	// MaxSeriesDays days (web/static/js/api.js, series).
+	"seriesfirst": func(ds *geo.Dataset) []string {
+		r := ds.Range()
+		return []string{max(r.First, r.Last-geo.Date(ds.MaxSeriesDays()-1)).String()}
+	},
 	"last":  func(ds *geo.Dataset) []string { return []string{ds.Range().Last.String()} },
 	"group": groupProperties,
 	"every": func(*geo.Dataset) []string {
@@ -115,10 +127,12 @@ func groupProperties(ds *geo.Dataset) []string {
 var placeholder = regexp.MustCompile(`\{([a-z]+)\}`)
 
 // target is one answer to fetch: its request (the manifest's key), the
-// request of the file beside it ("" for none), and the day it is about,
-// for the order of the work ("" for none).
+// request of the file beside it ("" for none), the day it is about, for
+// the order of the work ("" for none), and whether it is over the whole
+// range (route.whole).
 type target struct {
 	key, with, day string
+	whole          bool
 }
 
 // targets expands rs over ds, the answers about one day together (they
@@ -155,7 +169,7 @@ func targets(rs []route, ds *geo.Dataset) ([]target, error) {
 			keys, days = nextKeys, nextDays
 		}
 		for k, key := range keys {
-			t := target{key: key, day: days[k]}
+			t := target{key: key, day: days[k], whole: r.whole}
 			if r.with != "" {
 				t.with = strings.TrimSuffix(key, extOf(key)) + r.with
 			}

@@ -90,6 +90,11 @@ type Report struct {
 	// have (every file when there was none): what an upload sends.
 	NewFiles int
 	NewBytes int64
+	// Refused are the requests over the whole range that the server
+	// refuses for this dataset (its range holds more values than one
+	// request may ask for), each with the server's reason: the site has
+	// no file for them, as the live server has no answer.
+	Refused []string
 }
 
 // exportTimeout is how long one answer may take to compute: the largest
@@ -177,9 +182,10 @@ type builder struct {
 	prev map[string]Entry
 	h    http.Handler
 
-	mu    sync.Mutex
-	files map[string]*file  // by path
-	keys  map[string]string // request → path
+	mu      sync.Mutex
+	files   map[string]*file  // by path
+	keys    map[string]string // request → path
+	refused []string
 }
 
 // file is one file of the site and its compressed forms.
@@ -236,6 +242,13 @@ func (b *builder) run(ts []target, opt Options) error {
 // same name, in a folder named by the digest of both.
 func (b *builder) do(t target) error {
 	main, err := b.fetch(t.key)
+	var no *refusal
+	if t.whole && errors.As(err, &no) && no.status == http.StatusBadRequest {
+		b.mu.Lock()
+		b.refused = append(b.refused, no.Error())
+		b.mu.Unlock()
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -279,11 +292,22 @@ func (b *builder) fetch(key string) (*fetched, error) {
 	}
 	if w.status != http.StatusOK {
 		os.Remove(f.Name())
-		return nil, fmt.Errorf("the server answered %s with %d %s: %s", key, w.status, http.StatusText(w.status), bytes.TrimSpace(w.errMsg))
+		return nil, &refusal{key: key, status: w.status, body: string(bytes.TrimSpace(w.errMsg))}
 	}
 	out := &fetched{tmp: f.Name(), n: w.n, header: w.header}
 	w.hash.Sum(out.sum[:0])
 	return out, nil
+}
+
+// refusal is an answer of the server other than 200.
+type refusal struct {
+	key    string
+	status int
+	body   string // its start: the problem's detail
+}
+
+func (e *refusal) Error() string {
+	return fmt.Sprintf("the server answered %s with %d %s: %s", e.key, e.status, http.StatusText(e.status), e.body)
 }
 
 // body keeps bytes made here (the entry files) in a temporary file, as

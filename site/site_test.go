@@ -194,6 +194,7 @@ func TestSiteEqualsTheAPI(t *testing.T) {
 	assert.Equal(t, "small.gpkg", filepath.Base(m.Files["/api/export.gpkg"].Path))
 	assert.Equal(t, "control_2016-11-20.json", filepath.Base(m.Files["/api/control/2016-11-20"].Path))
 	assert.Equal(t, rep.Entries, len(m.Files))
+	assert.Empty(t, rep.Refused, "the server refuses nothing the routes ask of a dataset that fits one request")
 	assert.Equal(t, rep.Files, rep.NewFiles, "a first export writes every file")
 }
 

@@ -210,6 +210,9 @@ func exportSite(ds *geo.Dataset, dir string, cfg server.Config, stdout, stderr i
 	fmt.Fprintf(stdout, "wrote the site of %s (version %s) to %s in %.1f s: %d requests answered, %d files, %s\n",
 		ds.Name, rep.Version, dir, time.Since(start).Seconds(), rep.Entries, rep.Files, megabytes(rep.Bytes))
 	fmt.Fprintf(stdout, "new since the site that was there: %d files, %s (what an upload sends; the rest is reused)\n", rep.NewFiles, megabytes(rep.NewBytes))
+	for _, r := range rep.Refused {
+		fmt.Fprintf(stdout, "not in the site, as the live server refuses it too: %s\n", r)
+	}
 	return nil
 }
 
