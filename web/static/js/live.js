@@ -55,15 +55,10 @@ class LiveUpdates {
 
   /** The new /api/meta, or null when it is the one seen last. */
   async fetchMeta() {
-    // no-store: the browser's cache must not answer for the server; the
-    // ETag still makes an unchanged answer a 304.
-    const headers = { Accept: 'application/json' };
-    if (this.metaTag) headers['If-None-Match'] = this.metaTag;
-    const res = await fetch('api/meta', { cache: 'no-store', headers });
-    if (res.status === 304 || !res.ok) return null;
-    const meta = await res.json();
-    this.metaTag = res.headers.get('ETag');
-    return meta;
+    const got = await this.app.api.newMeta(this.metaTag);
+    if (!got) return null;
+    this.metaTag = got.tag;
+    return got.meta;
   }
 
   async apply(meta) {
@@ -83,6 +78,7 @@ class LiveUpdates {
     app.api.controlByDate.clear();
     app.api.frontlinesByDate.clear();
     app.api.districtById.clear();
+    app.api.statsByDate.clear();
     app.summaries.clear();
     this.renderMeta(meta);
     app.refs = meta.references > 0 ? app.referenceState() : null;

@@ -211,7 +211,7 @@ class App {
     const key = `${compare}/${date}`;
     let p = this.summaries.get(key);
     if (!p) {
-      p = fetchJSON(`api/changes/summary?from=${compare}&to=${date}`);
+      p = this.api.changeSummary(compare, date);
       this.summaries.set(key, p);
       p.catch(() => this.summaries.delete(key));
     }
