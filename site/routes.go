@@ -24,6 +24,10 @@ type route struct {
 	// than one request may ask for (geo.MaxSeriesCells): such a site has
 	// no file for it, as the live server has no answer.
 	whole bool
+	// download marks a per-day download that is not drawn by the page (a
+	// day's snapshot: every district's geometry again, 15 MB a day for a
+	// country): Options.LastSnapshotOnly keeps it for the last day only.
+	download bool
 }
 
 // routes are every answer of the site, in one list: the page's requests
@@ -45,7 +49,7 @@ var routes = []route{
 	{path: "/api/districts/{id}"},
 	{path: "/api/references"},
 	{path: "/api/control/{date}"},
-	{path: "/api/snapshot/{date}"},
+	{path: "/api/snapshot/{date}", download: true},
 	{path: "/api/territory/{date}"},
 	{path: "/api/frontlines/{date}"},
 	{path: "/api/stats/{date}"},
@@ -138,7 +142,7 @@ type target struct {
 // targets expands rs over ds, the answers about one day together (they
 // share the day's territories, which the server computes once), days in
 // order, the rest first.
-func targets(rs []route, ds *geo.Dataset) ([]target, error) {
+func targets(rs []route, ds *geo.Dataset, lastDownloadOnly bool) ([]target, error) {
 	values := map[string][]string{}
 	var out []target
 	for _, r := range rs {
@@ -154,6 +158,9 @@ func targets(rs []route, ds *geo.Dataset) ([]target, error) {
 			if !ok {
 				vals = expand(ds)
 				values[name] = vals
+			}
+			if name == "date" && r.download && lastDownloadOnly {
+				vals = vals[len(vals)-1:]
 			}
 			var nextKeys, nextDays []string
 			for k, key := range keys {

@@ -74,7 +74,7 @@ func TestLongDatasetsSeriesAndRefusals(t *testing.T) {
 	require.NoError(t, err)
 	r := ds.Range()
 	require.Less(t, ds.MaxSeriesDays(), r.Days())
-	ts, err := targets(routes, ds)
+	ts, err := targets(routes, ds, false)
 	require.NoError(t, err)
 	first := (r.Last - geo.Date(ds.MaxSeriesDays()-1)).String()
 	var keys []string
@@ -102,4 +102,26 @@ func TestLongDatasetsSeriesAndRefusals(t *testing.T) {
 	assert.ErrorContains(t, err, "404", "a refusal of an answer that is not over the whole range is an error")
 	err = b.run([]target{{key: "/api/export.gpkg.nothing", whole: true}}, Options{})
 	assert.ErrorContains(t, err, "404", "and any refusal but a 400")
+}
+
+// With the last snapshot only, a day's snapshot is a file for the last
+// day and no other; every other answer of every day stays.
+func TestLastSnapshotOnly(t *testing.T) {
+	ds := testkit.Small(t)
+	all, err := targets(routes, ds, false)
+	require.NoError(t, err)
+	last, err := targets(routes, ds, true)
+	require.NoError(t, err)
+	snap := func(ts []target) []string {
+		var out []string
+		for _, t := range ts {
+			if strings.HasPrefix(t.key, "/api/snapshot/") {
+				out = append(out, t.key)
+			}
+		}
+		return out
+	}
+	assert.Len(t, snap(all), ds.Range().Days())
+	assert.Equal(t, []string{"/api/snapshot/" + ds.Range().Last.String()}, snap(last))
+	assert.Equal(t, len(all)-ds.Range().Days()+1, len(last))
 }

@@ -71,6 +71,12 @@ type Options struct {
 	// Workers bounds the answers computed and compressed at once
 	// (default: GOMAXPROCS).
 	Workers int
+	// LastSnapshotOnly writes the snapshot (every district with its
+	// geometry and state) of the last day only: for a country over years
+	// the snapshots of every day are most of the site (19 GB of the 26 for
+	// Ukraine's archive) and change every day; the page hides the others'
+	// links, and the GeoPackage has every day.
+	LastSnapshotOnly bool
 	// Progress, if set, is called after each answer written.
 	Progress func(done, total int, key string)
 }
@@ -142,7 +148,7 @@ func Export(deps server.Deps, cfg server.Config, opt Options) (*Report, error) {
 			b.prev[e.Path] = e
 		}
 	}
-	ts, err := targets(routes, ds)
+	ts, err := targets(routes, ds, opt.LastSnapshotOnly)
 	if err != nil {
 		return nil, err
 	}

@@ -26,6 +26,7 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 		"reusing the unchanged files of the site already there")
 	tiles := fs.String("tiles", server.DefaultTileURL, "with --site: the map's basemap tile URL template, or off")
 	tilesCredit := fs.String("tiles-attribution", "", "with --site: credit line of --tiles (default: OpenStreetMap's, with the default tiles)")
+	snapshots := fs.String("snapshots", "all", "with --site: each day's snapshot download (all), or the last day's only (last: for a country over years they are most of the site; the GeoPackage has every day)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -36,6 +37,9 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 		if *out != "" || *fromS != "" || *toS != "" {
 			return fmt.Errorf("--site writes the whole dataset on its own: leave out --out, --from and --to")
 		}
+		if *snapshots != "all" && *snapshots != "last" {
+			return fmt.Errorf("--snapshots %q: use all or last", *snapshots)
+		}
 		if err := checkTileURL(*tiles); err != nil {
 			return err
 		}
@@ -43,7 +47,7 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		return exportSite(ds, *siteDir, server.Config{TileURL: *tiles, TileAttribution: *tilesCredit, Version: version}, stdout, stderr)
+		return exportSite(ds, *siteDir, server.Config{TileURL: *tiles, TileAttribution: *tilesCredit, Version: version}, *snapshots == "last", stdout, stderr)
 	}
 	if *out == "" {
 		return fmt.Errorf("--out DIR (or --site DIR) is required")
@@ -181,7 +185,7 @@ func attribution(ds *geo.Dataset, r geo.Range) []byte {
 // exportSite writes the static site of ds into dir (through the one
 // atomic writer), reusing the files of the site there, and says what an
 // upload of it sends.
-func exportSite(ds *geo.Dataset, dir string, cfg server.Config, stdout, stderr io.Writer) error {
+func exportSite(ds *geo.Dataset, dir string, cfg server.Config, lastSnapshot bool, stdout, stderr io.Writer) error {
 	start := time.Now()
 	out, err := newOutDir(dir, "export --site")
 	if err != nil {
@@ -189,7 +193,7 @@ func exportSite(ds *geo.Dataset, dir string, cfg server.Config, stdout, stderr i
 	}
 	var bar *progress
 	rep, err := site.Export(server.Deps{Dataset: ds, Assets: web.Assets()}, cfg, site.Options{
-		Dir: out.partial, Previous: out.final,
+		Dir: out.partial, Previous: out.final, LastSnapshotOnly: lastSnapshot,
 		Progress: func(done, total int, key string) {
 			if bar == nil {
 				bar = newProgress(stderr, total)
