@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"math"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -343,6 +345,30 @@ func TestBrowserCountry(t *testing.T) {
 		for side, v := range net {
 			assert.InDelta(t, to.Sides[side].Km2-from.Sides[side].Km2, v, 1e-6, "%s's net gain in December", side)
 		}
+	})
+
+	t.Run("without zoom bands (a static copy holding the 1 m layer only) the faces are drawn from it", func(t *testing.T) {
+		handler := newHandler(t, ds, server.Config{})
+		noBands := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/api/districts.topojson" && r.URL.Query().Has("z") {
+				w.Header().Set("Content-Type", "application/problem+json")
+				w.WriteHeader(http.StatusNotFound)
+				io.WriteString(w, `{"type":"about:blank","title":"Not Found","status":404,"detail":"not part of this copy"}`)
+				return
+			}
+			handler.ServeHTTP(w, r)
+		}))
+		t.Cleanup(noBands.Close)
+		b := open(t, ctx, noBands.URL+"/?tiles=off#"+last)
+		drawn := eval[[]int](t, b, `[[...document.querySelectorAll('path.face-group')].reduce((n, p) => n + Number(p.dataset.faces), 0),
+			document.querySelectorAll('path.district').length]`)
+		assert.Equal(t, len(features), drawn[0]+drawn[1])
+		assert.Empty(t, eval[string](t, b, `document.documentElement.dataset.error || ''`))
+		eval[bool](t, b, `(document.querySelector('.leaflet-control-zoom-in').click(), true)`)
+		time.Sleep(500 * time.Millisecond)
+		got := eval[[]string](t, b, `performance.getEntriesByType('resource').map(e => new URL(e.name)).filter(u => u.pathname === '/api/districts.topojson').map(u => u.search)`)
+		assert.Equal(t, 1, len(slices.DeleteFunc(slices.Clone(got), func(q string) bool { return q != "" })), "the 1 m layer once: %v", got)
+		assert.LessOrEqual(t, len(got), 2, "no band asked for again once there were none: %v", got)
 	})
 
 	t.Run("screenshot", func(t *testing.T) {

@@ -7,13 +7,15 @@
 #          + Debian's geopandas (python3-geopandas: reads every GeoJSON endpoint)
 #          + Debian's QGIS 3.22 bindings (python3-qgis, qgis-providers: the OGC API
 #            and the GeoPackage's project as QGIS opens them).
-#          + wrk (scripts/bench-reload.sh: the long form of the reload load test).
+#          + wrk (scripts/bench-reload.sh: the long form of the reload load test)
+#          + nginx-light with its brotli_static module (the static site served
+#            as a newsroom would, and a caching proxy in front of the server).
 # As root it runs apt-get; otherwise it prints the exact command to run.
 set -euo pipefail
 
 pkgs=(gcc pkg-config libgeos-dev libproj-dev)
 if [ "${1:-build}" = test ]; then
-	pkgs+=(chromium geographiclib-tools gdal-bin python3-geopandas python3-qgis qgis-providers wrk)
+	pkgs+=(chromium geographiclib-tools gdal-bin python3-geopandas python3-qgis qgis-providers wrk nginx-light libnginx-mod-http-brotli-static)
 fi
 
 missing=()

@@ -26,8 +26,9 @@ import (
 //     HTML (src, href), JS modules (import … from, import(), new
 //     URL('./f', import.meta.url)) and CSS (url()) are rewritten to them, so one new file renames every file
 //     that leads to it and a new build is never half-cached;
-//   - the plain names stay reachable (no-cache, revalidated by ETag), and
-//     the HTML pages are always no-cache;
+//   - the plain names stay reachable, and the HTML pages are revalidated by
+//     browsers on every visit (by ETag; shared caches keep them a minute:
+//     pageCache);
 //   - index.html gets <link rel=modulepreload> for its modules' static
 //     imports (they load in parallel, not one level at a time) and the
 //     tile server's URL, and has an embed variant for ?embed=1;
@@ -195,7 +196,7 @@ func buildAssets(fsys fs.FS, cfg pageConfig) (*assetSet, error) {
 			if name == "index.html" {
 				body = p.decorateIndex(body, cfg)
 			}
-			a := newAsset(ctypeOf(name, body), "no-cache", body)
+			a := newAsset(ctypeOf(name, body), pageCache, body)
 			set.byPath["/"+name] = a
 			continue
 		}
@@ -204,14 +205,14 @@ func buildAssets(fsys fs.FS, cfg pageConfig) (*assetSet, error) {
 			return nil, err
 		}
 		body := p.body[name]
-		plain := newAsset(ctypeOf(name, body), "no-cache", body)
+		plain := newAsset(ctypeOf(name, body), pageCache, body)
 		set.byPath["/"+name] = plain
 		set.byPath["/"+hashed] = &asset{response: plain.response, cacheControl: immutable}
 	}
 	if idx, ok := set.byPath["/index.html"]; ok {
 		set.page = idx
 		embed := htmlTagRef.ReplaceAll(idx.body, []byte(`<html class="embed"`))
-		set.embed = newAsset(idx.ctype, "no-cache", embed)
+		set.embed = newAsset(idx.ctype, pageCache, embed)
 	}
 	return set, nil
 }
@@ -337,6 +338,24 @@ func (p *pipeline) decorateIndex(body []byte, cfg pageConfig) []byte {
 		walk(path.Clean(string(m[1])))
 	}
 	return bytes.Replace(body, []byte("</head>"), []byte(extra.String()+"</head>"), 1)
+}
+
+// PageFiles returns the request paths of the page: "/" (index.html) and
+// every file it loads, under the fingerprinted names it refers to them by,
+// sorted. They are what a copy of the page served elsewhere needs (a
+// static site): the files never change under those names.
+func (s *Server) PageFiles() []string {
+	paths := []string{}
+	for p, a := range s.assets.byPath {
+		if a.cacheControl == immutable {
+			paths = append(paths, p)
+		}
+	}
+	sort.Strings(paths)
+	if s.assets.page != nil {
+		paths = append([]string{"/"}, paths...)
+	}
+	return paths
 }
 
 // getAsset serves the front end. HTML pages carry the page's security

@@ -65,7 +65,7 @@ func TestFingerprintedAssets(t *testing.T) {
 	h := newAssetServer(t, frontEnd(), Config{})
 	page := fetch(t, h, "/")
 	require.Equal(t, http.StatusOK, page.Code)
-	assert.Equal(t, "no-cache", page.Header().Get("Cache-Control"))
+	assert.Equal(t, pageCache, page.Header().Get("Cache-Control"))
 	html := page.Body.String()
 
 	hashed := regexp.MustCompile(`^(.*)\.[0-9a-f]{10}(\.[a-z]+)$`)
@@ -78,7 +78,7 @@ func TestFingerprintedAssets(t *testing.T) {
 		require.Equal(t, http.StatusOK, rec.Code, m[1])
 		assert.Equal(t, immutable, rec.Header().Get("Cache-Control"), m[1])
 		plain := fetch(t, h, "/"+hashed.ReplaceAllString(m[1], "$1$2"))
-		assert.Equal(t, "no-cache", plain.Header().Get("Cache-Control"), "plain names stay reachable, revalidated")
+		assert.Equal(t, pageCache, plain.Header().Get("Cache-Control"), "plain names stay reachable, revalidated")
 		assert.Equal(t, rec.Body.String(), plain.Body.String())
 	}
 	// The stylesheet, favicon, classic script, module and the module's two static
@@ -196,7 +196,7 @@ func TestAssetNamesShareEncodings(t *testing.T) {
 	fixed.encode()
 	assert.NotEmpty(t, plain.br, "encoding one name encodes the other")
 	assert.Equal(t, immutable, fixed.cacheControl)
-	assert.Equal(t, "no-cache", plain.cacheControl)
+	assert.Equal(t, pageCache, plain.cacheControl)
 }
 
 func TestSecurityHeaders(t *testing.T) {

@@ -80,12 +80,16 @@ func gzipLevel(n int) int {
 	return gzip.BestSpeed
 }
 
+// encodable reports whether the body may be sent compressed: only then
+// does the answer vary with Accept-Encoding.
+func (r *response) encodable() bool { return len(r.body) >= minGzip && !compressedType(r.ctype) }
+
 // encode makes the compressed forms, once; a form that would not be
 // smaller is not kept.
 func (r *response) encode() {
 	r.once.Do(func() {
 		defer r.done.Store(true)
-		if len(r.body) < minGzip || compressedType(r.ctype) {
+		if !r.encodable() {
 			return
 		}
 		level := gzipLevel(len(r.body))
@@ -137,7 +141,7 @@ func (r *response) serve(c echo.Context, cacheControl string) error {
 	req := c.Request()
 	h := c.Response().Header()
 	body, etag, length := r.body, r.etagH, r.lengthH
-	if ae := req.Header.Get("Accept-Encoding"); len(r.body) >= minGzip && pickEncoding(ae, r.best, true) != "" {
+	if ae := req.Header.Get("Accept-Encoding"); r.encodable() && pickEncoding(ae, r.best, true) != "" {
 		r.encode()
 		switch pickEncoding(ae, r.br != nil, r.gz != nil) {
 		case "br":
@@ -150,7 +154,9 @@ func (r *response) serve(c echo.Context, cacheControl string) error {
 	}
 	h["Etag"] = etag
 	h.Set("Cache-Control", cacheControl)
-	h.Add("Vary", varyAEH)
+	if r.encodable() {
+		h.Add("Vary", varyAEH)
+	}
 	if etagMatch(req.Header.Get("If-None-Match"), etag[0]) {
 		h.Del("Content-Encoding")
 		c.Response().WriteHeader(http.StatusNotModified)

@@ -12,11 +12,11 @@ import (
 
 // changeRange reads ?from=&to= for change queries; both are required.
 func (s *Server) changeRange(c echo.Context) (geo.Date, geo.Date, error) {
-	from, err := s.checkedDate(c.QueryParam("from"), "from")
+	from, err := s.dateParamOf(c, c.QueryParam("from"), "from")
 	if err != nil {
 		return 0, 0, err
 	}
-	to, err := s.checkedDate(c.QueryParam("to"), "to")
+	to, err := s.dateParamOf(c, c.QueryParam("to"), "to")
 	if err != nil {
 		return 0, 0, err
 	}
@@ -81,7 +81,7 @@ func (s *Server) getChangesFile(c echo.Context) error {
 		return err
 	}
 	attachment(c, f.name)
-	return r.serve(c, s.cacheControl())
+	return r.serve(c, s.cacheControlOf(c))
 }
 
 // csvFile is a CSV path read: the range, .csv or .csvt, the long shape,
@@ -136,7 +136,7 @@ func (s *Server) csvFile(c echo.Context, base string, long bool) (csvFile, error
 		if !two {
 			return f, geo.Errorf(geo.KindNotFound, "no such resource %s: use %s", path, usage)
 		}
-		f.rg, err = s.deps.Dataset.RangeArg(param("from", from), param("to", to))
+		f.rg, err = s.rangeOf(c, from, to)
 	default:
 		return f, geo.Errorf(geo.KindNotFound, "no such resource %s: use %s", path, usage)
 	}

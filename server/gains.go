@@ -75,7 +75,7 @@ func (s *Server) getGainsFile(c echo.Context) error {
 			if c.QueryParams().Has("from") || c.QueryParams().Has("to") {
 				return geo.Errorf(geo.KindInvalid, "the path gives the range: leave out from and to")
 			}
-			rg, err = s.deps.Dataset.RangeArg(param("from", from), param("to", to))
+			rg, err = s.rangeOf(c, from, to)
 		} else {
 			rg, err = s.dateRange(c)
 		}
@@ -99,5 +99,5 @@ func (s *Server) getGainsFile(c echo.Context) error {
 		return err
 	}
 	attachment(c, "gains_"+string(every)+"_"+rg.First.String()+"_"+rg.Last.String()+".csv")
-	return r.serve(c, s.cacheControl())
+	return r.serve(c, s.cacheControlOf(c))
 }

@@ -53,7 +53,7 @@ func (g *geoPackage) file(s *Server) (*gpkgFile, error) {
 		// The QGIS project inside names the file it is in: the name the
 		// download is saved under.
 		path := filepath.Join(dir, s.enc.Meta().Name+".gpkg")
-		if err := gpkg.WriteDataset(path, src, s.deps.Dataset.Range()); err != nil {
+		if err := gpkg.WriteDatasetAt(path, src, s.deps.Dataset.Range(), s.stamp); err != nil {
 			os.RemoveAll(dir)
 			return nil, fmt.Errorf("GeoPackage: %w", err)
 		}
@@ -112,7 +112,8 @@ func (s *Server) getGeoPackage(c echo.Context) error {
 	h := c.Response().Header()
 	h.Set("Content-Type", ctypeGeoPackage)
 	h.Set("ETag", f.etag)
-	h.Set("Cache-Control", s.cacheControl())
+	// It holds every day up to the last: a new version changes it.
+	h.Set("Cache-Control", s.latestCtl)
 	// The label holds only a-z, 0-9 and '-': safe inside the quotes.
 	h.Set("Content-Disposition", `attachment; filename="`+s.enc.Meta().Name+`.gpkg"`)
 	http.ServeContent(c.Response(), c.Request(), "", f.written, body)

@@ -18,5 +18,5 @@ func (s *Server) metaResponse() (*response, error) {
 }
 
 func (s *Server) getMeta(c echo.Context) error {
-	return s.meta.serve(c, s.cacheControl())
+	return s.meta.serve(c, s.latestCtl)
 }

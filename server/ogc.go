@@ -194,7 +194,7 @@ func (s *Server) serveOGC(c echo.Context, html bool, jsonType string, body any, 
 	if err != nil {
 		return err
 	}
-	return r.serve(c, s.cacheControl())
+	return r.serve(c, s.cacheControlOf(c))
 }
 
 type link struct {
@@ -580,7 +580,7 @@ func (s *Server) getItems(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return newResponse(ctypeGeoJSON, buf.Bytes()).serve(c, s.cacheControl())
+	return newResponse(ctypeGeoJSON, buf.Bytes()).serve(c, s.cacheControlOf(c))
 }
 
 type itemView struct {
@@ -624,7 +624,7 @@ func (s *Server) getItem(c echo.Context) error {
 	}
 	out := append(append(append(slices.Clip(body), `,"links":`...), lb.body...), '}')
 	c.Response().Header().Add("Vary", "Accept")
-	return newResponse(ctypeGeoJSON, out).serve(c, s.cacheControl())
+	return newResponse(ctypeGeoJSON, out).serve(c, s.cacheControlOf(c))
 }
 
 // texts formats record values for HTML tables.

@@ -30,7 +30,7 @@ func (s *Server) serveOGCPage(c echo.Context, page string, view any) error {
 		return err
 	}
 	c.Response().Header().Set("Content-Security-Policy", ogcPagePolicy)
-	return newResponse(ctypeHTML, buf.Bytes()).serve(c, s.cacheControl())
+	return newResponse(ctypeHTML, buf.Bytes()).serve(c, s.cacheControlOf(c))
 }
 
 // ogcTemplates render the OGC API pages. html/template escapes every

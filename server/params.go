@@ -34,7 +34,7 @@ func pathValue(c echo.Context, name string) (string, error) {
 // dateParam reads and checks the :date path parameter in one step: it
 // must be a date, on or after the dataset's first date.
 func (s *Server) dateParam(c echo.Context) (geo.Date, error) {
-	return s.checkedDate(c.Param("date"), "date")
+	return s.dateParamOf(c, c.Param("date"), "date")
 }
 
 // checkedDate reads and checks a date given as the parameter name.
@@ -42,9 +42,32 @@ func (s *Server) checkedDate(v, name string) (geo.Date, error) {
 	return s.deps.Dataset.DateArg(param(name, v))
 }
 
+// dateParamOf is checkedDate for a date an answer is about: a date after
+// the dataset's last, whose state the next version may change, marks the
+// answer latest (markLatest).
+func (s *Server) dateParamOf(c echo.Context, v, name string) (geo.Date, error) {
+	d, err := s.checkedDate(v, name)
+	if err == nil && d > s.deps.Dataset.Range().Last {
+		markLatest(c)
+	}
+	return d, err
+}
+
 // dateRange reads ?from=&to=, defaulting to the dataset's whole range.
 func (s *Server) dateRange(c echo.Context) (geo.Range, error) {
-	return s.deps.Dataset.RangeArg(param("from", c.QueryParam("from")), param("to", c.QueryParam("to")))
+	return s.rangeOf(c, c.QueryParam("from"), c.QueryParam("to"))
+}
+
+// rangeOf reads the days from and to, as given in the parameters of those
+// names (empty: the dataset's first or last date). A range that runs to
+// the last date by default, or past it, marks the answer latest: the next
+// version changes it.
+func (s *Server) rangeOf(c echo.Context, from, to string) (geo.Range, error) {
+	rg, err := s.deps.Dataset.RangeArg(param("from", from), param("to", to))
+	if err == nil && (to == "" || rg.Last > s.deps.Dataset.Range().Last) {
+		markLatest(c)
+	}
+	return rg, err
 }
 
 // formParam reads ?flat=1, which asks a GeoJSON layer for the Flat form

@@ -40,10 +40,8 @@ func (s *Server) serveDataset(c echo.Context, r *response, err error) error {
 	if err != nil {
 		return err
 	}
-	return r.serve(c, s.cacheControl())
+	return r.serve(c, s.cacheControlOf(c))
 }
-
-func (s *Server) cacheControl() string { return s.cacheCtl }
 
 // encoded runs an encoder into memory and wraps its bytes as a response.
 func encoded(ctype string, write func(w io.Writer) error) (*response, error) {

@@ -13,12 +13,10 @@ import (
 	"net/netip"
 	"runtime"
 	"runtime/debug"
-	"strconv"
 	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/frontline/frontline/geo"
 	"github.com/frontline/frontline/geo/encode"
@@ -47,8 +45,17 @@ type Config struct {
 	// ShutdownTimeout bounds graceful shutdown (default 10 s).
 	ShutdownTimeout time.Duration
 	// MaxAge is the Cache-Control max-age of dataset-derived responses
-	// (default 1 h). Clients revalidate with the ETag after it.
+	// (default 1 h), and how long a shared cache (a CDN) may serve one
+	// stale while it revalidates it. Clients revalidate with the ETag
+	// after it. Answers that change with every new version (/api/meta,
+	// the series and downloads up to the last date, dates after it) get
+	// at most LatestMaxAge.
 	MaxAge time.Duration
+	// Updated, when set, is when the dataset's version went live, as
+	// /api/meta and the GeoPackage say (default: when the server is made,
+	// or swapped in by a Live). A static export sets it, so that exporting
+	// an unchanged dataset again gives the same bytes.
+	Updated time.Time
 	// Version is reported by /healthz.
 	Version string
 	// TileURL is the page's basemap, a Leaflet URL template (default
@@ -104,11 +111,15 @@ type Server struct {
 	gpkg       *geoPackage
 	// requests counts the requests that may be sampled for the log.
 	requests atomic.Uint64
-	// cacheCtl is the Cache-Control of dataset-derived answers.
-	cacheCtl string
+	// cacheCtl is the Cache-Control of dataset-derived answers, latestCtl
+	// of those that change with every new version (see cacheControlOf).
+	cacheCtl, latestCtl string
 	// updated is when this version of the dataset went live (New, or
 	// the swap of a Live), for /api/meta and /healthz.
 	updated time.Time
+	// stamp is the time the GeoPackage is stamped with: Config.Updated,
+	// or when the server was made.
+	stamp time.Time
 	// live is the Live serving this version, nil for a Server on its own:
 	// /healthz reports its last reload.
 	live *Live
@@ -165,9 +176,13 @@ func newServer(deps Deps, cfg Config, assets *assetSet) (*Server, error) {
 		return nil, err
 	}
 	c := newCache(cfg.CacheBytes, runtime.GOMAXPROCS(0))
+	updated := cfg.Updated
+	if updated.IsZero() {
+		updated = time.Now()
+	}
 	s := &Server{deps: deps, cfg: cfg, log: log, cache: c, enc: enc, tileOrigin: origin, origin: links, assets: assets,
-		geometry: newGeometry(deps.Dataset, enc, c), updated: time.Now(),
-		cacheCtl: "public, max-age=" + strconv.Itoa(int(cfg.MaxAge.Seconds()))}
+		geometry: newGeometry(deps.Dataset, enc, c), updated: updated, stamp: updated,
+		cacheCtl: sharedCache(cfg.MaxAge), latestCtl: sharedCache(min(cfg.MaxAge, LatestMaxAge))}
 	s.ogc = newOGCData(s)
 	s.gpkg = newGeoPackage()
 	if err := s.precompute(); err != nil {
@@ -200,12 +215,7 @@ func (s *Server) routes() *echo.Echo {
 	e.Pre(closeSmuggling)
 	e.Use(s.requestLog)
 	e.Use(securityHeaders())
-	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
-		AllowOrigins:  []string{"*"},
-		AllowMethods:  []string{http.MethodGet, http.MethodHead, http.MethodOptions},
-		ExposeHeaders: []string{"ETag", "Content-Length"},
-		MaxAge:        86400,
-	}))
+	e.Use(cors)
 	e.Use(strictQuery)
 
 	// Each route lists the query parameters it knows: any other, or one

@@ -294,7 +294,7 @@ func TestConditionalGzipCORSHead(t *testing.T) {
 	page := get(t, h, "/")
 	assert.Equal(t, http.StatusOK, page.Code)
 	assert.Contains(t, page.Header().Get("Content-Type"), "text/html")
-	assert.Equal(t, "no-cache", page.Header().Get("Cache-Control"))
+	assert.Equal(t, "public, max-age=0, must-revalidate, s-maxage=60", page.Header().Get("Cache-Control"), "browsers revalidate the page every time, a CDN keeps it a minute")
 }
 
 func TestSnapshotIsRFC7946(t *testing.T) {

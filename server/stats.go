@@ -151,7 +151,7 @@ func (s *Server) serveSeriesCSV(c echo.Context, f csvFile) error {
 		return err
 	}
 	attachment(c, f.name)
-	return r.serve(c, s.cacheControl())
+	return r.serve(c, s.cacheControlOf(c))
 }
 
 // serveRegionsCSV answers the km² per side of each group of districts by
@@ -176,7 +176,7 @@ func (s *Server) serveRegionsCSV(c echo.Context, f csvFile) error {
 		return err
 	}
 	attachment(c, f.name)
-	return r.serve(c, s.cacheControl())
+	return r.serve(c, s.cacheControlOf(c))
 }
 
 // byParam reads ?by=PROP, the district property to group by, checked

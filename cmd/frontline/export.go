@@ -5,10 +5,14 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/frontline/frontline/geo"
 	"github.com/frontline/frontline/geo/encode"
 	"github.com/frontline/frontline/geo/gpkg"
+	"github.com/frontline/frontline/server"
+	"github.com/frontline/frontline/site"
+	"github.com/frontline/frontline/web"
 )
 
 func runExport(args []string, stdout, stderr io.Writer) error {
@@ -18,11 +22,35 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "", "output directory (required); written as DIR.partial, then put in place of DIR")
 	fromS := fs.String("from", "", "first day (default: the dataset's first date)")
 	toS := fs.String("to", "", "last day (default: the dataset's last date)")
+	siteDir := fs.String("site", "", "instead of --out: write the static site (the map and every answer of the API it and GIS users fetch) into DIR, "+
+		"reusing the unchanged files of the site already there")
+	tiles := fs.String("tiles", server.DefaultTileURL, "with --site: the map's basemap tile URL template, or off")
+	tilesCredit := fs.String("tiles-attribution", "", "with --site: credit line of --tiles (default: OpenStreetMap's, with the default tiles)")
+	snapshots := fs.String("snapshots", "all", "with --site: each day's snapshot download (all), or the last day's only (last: for a country over years they are most of the site; the GeoPackage has every day)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if *siteDir != "" {
+		if *out != "" || *fromS != "" || *toS != "" {
+			return fmt.Errorf("--site writes the whole dataset on its own: leave out --out, --from and --to")
+		}
+		if *snapshots != "all" && *snapshots != "last" {
+			return fmt.Errorf("--snapshots %q: use all or last", *snapshots)
+		}
+		if err := checkTileURL(*tiles); err != nil {
+			return err
+		}
+		ds, err := df.load(stderr)
+		if err != nil {
+			return err
+		}
+		return exportSite(ds, *siteDir, server.Config{TileURL: *tiles, TileAttribution: *tilesCredit, Version: version}, *snapshots == "last", stdout, stderr)
+	}
 	if *out == "" {
-		return fmt.Errorf("--out DIR is required")
+		return fmt.Errorf("--out DIR (or --site DIR) is required")
 	}
 	ds, err := df.load(stderr)
 	if err != nil {
@@ -153,3 +181,43 @@ func attribution(ds *geo.Dataset, r geo.Range) []byte {
 		"All GeoJSON is RFC 7946 (WGS84 lon/lat); areas and lengths are ellipsoidal (WGS84).\n")
 	return []byte(b.String())
 }
+
+// exportSite writes the static site of ds into dir (through the one
+// atomic writer), reusing the files of the site there, and says what an
+// upload of it sends.
+func exportSite(ds *geo.Dataset, dir string, cfg server.Config, lastSnapshot bool, stdout, stderr io.Writer) error {
+	start := time.Now()
+	out, err := newOutDir(dir, "export --site")
+	if err != nil {
+		return err
+	}
+	var bar *progress
+	rep, err := site.Export(server.Deps{Dataset: ds, Assets: web.Assets()}, cfg, site.Options{
+		Dir: out.partial, Previous: out.final, LastSnapshotOnly: lastSnapshot,
+		Progress: func(done, total int, key string) {
+			if bar == nil {
+				bar = newProgress(stderr, total)
+			}
+			bar.step(key)
+		},
+	})
+	if bar != nil {
+		bar.done()
+	}
+	if err != nil {
+		out.abort()
+		return err
+	}
+	if err := out.commit(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote the site of %s (version %s) to %s in %.1f s: %d requests answered, %d files, %s\n",
+		ds.Name, rep.Version, dir, time.Since(start).Seconds(), rep.Entries, rep.Files, megabytes(rep.Bytes))
+	fmt.Fprintf(stdout, "new since the site that was there: %d files, %s (what an upload sends; the rest is reused)\n", rep.NewFiles, megabytes(rep.NewBytes))
+	for _, r := range rep.Refused {
+		fmt.Fprintf(stdout, "not in the site, as the live server refuses it too: %s\n", r)
+	}
+	return nil
+}
+
+func megabytes(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }

@@ -1,6 +1,6 @@
 // Command frontline serves and inspects datasets of who held what ground,
-// day by day: `serve`, `stats`, `changes`, `gains`, `export`, `validate`,
-// `build-districts`, `import-polygons`, `synth`. Run `frontline help` for what each does.
+// day by day: `serve`, `stats`, `changes`, `gains`, `export`, `site-upload`,
+// `validate`, `build-districts`, `import-polygons`, `synth`. Run `frontline help` for what each does.
 package main
 
 import (
@@ -26,7 +26,8 @@ func commands() []command {
 		{"stats", "km² and share held by each side on a date (--by PROP: per oblast, raion…), or a daily series", runStats},
 		{"changes", "what changed hands between two dates", runChanges},
 		{"gains", "km² each side gained, lost and netted every month, week or day", runGains},
-		{"export", "write frontline.gpkg (styled, temporal), the districts, every day's snapshot, territory and frontlines GeoJSON, stats.csv and changes.csv", runExport},
+		{"export", "write frontline.gpkg (styled, temporal), the districts, every day's snapshot, territory and frontlines GeoJSON, stats.csv and changes.csv; or, with --site, the static site of the map", runExport},
+		{"site-upload", "print the shell commands that copy a static site into an S3-compatible bucket with each file's metadata", runSiteUpload},
 		{"validate", "check a dataset directory and list every problem", runValidate},
 		{"build-districts", "build Thiessen district polygons from named points", runBuildDistricts},
 		{"import-polygons", "make a dataset of dated territory polygons (one file a day per side, e.g. DeepState's map) cut by regions; again with more files to add the new days", runImportPolygons},

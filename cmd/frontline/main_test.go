@@ -368,3 +368,49 @@ func TestEveryCommandDocumented(t *testing.T) {
 		assert.Contains(t, help, "  "+c.name+" ", "the help names %s", c.name)
 	}
 }
+
+// export --site writes the static site through the one atomic writer (its
+// folder rules: a folder of another command is refused), says what an
+// upload sends, and reuses the site there on the next run; site-upload
+// prints the commands that upload it.
+func TestExportSite(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "site")
+	code, stdout, stderr := runCLI(t, "export", "--data", small, "--site", dir, "--tiles", "off")
+	require.Equal(t, 0, code, stderr)
+	assert.Regexp(t, `wrote the site of .* to .*: \d+ requests answered, \d+ files, [0-9.]+ MB`, stdout)
+	assert.Contains(t, files(t, dir), manifestName, "the folder rules' own manifest")
+	assert.Contains(t, files(t, dir), "manifest.json")
+	assert.Contains(t, files(t, dir), "index.html")
+
+	code, stdout, stderr = runCLI(t, "export", "--data", small, "--site", dir, "--tiles", "off")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "new since the site that was there: 0 files, 0.0 MB")
+
+	code, stdout, stderr = runCLI(t, "site-upload", "--site", dir, "--to", "s3://maps/small")
+	require.Equal(t, 0, code, stderr)
+	assert.True(t, strings.HasPrefix(stdout, "#!/bin/sh\n"))
+	assert.Contains(t, stdout, "aws s3 cp 'index.html.gz' 's3://maps/small/index.html'")
+	assert.Contains(t, stderr, "the script sends")
+
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"export", "--data", small, "--site", dir, "--out", dir}, "--site writes the whole dataset on its own"},
+		{[]string{"export", "--data", small, "--site", dir, "--tiles", "ftp://x"}, "--tiles"},
+		{[]string{"site-upload", "--site", dir}, "--to s3://BUCKET are required"},
+		{[]string{"site-upload", "--site", t.TempDir(), "--to", "s3://maps"}, "is not a site written by frontline export --site"},
+		{[]string{"site-upload", "--site", dir, "--to", "https://maps"}, "give s3://BUCKET"},
+	} {
+		code, _, stderr := runCLI(t, c.args...)
+		assert.Equal(t, 1, code, c.args)
+		assert.Contains(t, stderr, c.want, c.args)
+	}
+	// An export's folder is not a site's: the folder rules keep the one from replacing the other.
+	out := filepath.Join(t.TempDir(), "export")
+	code, _, stderr = runCLI(t, "export", "--data", small, "--out", out, "--from", "2016-11-19", "--to", "2016-11-19")
+	require.Equal(t, 0, code, stderr)
+	code, _, stderr = runCLI(t, "export", "--data", small, "--site", out)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "is the output of frontline export, not of export --site")
+}

@@ -3,6 +3,7 @@ package gpkg
 import (
 	"errors"
 	"path/filepath"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -16,8 +17,15 @@ import (
 // temporal), and DatasetProject stored in it under the dataset's file
 // label, whose Temporal Controller plays them. The features are those of
 // src.Walk over r, each written as it is produced.
-func WriteDataset(path string, src *encode.Source, r geo.Range) (err error) {
-	w, err := Create(path)
+func WriteDataset(path string, src *encode.Source, r geo.Range) error {
+	return WriteDatasetAt(path, src, r, time.Now())
+}
+
+// WriteDatasetAt is WriteDataset stamped with a given time (CreateAt): the
+// server stamps its file with when the dataset's version went live, so
+// that the same version gives the same bytes.
+func WriteDatasetAt(path string, src *encode.Source, r geo.Range, stamp time.Time) (err error) {
+	w, err := CreateAt(path, stamp)
 	if err != nil {
 		return err
 	}

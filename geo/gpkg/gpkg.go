@@ -59,7 +59,6 @@ var schema = []string{
 		f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT, styleSLD TEXT,
 		useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))`,
 	// Registered as an attribute table, as QGIS and GDAL do.
-	`INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES ('layer_styles', 'attributes', 'layer_styles', 'QGIS layer styles')`,
 	// The extensions in use: each layer's spatial index.
 	`CREATE TABLE gpkg_extensions (table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL, definition TEXT NOT NULL,
 		scope TEXT NOT NULL, CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))`,
@@ -91,10 +90,20 @@ type Writer struct {
 	db   *sql.DB
 	tx   *sql.Tx
 	path string
+	// stamp is the time written into the file (the tables' last_change,
+	// the styles' update_time, the project's last_modified_time).
+	stamp time.Time
 }
 
-// Create makes a new GeoPackage at path, which must not exist.
-func Create(path string) (*Writer, error) {
+// Create makes a new GeoPackage at path, which must not exist, stamped
+// with the time of the call.
+func Create(path string) (*Writer, error) { return CreateAt(path, time.Now()) }
+
+// CreateAt is Create with the time the file is stamped with (the tables'
+// last change, the styles' and the project's): the same content stamped
+// with the same time is the same bytes, so a file written again for an
+// unchanged dataset is recognised as unchanged.
+func CreateAt(path string, stamp time.Time) (*Writer, error) {
 	if _, err := os.Stat(path); err == nil {
 		return nil, fmt.Errorf("%s exists: a GeoPackage is written into a new file", path)
 	}
@@ -112,12 +121,17 @@ func Create(path string) (*Writer, error) {
 			return nil, fmt.Errorf("creating GeoPackage %s: %w", path, err)
 		}
 	}
+	if _, err := db.Exec(`INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change)
+		VALUES ('layer_styles', 'attributes', 'layer_styles', 'QGIS layer styles', ?)`, stamp.UTC().Format("2006-01-02T15:04:05.000Z")); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("creating GeoPackage %s: %w", path, err)
+	}
 	tx, err := db.Begin()
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	return &Writer{db: db, tx: tx, path: path}, nil
+	return &Writer{db: db, tx: tx, path: path, stamp: stamp.UTC()}, nil
 }
 
 // Close commits everything written and closes the file.
@@ -263,7 +277,7 @@ func (lw *LayerWriter) Close() error {
 	if lw.n > 0 && !math.IsInf(lw.bound.Min[0], 0) {
 		minX, minY, maxX, maxY = lw.bound.Min[0], lw.bound.Min[1], lw.bound.Max[0], lw.bound.Max[1]
 	}
-	now := time.Now().UTC().Format("2006-01-02T15:04:05.000Z")
+	now := lw.w.stamp.Format("2006-01-02T15:04:05.000Z")
 	for _, q := range []struct {
 		sql  string
 		args []any
@@ -290,8 +304,8 @@ func (lw *LayerWriter) Close() error {
 // Style stores qml as the default QGIS style of table.
 func (w *Writer) Style(table, name, description, qml string) error {
 	_, err := w.tx.Exec(`INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column,
-		styleName, styleQML, styleSLD, useAsDefault, description, owner, ui) VALUES ('', '', ?, 'geom', ?, ?, '', 1, ?, '', NULL)`,
-		table, name, qml, description)
+		styleName, styleQML, styleSLD, useAsDefault, description, owner, ui, update_time) VALUES ('', '', ?, 'geom', ?, ?, '', 1, ?, '', NULL, ?)`,
+		table, name, qml, description, w.stamp.Format("2006-01-02T15:04:05.000Z"))
 	return err
 }
 

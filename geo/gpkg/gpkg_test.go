@@ -6,10 +6,12 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/xml"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -215,4 +217,27 @@ func TestWriteDatasetStoresAQGISProject(t *testing.T) {
 		assert.Equal(t, temporal, l.Temporal.Enabled == "1", l.ID)
 	}
 	assert.Equal(t, "Qt::Unchecked", doc.Tree[3].Checked, "territory starts hidden under the control layer")
+}
+
+// The same dataset stamped with the same time is the same bytes (a static
+// site exported again for an unchanged dataset keeps its file); another
+// time is another file.
+func TestWriteDatasetAtIsReproducible(t *testing.T) {
+	ds := testkit.Small(t)
+	enc, err := encode.New(ds)
+	require.NoError(t, err)
+	shapes, err := geo.NewShapes(ds)
+	require.NoError(t, err)
+	at := time.Date(2024, 11, 30, 12, 0, 0, 0, time.UTC)
+	write := func(stamp time.Time) []byte {
+		path := filepath.Join(t.TempDir(), "frontline.gpkg")
+		require.NoError(t, gpkg.WriteDatasetAt(path, encode.NewSource(enc, shapes, nil), ds.Range(), stamp))
+		b, err := os.ReadFile(path)
+		require.NoError(t, err)
+		return b
+	}
+	a, b := write(at), write(at)
+	assert.True(t, bytes.Equal(a, b), "two files stamped %s differ", at)
+	assert.False(t, bytes.Equal(a, write(at.Add(time.Second))), "the stamp is in the file")
+	assert.True(t, bytes.Contains(a, []byte("2024-11-30T12:00:00.000Z")), "the tables' last_change is the stamp")
 }

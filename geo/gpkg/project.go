@@ -122,7 +122,7 @@ func (w *Writer) Project(name string, p Project) error {
 	if _, err := w.tx.Exec(`CREATE TABLE IF NOT EXISTS qgis_projects(name TEXT PRIMARY KEY, metadata BLOB, content BLOB)`); err != nil {
 		return err
 	}
-	meta := fmt.Sprintf(`{"last_modified_time": "%s", "last_modified_user": "frontline" }`, time.Now().UTC().Format("2006-01-02T15:04:05"))
+	meta := fmt.Sprintf(`{"last_modified_time": "%s", "last_modified_user": "frontline" }`, w.stamp.Format("2006-01-02T15:04:05"))
 	_, err = w.tx.Exec(`INSERT INTO qgis_projects (name, metadata, content) VALUES (?, ?, ?)`, name, meta, hex.EncodeToString(qgz))
 	return err
 }

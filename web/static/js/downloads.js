@@ -3,6 +3,7 @@
 // only their addresses change with the shown date. To offer a new export
 // (a per-day CSV), add an entry here.
 
+import { fileHref, isStatic } from './api.js';
 import { h } from './format.js';
 
 /** v: {name, first, last, date, compare} — the dataset's file label, its range, the shown and comparison dates. */
@@ -42,15 +43,21 @@ export class Downloads {
       list.append(li);
       return { ...e, a, li };
     });
+    if (isStatic) {
+      list.after(h('p', { class: 'muted static-note' },
+        'This is a static copy of the map: what needs a server — the districts changed between two dates as GeoJSON, '
+        + 'and the OGC API that QGIS and GDAL read with any area and date — comes from the live frontline server only. '
+        + 'The GeoPackage above holds every layer and every day.'));
+    }
   }
 
-  /** Points every link at view v. */
+  /** Points every link at view v (a static site's file; none hides the link). */
   update(v) {
     for (const e of this.entries) {
-      const on = !e.when || e.when(v);
-      e.li.hidden = !on;
-      if (!on) continue;
-      e.a.href = e.href(v);
+      const href = !e.when || e.when(v) ? fileHref(e.href(v)) : null;
+      e.li.hidden = href === null;
+      if (href === null) continue;
+      e.a.href = href;
       e.a.download = e.file(v);
       e.a.textContent = e.label(v);
     }

@@ -55,15 +55,10 @@ class LiveUpdates {
 
   /** The new /api/meta, or null when it is the one seen last. */
   async fetchMeta() {
-    // no-store: the browser's cache must not answer for the server; the
-    // ETag still makes an unchanged answer a 304.
-    const headers = { Accept: 'application/json' };
-    if (this.metaTag) headers['If-None-Match'] = this.metaTag;
-    const res = await fetch('api/meta', { cache: 'no-store', headers });
-    if (res.status === 304 || !res.ok) return null;
-    const meta = await res.json();
-    this.metaTag = res.headers.get('ETag');
-    return meta;
+    const got = await this.app.api.newMeta(this.metaTag);
+    if (!got) return null;
+    this.metaTag = got.tag;
+    return got.meta;
   }
 
   async apply(meta) {
@@ -83,6 +78,7 @@ class LiveUpdates {
     app.api.controlByDate.clear();
     app.api.frontlinesByDate.clear();
     app.api.districtById.clear();
+    app.api.statsByDate.clear();
     app.summaries.clear();
     app.regionsPanel?.byDate.clear();
     this.renderMeta(meta);
@@ -113,7 +109,7 @@ class LiveUpdates {
    */
   async districtsChanged() {
     // The band drawn now (a big dataset's): its features are the ones to compare.
-    const features = (await this.app.api.districts(this.app.band)).features ?? [];
+    const features = (await this.app.api.districts(this.app.noBands ? undefined : this.app.band)).features ?? [];
     const drawn = this.app.features;
     return features.length !== drawn.size || features.some((f) => {
       const before = drawn.get(String(f.id ?? f.properties?.id));

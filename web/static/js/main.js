@@ -178,11 +178,20 @@ class App {
     if (this.big) this.checkBand();
   }
 
-  /** The districts drawn for zoom band z (undefined: the 1 m layer), fetched once per band. */
+  /**
+   * The districts drawn for zoom band z (undefined: the 1 m layer), fetched
+   * once per band. Where there are no bands (a static copy of the map that
+   * holds only the 1 m layer), the 1 m layer for every zoom.
+   */
   geometry(z) {
+    if (this.noBands) z = undefined;
     let p = this.bands.get(z);
     if (!p) {
-      p = this.api.districts(z);
+      p = this.api.districts(z).catch((err) => {
+        if (z === undefined || err.status !== 404) throw err;
+        this.noBands = true;
+        return this.geometry(undefined);
+      });
       this.bands.set(z, p);
       p.catch(() => this.bands.delete(z));
     }
@@ -196,6 +205,7 @@ class App {
    * ready). The paths stay; only their shapes change.
    */
   async checkBand() {
+    if (this.noBands) return;
     const want = Math.max(0, Math.min(MAX_BAND, Math.floor(this.map.map.getZoom())));
     const drawn = this.band;
     if (want - 1 <= drawn && drawn <= want + 2) return;
@@ -305,7 +315,7 @@ class App {
     const key = `${compare}/${date}`;
     let p = this.summaries.get(key);
     if (!p) {
-      p = fetchJSON(`api/changes/summary?from=${compare}&to=${date}`);
+      p = this.api.changeSummary(compare, date);
       this.summaries.set(key, p);
       p.catch(() => this.summaries.delete(key));
     }
