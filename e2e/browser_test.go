@@ -1226,9 +1226,15 @@ func soleColor(meta metaDoc, s controlState) (string, bool) {
 
 func saveScreenshot(t *testing.T, ctx context.Context) {
 	t.Helper()
+	saveScreenshotAs(t, ctx, "screenshot.png")
+}
+
+// saveScreenshotAs writes the page as docs/name.
+func saveScreenshotAs(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	require.NoError(t, err)
-	out := filepath.Join("..", "docs", "screenshot.png")
+	out := filepath.Join("..", "docs", name)
 	require.NoError(t, os.MkdirAll(filepath.Dir(out), 0o755))
 	require.NoError(t, os.WriteFile(out, png, 0o644))
 	t.Logf("wrote %s", out)
@@ -1296,13 +1302,15 @@ type controlState struct {
 	Sources    []string           `json:"sources"`
 	Note       string             `json:"note"`
 	Changed    bool               `json:"changed"`
+	Since      string             `json:"since"`
 }
 
 type districtDoc struct {
 	Name    string `json:"name"`
 	History []struct {
-		Date    string   `json:"date"`
-		Sources []string `json:"sources"`
+		Date       string   `json:"date"`
+		Controller string   `json:"controller"`
+		Sources    []string `json:"sources"`
 	} `json:"history"`
 }
 

@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
-# lighthouse.sh — Lighthouse 12 (npm) against the map page with Debian's chromium.
+# lighthouse.sh — Lighthouse 12 (npm) against the map page with Debian's chromium, on two datasets.
 #
 #   make build && scripts/lighthouse.sh [RUNS]
 #
-# Serves the embedded dataset on 127.0.0.1:18480 without basemap tiles, runs
-# Lighthouse RUNS times (default 3) with its mobile settings and once with
-# --preset=desktop, and prints each run's scores and metrics plus the median
-# mobile performance score. Lighthouse goes into a temporary npm prefix, never
-# into the project. Scores depend on the machine being otherwise idle: the
-# script prints the load average before each run.
+# Measures the page on the embedded dataset (Aleppo: 130 districts, 38 dates) and
+# on a country (Ukraine: thousands of faces over months or years): the one in
+# $UKRAINE (a directory `frontline import-polygons` wrote, e.g. from the whole
+# DeepState archive as the README shows), else one it imports from DeepState's
+# sample days in ../shared/ukraine beside the repository and the raions and
+# sides of data/ukraine-raions (about a minute; GPL data, written to a
+# temporary directory, never to the repository). Without
+# either, only Aleppo is measured. Each is served on 127.0.0.1:18480 without
+# basemap tiles; Lighthouse runs RUNS times (default 3) with its mobile settings
+# and once with --preset=desktop, and each run's scores and metrics are printed,
+# then the median mobile performance per dataset. Lighthouse goes into a
+# temporary npm prefix, never into the project; LIGHTHOUSE_OUT=DIR keeps the
+# reports (DATASET-RUN.json) there. Scores depend on the machine being
+# otherwise idle: the load average is printed before each run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
@@ -18,19 +26,50 @@ command -v chromium >/dev/null || { echo "needs chromium (apt-get install chromi
 command -v npm >/dev/null || { echo "needs npm (apt-get install npm)" >&2; exit 1; }
 
 work=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+pid=
+trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
 npm install --silent --no-audit --no-fund --prefix "$work" lighthouse@12 >/dev/null
-"$bin" serve --addr 127.0.0.1:18480 --tiles off >"$work/serve.log" 2>&1 &
-pid=$!
-for _ in $(seq 50); do curl -sf http://127.0.0.1:18480/healthz >/dev/null && break; sleep 0.1; done
 
-run() { # name, extra lighthouse flags...
-  local name=$1; shift
+ukraine=${UKRAINE:-}
+shared=../shared/ukraine
+if [ -z "$ukraine" ] && [ -d "$shared/deepstate-sample" ]; then
+  ukraine=$work/ukraine
+  echo "importing $shared into $ukraine (about a minute)"
+  "$bin" import-polygons --out "$ukraine" --side russia="$shared/deepstate-sample/deepstatemap_data_*.geojson" --rest ukraine \
+    --regions data/ukraine-raions/osm-raions.geojson.gz --region-id osm_id --region-name name --group oblast \
+    --sides data/ukraine-raions/sides.csv --title "Russian-occupied Ukraine (DeepState sample)" \
+    >"$work/import.log" 2>&1 || { cat "$work/import.log" >&2; exit 1; }
+fi
+
+serve() { # data dir or "" for the embedded dataset
+  if [ -n "$pid" ]; then kill "$pid"; wait "$pid" 2>/dev/null || true; fi
+  local data=()
+  [ -n "$1" ] && data=(--data "$1")
+  "$bin" serve --addr 127.0.0.1:18480 --tiles off "${data[@]}" >"$work/serve.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 600); do curl -sf http://127.0.0.1:18480/healthz >/dev/null && break; sleep 0.1; done
+  # Warm the server's caches (display layers, the first view's states, territories and series):
+  # the page is measured, not the server's first encoding of each answer.
+  local u
+  for u in $(curl -sf http://127.0.0.1:18480/api/meta | python3 -c '
+import json, sys
+m = json.load(sys.stdin)
+first, last = m["first_date"], m["last_date"]
+d, c = m.get("view_date") or last, m.get("view_compare")
+print("api/districts.topojson", *[f"api/districts.topojson?z={z}" for z in range(2, 10)],
+      f"api/control/{d}", f"api/frontlines/{d}", f"api/stats?from={first}&to={last}",
+      *([f"api/control/{c}", f"api/changes/summary?from={c}&to={d}"] if c else []))'); do
+    curl -sf -o /dev/null "http://127.0.0.1:18480/$u"
+  done
+}
+
+run() { # dataset name, run name, extra lighthouse flags...
+  local set=$1 name=$2; shift 2
   echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
   CHROME_PATH=$(command -v chromium) "$work/node_modules/.bin/lighthouse" http://127.0.0.1:18480/ "$@" \
     --only-categories=performance,accessibility,best-practices --quiet \
-    --chrome-flags="--headless=new --no-sandbox --disable-gpu" --output=json --output-path="$work/$name.json"
-  python3 - "$work/$name.json" "$name" <<'PY'
+    --chrome-flags="--headless=new --no-sandbox --disable-gpu" --output=json --output-path="$work/$set-$name.json"
+  python3 - "$work/$set-$name.json" "$set $name" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 a = r["audits"]
@@ -39,10 +78,20 @@ print(sys.argv[2], " ".join(f"{k}={c['score']}" for k, c in r["categories"].item
                "total-blocking-time", "cumulative-layout-shift", "speed-index"]))
 PY
 }
-for i in $(seq "$runs"); do run "mobile-$i"; done
-run desktop --preset=desktop
-python3 - "$work" "$runs" <<'PY'
+
+sets=(aleppo)
+[ -n "$ukraine" ] && sets+=(ukraine)
+for set in "${sets[@]}"; do
+  if [ "$set" = aleppo ]; then serve ""; else serve "$ukraine"; fi
+  for i in $(seq "$runs"); do run "$set" "mobile-$i"; done
+  run "$set" desktop --preset=desktop
+done
+python3 - "$work" "$runs" "${sets[@]}" <<'PY'
 import json, statistics, sys
-s = [json.load(open(f"{sys.argv[1]}/mobile-{i}.json"))["categories"]["performance"]["score"] for i in range(1, int(sys.argv[2]) + 1)]
-print("median mobile performance:", statistics.median(s))
+work, runs = sys.argv[1], int(sys.argv[2])
+for s in sys.argv[3:]:
+    scores = [json.load(open(f"{work}/{s}-mobile-{i}.json"))["categories"]["performance"]["score"] for i in range(1, runs + 1)]
+    print(f"{s}: median mobile performance {statistics.median(scores)}")
 PY
+[ -n "$ukraine" ] || echo "no Ukraine dataset: set UKRAINE=DIR or put the shared folder at $shared"
+if [ -n "${LIGHTHOUSE_OUT:-}" ]; then mkdir -p "$LIGHTHOUSE_OUT" && cp "$work"/*-mobile-*.json "$work"/*-desktop.json "$LIGHTHOUSE_OUT"/; fi

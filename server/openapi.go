@@ -55,6 +55,8 @@ func (s *Server) apiDocs() map[string][]apiRoute {
 	collection := pathParam("collectionId", "the collection", map[string]any{"type": "string", "enum": ids})
 	flat := queryParam("flat", "1: every property a number, a date or text (lists as text, objects left out), for FlatGeobuf, Shapefile and every OGR driver",
 		map[string]any{"type": "string", "enum": []string{"0", "1"}, "default": "0"})
+	zoom := queryParam("z", "the map's zoom (256 px tiles): borders simplified by 2^(16−z) m, under half a pixel, at least 1 m",
+		map[string]any{"type": "integer", "minimum": 0, "maximum": maxZoomParam})
 	json, geojson, csv, text, html := "application/json", "application/geo+json", "text/csv", "text/plain", "text/html"
 	return map[string][]apiRoute{
 		"/ogc":             {{"/ogc", "OGC API – Features landing page", []map[string]any{fParam}, []string{json, html}}},
@@ -78,7 +80,7 @@ func (s *Server) apiDocs() map[string][]apiRoute {
 		}, []string{geojson, html}}},
 		"/api/meta":               {{"/api/meta", "title, attribution, licence, first and last date, sides, change dates, total km², the most days one series may cover, the version of the dataset served and when it went live", nil, []string{json}}},
 		"/api/districts":          {{"/api/districts", "the districts with their properties and area_km2", []map[string]any{flat}, []string{geojson}}},
-		"/api/districts.topojson": {{"/api/districts.topojson", "the districts for drawing: TopoJSON, shared borders simplified by 1 m, same properties", nil, []string{json}}},
+		"/api/districts.topojson": {{"/api/districts.topojson", "the districts for drawing: TopoJSON, shared borders simplified by 1 m (or for a zoom), same properties", []map[string]any{zoom}, []string{json}}},
 		"/api/districts/:id": {{"/api/districts/{id}", "one district with its whole history",
 			[]map[string]any{pathParam("id", "district id", strSchema)}, []string{json}}},
 		"/api/snapshot/:date": {{"/api/snapshot/{date}", "every district with its state on a day (district, controller, shares, share_<side>, since, sources, note)",

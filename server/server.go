@@ -234,7 +234,7 @@ func (s *Server) routes() *echo.Echo {
 	get("/healthz", s.health)
 	get("/api/meta", s.getMeta)
 	get("/api/districts", s.getDistricts, "flat")
-	get("/api/districts.topojson", s.getDistrictsTopoJSON)
+	get("/api/districts.topojson", s.getDistrictsTopoJSON, "z")
 	get("/api/districts/:id", s.getDistrict)
 	get("/api/control/:date", s.getControl)
 	get("/api/snapshot/:date", s.getSnapshot, "flat")

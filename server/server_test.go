@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/geo/encode"
 	"github.com/frontline/frontline/geo/geodesic"
 	"github.com/frontline/frontline/internal/testkit"
 	"github.com/frontline/frontline/server"
@@ -197,6 +198,33 @@ func TestStatsValues(t *testing.T) {
 	assert.Equal(t, last.Sides, got.Sides)
 }
 
+// ?z= gives the display layer of that zoom's band: the same bytes as the
+// encoder's at encode.ZoomTolerance(z), fewer the lower the zoom, the 1 m
+// layer from encode.MaxZoom on; each band has its own ETag.
+func TestDistrictsTopoJSONZoom(t *testing.T) {
+	srv := newServer(t)
+	h := srv.Handler()
+	full := get(t, h, "/api/districts.topojson")
+	require.Equal(t, http.StatusOK, full.Code)
+	assert.Equal(t, full.Body.String(), get(t, h, fmt.Sprintf("/api/districts.topojson?z=%d", encode.MaxZoom)).Body.String())
+	assert.Equal(t, full.Body.String(), get(t, h, "/api/districts.topojson?z=24").Body.String())
+	enc, err := encode.New(testkit.Small(t))
+	require.NoError(t, err)
+	tags := map[string]int{full.Header().Get("ETag"): encode.MaxZoom}
+	for _, z := range []int{0, 9, 12} {
+		rec := get(t, h, fmt.Sprintf("/api/districts.topojson?z=%d", z))
+		require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+		var want bytes.Buffer
+		require.NoError(t, enc.DistrictsTopoJSON(&want, encode.ZoomTolerance(z)))
+		assert.Equal(t, want.String(), rec.Body.String(), "zoom %d", z)
+		assert.Less(t, rec.Body.Len(), full.Body.Len(), "zoom %d", z)
+		tag := rec.Header().Get("ETag")
+		_, seen := tags[tag]
+		assert.False(t, seen, "zoom %d has the ETag of zoom %d", z, tags[tag])
+		tags[tag] = z
+	}
+}
+
 func TestProblems(t *testing.T) {
 	h := newServer(t).Handler()
 	tests := []struct {
@@ -215,6 +243,9 @@ func TestProblems(t *testing.T) {
 		{"/api/stats?from=2016-12-01&to=2016-11-20", 400, `parameter "from" (2016-12-01) is after parameter "to" (2016-11-20)`},
 		{"/api/stats?format=xml", 400, `format "xml": use json or csv`},
 		{"/api/changes?from=2016-11-15", 400, `parameter "to" is required`},
+		{"/api/districts.topojson?z=25", 400, `parameter "z" is "25": give the map's zoom as a whole number from 0 to 24`},
+		{"/api/districts.topojson?z=5.5", 400, `parameter "z" is "5.5"`},
+		{"/api/districts.topojson?zoom=5", 400, `unknown parameter "zoom"`},
 		{"/api/nothing", 404, ""},
 		{"/nothing.html", 404, "no such page"},
 	}

@@ -16,6 +16,23 @@ import (
 // border until the map is zoomed to single buildings.
 const DisplayTolerance = 1.0
 
+// MaxZoom is the highest map zoom ZoomTolerance distinguishes: from it on
+// the display layer is the DisplayTolerance one.
+const MaxZoom = 16
+
+// ZoomTolerance is the simplification, in metres, of the districts drawn at
+// web-map zoom z (256 px tiles): 2^(16−z) m, a little under half a pixel at
+// the equator (and less of a pixel nearer the poles), never below
+// DisplayTolerance. Powers of two make the layers a few fixed bands that a
+// server can cache: 2,048 m at zoom 5, where a phone shows a whole country,
+// 1 m from zoom 16.
+func ZoomTolerance(z int) float64 {
+	if z >= MaxZoom {
+		return DisplayTolerance
+	}
+	return max(DisplayTolerance, math.Ldexp(1, MaxZoom-max(z, 0)))
+}
+
 // DistrictsTopoJSON writes the districts as a TopoJSON Topology (one
 // object, "districts", with the properties of Districts) for drawing: each
 // border shared by two districts is one arc, simplified once by tolerance

@@ -102,46 +102,69 @@ func decodeTopoJSON(t *testing.T, b []byte, name string) (map[string]orb.MultiPo
 // The map's districts carry the same properties as /api/districts, share
 // every border (each arc is used by one or two rings), and stay within
 // 1.5 × the tolerance of the exact geometry (the tolerance, plus half a grid
-// step each way); yet they are a fraction of the bytes.
+// step each way); yet they are a fraction of the bytes, and fewer the
+// coarser the zoom band.
 func TestDistrictsTopoJSONAleppo(t *testing.T) {
 	ds, err := geo.LoadDir(data.Default(), data.DefaultName)
 	require.NoError(t, err)
 	enc, err := encode.New(ds)
 	require.NoError(t, err)
-	var topo, exact bytes.Buffer
-	require.NoError(t, enc.DistrictsTopoJSON(&topo, encode.DisplayTolerance))
+	var exact bytes.Buffer
 	require.NoError(t, enc.Districts(&exact, encode.Nested))
-	assert.Less(t, topo.Len(), exact.Len()/4, "TopoJSON %d bytes, GeoJSON %d", topo.Len(), exact.Len())
+	last := exact.Len() / 4
+	for _, tol := range []float64{encode.DisplayTolerance, encode.ZoomTolerance(13), encode.ZoomTolerance(10)} {
+		var topo bytes.Buffer
+		require.NoError(t, enc.DistrictsTopoJSON(&topo, tol))
+		assert.Less(t, topo.Len(), last, "tolerance %g m: TopoJSON %d bytes, GeoJSON %d", tol, topo.Len(), exact.Len())
+		last = topo.Len()
 
-	shapes, props, uses := decodeTopoJSON(t, topo.Bytes(), "districts")
-	require.Len(t, shapes, len(ds.Districts))
-	for i, n := range uses {
-		assert.True(t, n == 1 || n == 2, "arc %d is used %d times", i, n)
-	}
-	limit := 1.5 * encode.DisplayTolerance
-	var sumExact, sumDrawn float64
-	for i, d := range ds.Districts {
-		want, err := enc.DistrictProperties(i)
-		require.NoError(t, err)
-		assert.JSONEq(t, string(want), string(props[d.ID]), d.ID)
-		got := shapes[d.ID]
-		exactRings := rings(d.Geometry)
-		gotRings := rings(got)
-		require.Len(t, gotRings, len(exactRings), d.ID)
-		for _, p := range pointsOf(exactRings) {
-			require.LessOrEqual(t, nearest(p, gotRings), limit, "%s: exact vertex %v is off the drawn border", d.ID, p)
+		shapes, props, uses := decodeTopoJSON(t, topo.Bytes(), "districts")
+		require.Len(t, shapes, len(ds.Districts))
+		for i, n := range uses {
+			assert.True(t, n == 1 || n == 2, "tolerance %g m: arc %d is used %d times", tol, i, n)
 		}
-		for _, p := range pointsOf(gotRings) {
-			require.LessOrEqual(t, nearest(p, exactRings), limit, "%s: drawn vertex %v is off the exact border", d.ID, p)
+		limit := 1.5 * tol
+		var sumExact, sumDrawn, sumEdge float64
+		for i, d := range ds.Districts {
+			want, err := enc.DistrictProperties(i)
+			require.NoError(t, err)
+			assert.JSONEq(t, string(want), string(props[d.ID]), d.ID)
+			got := shapes[d.ID]
+			exactRings := rings(d.Geometry)
+			gotRings := rings(got)
+			require.Len(t, gotRings, len(exactRings), d.ID)
+			for _, p := range pointsOf(exactRings) {
+				require.LessOrEqual(t, nearest(p, gotRings), limit, "tolerance %g m: %s: exact vertex %v is off the drawn border", tol, d.ID, p)
+			}
+			for _, p := range pointsOf(gotRings) {
+				require.LessOrEqual(t, nearest(p, exactRings), limit, "tolerance %g m: %s: drawn vertex %v is off the exact border", tol, d.ID, p)
+			}
+			sumExact += planar.Area(d.Geometry)
+			sumDrawn += planar.Area(got)
+			sumEdge += planar.Length(d.Geometry)
 		}
-		sumExact += planar.Area(d.Geometry)
-		sumDrawn += planar.Area(got)
-	}
-	assert.InDelta(t, 1, sumDrawn/sumExact, 1e-5, "drawn districts cover %g deg², exact %g", sumDrawn, sumExact)
+		// Shared borders move together: what one district gains its neighbour
+		// loses, so only the outer edge can change the total (1 m of it, or
+		// the width the tolerance allows along the whole edge at most).
+		bound := max(1e-5, limit/111320*sumEdge/sumExact)
+		assert.InDelta(t, 1, sumDrawn/sumExact, bound, "tolerance %g m: drawn districts cover %g deg², exact %g", tol, sumDrawn, sumExact)
 
-	var again bytes.Buffer
-	require.NoError(t, enc.DistrictsTopoJSON(&again, encode.DisplayTolerance))
-	assert.Equal(t, topo.Bytes(), again.Bytes(), "two encodings differ")
+		var again bytes.Buffer
+		require.NoError(t, enc.DistrictsTopoJSON(&again, tol))
+		assert.Equal(t, topo.Bytes(), again.Bytes(), "tolerance %g m: two encodings differ", tol)
+	}
+}
+
+func TestZoomTolerance(t *testing.T) {
+	for _, tt := range []struct {
+		z    int
+		want float64
+	}{{-3, 65536}, {0, 65536}, {5, 2048}, {6, 1024}, {12, 16}, {15, 2}, {16, 1}, {22, 1}} {
+		got := encode.ZoomTolerance(tt.z)
+		assert.Equal(t, tt.want, got, "zoom %d", tt.z)
+		// Under half a pixel of a 256 px tile at the equator.
+		assert.Less(t, got, max(encode.DisplayTolerance+0.5, 40075016.686/256/math.Exp2(float64(tt.z))/2), "zoom %d", tt.z)
+	}
 }
 
 func rings(g orb.Geometry) []orb.Ring {

@@ -101,9 +101,12 @@ export class Api {
     return { meta: await res.json(), tag: res.headers.get('ETag') };
   }
 
-  /** The districts as the map draws them (shared borders simplified by 1 m); downloads use the exact api/districts. */
-  districts() {
-    const path = 'api/districts.topojson';
+  /**
+   * The districts as the map draws them: shared borders simplified by 1 m,
+   * or for zoom z (see the server's ?z=); downloads use the exact api/districts.
+   */
+  districts(z) {
+    const path = z === undefined ? 'api/districts.topojson' : `api/districts.topojson?z=${z}`;
     this.lastDistricts = fetchJSON(path).then((topo) => {
       try {
         return toFeatureCollection(topo, 'districts');

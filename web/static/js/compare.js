@@ -16,10 +16,17 @@ const EPS = 1e-12;
  */
 export function changesBetween(before, after) {
   const out = new Map();
-  for (const [id, now] of Object.entries(after.districts)) {
+  const [d1, d2] = [before.date, after.date];
+  for (const id in after.districts) {
+    const now = after.districts[id];
     const was = before.districts[id];
+    // The common case, checked cheaply (a country has thousands of faces): a
+    // state in force since the earlier date or before held on both dates.
+    if (was && now && typeof d1 === 'string' && typeof d2 === 'string'
+      && (d1 <= d2 ? typeof now.since === 'string' && now.since <= d1 : typeof was.since === 'string' && was.since <= d2)) continue;
     const a = was?.shares ?? {};
     const b = now?.shares ?? {};
+    if (was && was.controller === now?.controller && sameShares(a, b)) continue;
     let gainer = null;
     let loser = null;
     let up = EPS;
@@ -33,6 +40,13 @@ export function changesBetween(before, after) {
     if (gainer || loser) out.set(id, { gainer: gainer ?? 'unassigned', loser: loser ?? 'unassigned' });
   }
   return out;
+}
+
+/** Whether two shares objects hold the same sides with the same shares. */
+function sameShares(a, b) {
+  for (const side in a) if (Math.abs((b[side] ?? 0) - a[side]) > EPS) return false;
+  for (const side in b) if (!(side in a) && Math.abs(b[side]) > EPS) return false;
+  return true;
 }
 
 /** The /api/changes/summary answer as a table: km² gained, lost and net per side. */

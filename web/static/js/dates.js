@@ -22,6 +22,16 @@ export function addDays(s, n) {
   return formatDate(parseDate(s) + n * DAY_MS);
 }
 
+/** Adds n calendar months to an ISO date; a day the month lacks becomes its last (2025-01-31 + 1 → 2025-02-28). */
+export function addMonths(s, n) {
+  const [y, m, d] = s.split('-').map(Number);
+  const months = y * 12 + (m - 1) + n;
+  const year = Math.floor(months / 12);
+  const month = months - year * 12;
+  const last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return formatDate(Date.UTC(year, month, Math.min(d, last)));
+}
+
 /** Whole days from ISO date a to ISO date b (negative if b is earlier). */
 export function daysBetween(a, b) {
   return Math.round((parseDate(b) - parseDate(a)) / DAY_MS);

@@ -79,3 +79,9 @@ function patchNode(old, next) {
   }
   patchChildren(old, [...next.childNodes]);
 }
+
+/** Lets the browser handle input and paint before the next slice of work. */
+export function yieldToMain() {
+  if (globalThis.scheduler?.yield) return globalThis.scheduler.yield();
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}

@@ -1,6 +1,7 @@
-// District names on the map: a point inside each district, and labels for
-// the districts large enough on screen to hold their name (the largest first,
-// none overlapping). Recomputed when the view changes, never per date.
+// Names on the map: a point inside each district, and labels for the
+// districts (or, for a country's faces, the regions) large enough on screen
+// to hold their name (the largest first, none overlapping). Recomputed when
+// the view changes, never per date.
 
 /* global L */
 
@@ -57,37 +58,47 @@ function ringArea(ring) {
   return a / 2;
 }
 
-/** Labels keeps the district labels of a Leaflet map up to date. */
+/**
+ * What Labels places for each district feature: {id, km2, name, nameAr,
+ * point}. The interior point is found when first needed: at the first view
+ * only the largest districts are labelled.
+ */
+export function featureItems(features) {
+  const items = [];
+  for (const f of features) {
+    if (!f.geometry) continue;
+    const p = f.properties ?? {};
+    let point;
+    items.push({
+      id: String(f.id ?? p.id), km2: Number(p.area_km2) || 0,
+      name: String(p.name ?? f.id ?? ''), nameAr: typeof p.name_ar === 'string' ? p.name_ar : '',
+      get point() {
+        if (point === undefined) point = interiorPoint(f.geometry);
+        return point;
+      },
+    });
+  }
+  return items;
+}
+
+/** Labels keeps the labels of a Leaflet map up to date. */
 export class Labels {
-  /** map: a Leaflet map; features: the district features, as Api.districts() gives them. */
-  constructor(map, features) {
+  /**
+   * map: a Leaflet map; items: what to name, {id, km2, name, nameAr, point,
+   * kind}, as featureItems or regions.js make them (kind, if any, is a
+   * class of the label: "group" for the largest regions).
+   */
+  constructor(map, items) {
     this.map = map;
     this.arabic = false;
-    this.items = [];
-    this.byId = new Map(); // id -> item
-    for (const f of features) {
-      if (!f.geometry) continue;
-      const p = f.properties ?? {};
-      // The interior point is found when first needed: at the first view
-      // only the largest districts are labelled.
-      let point;
-      const item = {
-        id: String(f.id ?? p.id), km2: Number(p.area_km2) || 0,
-        name: String(p.name ?? f.id ?? ''), nameAr: typeof p.name_ar === 'string' ? p.name_ar : '',
-        get point() {
-          if (point === undefined) point = interiorPoint(f.geometry);
-          return point;
-        },
-      };
-      this.items.push(item);
-      this.byId.set(item.id, item);
-    }
+    this.items = items;
+    this.byId = new Map(items.map((it) => [it.id, it]));
     this.shown = new Map(); // id -> L.Marker
     map.createPane('labels').style.zIndex = 460;
     map.on('zoomend moveend', () => this.update());
   }
 
-  /** The interior point of district id, as [lat, lng]. */
+  /** The point of item id (a district's interior point), as [lat, lng]. */
   pointOf(id) {
     return this.byId.get(id)?.point ?? null;
   }
@@ -121,11 +132,13 @@ export class Labels {
     for (const it of candidates) {
       if (want.size >= MAX_LABELS) break;
       const text = this.textOf(it);
-      const w = text.length * CHAR_PX + 8;
+      const w = text.length * (it.charPx ?? CHAR_PX) + 8;
       // A name much wider than its district would cover the neighbours.
-      if (w > reach * Math.sqrt(it.km2 * pxPerKm2)) continue;
+      if (w > (it.reach ?? reach) * Math.sqrt(it.km2 * pxPerKm2)) continue;
       const c = this.map.latLngToContainerPoint(it.point);
       const box = [c.x - w / 2, c.y - LABEL_H / 2, c.x + w / 2, c.y + LABEL_H / 2];
+      // A region's name is whole or not shown (a cut one reads as another name).
+      if (it.kind && (box[0] < 0 || box[2] > box0.width || box[1] < 0 || box[3] > box0.height)) continue;
       if (placed.some((b) => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3])) continue;
       placed.push(box);
       want.add(it);
@@ -146,7 +159,7 @@ export class Labels {
         span.dir = 'rtl';
       }
       span.dataset.id = it.id;
-      const icon = L.divIcon({ className: 'district-label', html: span, iconSize: null });
+      const icon = L.divIcon({ className: it.kind ? `district-label ${it.kind}` : 'district-label', html: span, iconSize: null });
       this.shown.set(it.id, L.marker(it.point, { icon, pane: 'labels', interactive: false, keyboard: false }).addTo(this.map));
     }
   }

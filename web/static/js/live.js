@@ -80,6 +80,7 @@ class LiveUpdates {
     app.api.districtById.clear();
     app.api.statsByDate.clear();
     app.summaries.clear();
+    app.regionsPanel?.byDate.clear();
     this.renderMeta(meta);
     app.refs = meta.references > 0 ? app.referenceState() : null;
 
@@ -107,7 +108,8 @@ class LiveUpdates {
    * request is revalidated, so unchanged districts cost a 304.
    */
   async districtsChanged() {
-    const features = (await this.app.api.districts()).features ?? [];
+    // The band drawn now (a big dataset's): its features are the ones to compare.
+    const features = (await this.app.api.districts(this.app.noBands ? undefined : this.app.band)).features ?? [];
     const drawn = this.app.features;
     return features.length !== drawn.size || features.some((f) => {
       const before = drawn.get(String(f.id ?? f.properties?.id));

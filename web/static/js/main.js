@@ -4,15 +4,16 @@
 
 import { Api, fetchJSON } from './api.js';
 import { changesBetween, summaryTable } from './compare.js';
-import { addDays, clampDate, parseDate, readDate } from './dates.js';
+import { addDays, addMonths, clampDate, parseDate, readDate } from './dates.js';
 import { Downloads } from './downloads.js';
 import { h, linkify, patchChildren } from './format.js';
-import { Labels } from './labels.js';
+import { Labels, featureItems, interiorPoint } from './labels.js';
 import { DistrictMap, yieldToMain } from './mapview.js';
 import { Palette, UNASSIGNED_COLOR, svg } from './palette.js';
 import { formatHash, parseHash } from './permalink.js';
 import { followUpdates } from './live.js';
 import { districtPopup } from './popup.js';
+import { RegionLines, RegionsPanel, regionChangesTable, regionItems, regionName, regionsOf } from './regions.js';
 import { SearchBox } from './search.js';
 import { StatsPanel } from './stats.js';
 import { Timeline } from './timeline.js';
@@ -29,6 +30,11 @@ const SMALL_MAP_PX = 500;
 // What Leaflet's popup adds around its content, px: the margins of the
 // content (app.css) and, below, its tip and the gap to the point.
 const POPUP_FRAME = [34, 76];
+// A dataset of this many districts or more is big (a country's faces): drawn
+// for the zoom in bands, without outlines of its own, its regions named.
+const BIG_DISTRICTS = 500;
+// The zoom bands of the server's ?z= (encode.MaxZoom: from it on, the 1 m layer).
+const MAX_BAND = 16;
 // The map's arrow keys as screen directions.
 const ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
 
@@ -51,18 +57,26 @@ class App {
     this.refs = null;
     this.arabic = false; // labels in Arabic
     this.runAt = -Infinity; // when the last move of a run of date moves was written to the address
+    this.big = false; // see BIG_DISTRICTS
+    this.band = undefined; // the zoom band of the drawn geometry (big datasets), else undefined: the 1 m layer
+    this.bands = new Map(); // band -> promise of its FeatureCollection
+    this.points = new Map(); // id -> a point inside the district, [lat, lng]
+    this.regions = { region: null, group: null };
   }
 
   async start() {
     const wanted = parseHash(location.hash);
-    // Geometry is the largest download: start it before meta arrives.
-    const districtsP = this.api.districts();
-    districtsP.catch(() => {}); // reported where it is awaited
     const meta = await this.api.meta();
     if (parseDate(meta.first_date) === null || parseDate(meta.last_date) === null) {
       throw new Error(`api/meta gave no usable date range (first_date ${meta.first_date}, last_date ${meta.last_date}).`);
     }
     this.meta = meta;
+    // Geometry is the largest download: start it first. A big dataset's is
+    // the band of the zoom that will show it all (the map's box is laid out already).
+    this.big = (meta.districts ?? 0) >= BIG_DISTRICTS;
+    if (this.big) this.band = firstBand(meta, document.getElementById('map'));
+    const districtsP = this.geometry(this.band);
+    districtsP.catch(() => {}); // reported where it is awaited
     const clamp = (d) => clampDate(d, meta.first_date, meta.last_date);
     // A permalink wins; otherwise the view the dataset names, or its last date.
     const date = clamp(wanted.date ?? meta.view_date ?? meta.last_date);
@@ -82,7 +96,7 @@ class App {
 
     const tiles = tileSettings();
     this.map = new DistrictMap(document.getElementById('map'), {
-      palette: this.palette, tiles, onSelect: (id, latlng) => this.select(id, latlng),
+      palette: this.palette, tiles, onSelect: (id, latlng) => this.select(id, latlng), big: this.big,
     });
     this.map.map.attributionControl.addAttribution(embed ? '<a href="./" target="_blank" rel="noopener">Data: sources</a>' : 'Data: <a href="#about">sources</a>');
     this.map.map.on('popupclose', (e) => this.popupClosed(e.popup));
@@ -91,6 +105,7 @@ class App {
     const districts = await districtsP;
     await yieldToMain();
     for (const f of districts.features ?? []) this.features.set(String(f.id ?? f.properties?.id), f);
+    this.regions = regionsOf(districts.features ?? []);
     await this.map.setDistricts(districts, () => {
       // The phone layout sizes the map to the districts' shape (app.css), before it is fitted.
       if (this.map.bounds.isValid()) {
@@ -101,13 +116,29 @@ class App {
       if (wanted.zoom !== undefined) this.map.map.setView([wanted.lat, wanted.lng], wanted.zoom, { animate: false });
       else this.map.fitAll();
     });
-    this.addArabicSwitch();
+    if (this.regions.group || this.regions.region) {
+      this.regionLines = new RegionLines(this.map.map, this.regions);
+      // After the first paint: the faces are the picture, the borders its frame.
+      afterPaint().then(() => this.regionLines.draw(this.bandFC ?? districts));
+    }
+    if (this.big) {
+      this.map.map.on('zoomend', () => this.checkBand());
+      document.documentElement.dataset.band = String(this.band);
+    }
+    if ((districts.features ?? []).some((f) => typeof f.properties?.name_ar === 'string' && f.properties.name_ar !== '')) {
+      this.addArabicSwitch();
+    } else {
+      const what = this.regions.group || this.regions.region ? 'a place or region' : 'a district';
+      document.getElementById('search').placeholder = `Find ${what}`;
+      document.querySelector('label[for="search"]').textContent = `Find ${what}`;
+    }
 
     this.timeline = new Timeline(document.getElementById('timeline'), {
       first: meta.first_date, last: meta.last_date, changeDates: meta.change_dates ?? [],
       onPick: (d, how) => this.showDate(d, how),
     });
     this.wireCompare();
+    this.wirePresets();
     this.wireColours();
     if (!embed) {
       this.search = new SearchBox(document.getElementById('search'), document.getElementById('search-list'), {
@@ -116,6 +147,11 @@ class App {
         onClear: () => { if (this.pickReason === 'group') this.setPicked([], null); },
       });
       this.downloads = new Downloads(document.getElementById('downloads'));
+      if (this.regions.group) {
+        this.regionsPanel = new RegionsPanel(document.getElementById('regions-section'), {
+          regions: this.regions, palette: this.palette, onPick: (ids, name) => this.findGroup(ids, name),
+        });
+      }
     }
 
     this.map.map.on('moveend', () => this.writeHash('replace'));
@@ -131,11 +167,67 @@ class App {
     document.documentElement.dataset.readyMs = String(Math.round(performance.now()));
     // Names on the map come after the first paint: they are context, not the picture.
     afterPaint().then(() => {
-      this.labels = new Labels(this.map.map, districts.features ?? []);
+      // A country's faces are named by their regions; a city's districts by their own names.
+      const items = this.big && (this.regions.group || this.regions.region)
+        ? regionItems(this.regions, (id) => this.map.boxOf(id)) : featureItems(districts.features ?? []);
+      this.labels = new Labels(this.map.map, items);
       this.labels.setArabic(this.arabic);
       this.labels.update();
     });
     if (seriesP) this.startStats(seriesP);
+    if (this.big) this.checkBand();
+  }
+
+  /**
+   * The districts drawn for zoom band z (undefined: the 1 m layer), fetched
+   * once per band. Where there are no bands (a static copy of the map that
+   * holds only the 1 m layer), the 1 m layer for every zoom.
+   */
+  geometry(z) {
+    if (this.noBands) z = undefined;
+    let p = this.bands.get(z);
+    if (!p) {
+      p = this.api.districts(z).catch((err) => {
+        if (z === undefined || err.status !== 404) throw err;
+        this.noBands = true;
+        return this.geometry(undefined);
+      });
+      this.bands.set(z, p);
+      p.catch(() => this.bands.delete(z));
+    }
+    return p;
+  }
+
+  /**
+   * A big dataset: swaps in the geometry of another zoom band when the
+   * drawn one is more than a band too coarse or two too fine for the zoom
+   * (a little ahead in the direction of travel, so zooming on finds it
+   * ready). The paths stay; only their shapes change.
+   */
+  async checkBand() {
+    if (this.noBands) return;
+    const want = Math.max(0, Math.min(MAX_BAND, Math.floor(this.map.map.getZoom())));
+    const drawn = this.band;
+    if (want - 1 <= drawn && drawn <= want + 2) return;
+    const z = want > drawn ? Math.min(MAX_BAND, want + 1) : Math.max(0, want - 1);
+    this.wantBand = z;
+    let fc;
+    try {
+      fc = await this.geometry(z);
+    } catch (err) {
+      this.showError(err, 'band');
+      return;
+    }
+    if (this.wantBand !== z || this.band === z) return;
+    this.band = z;
+    this.bandFC = fc;
+    this.map.setGeometry(fc);
+    for (const f of fc.features ?? []) this.features.set(String(f.id ?? f.properties?.id), f);
+    this.points.clear();
+    await this.regionLines?.draw(fc);
+    document.documentElement.dataset.band = String(z);
+    // The zoom may have moved on while this band loaded.
+    if (this.wantBand === z) this.checkBand();
   }
 
   /** The table as soon as the series is there, the chart once the map has been painted. */
@@ -175,6 +267,8 @@ class App {
     else if (how === 'drag' || how === 'step' || how === 'play') this.writeHash('run');
     const seq = ++this.seq;
     const compare = this.compare;
+    this.updatePresets();
+    this.showRegions(how);
     this.loadFrontlines(date, seq);
     if (compare) this.loadSummary(compare, date, seq);
     else document.getElementById('compare-summary').replaceChildren();
@@ -182,7 +276,10 @@ class App {
       const [control, before] = await Promise.all([this.api.control(date), compare ? this.api.control(compare) : null]);
       if (seq !== this.seq) return;
       const changes = before ? changesBetween(before, control) : null;
-      this.map.showControl(control, date === this.meta.first_date, changes);
+      await this.map.showControl(control, date === this.meta.first_date, changes);
+      if (seq !== this.seq) return;
+      patchChildren(document.getElementById('compare-regions'),
+        [changes ? regionChangesTable(changes, before, control, this.features, this.regions, this.palette) : null]);
       this.renderLegend(changes);
       this.refreshPopup();
       document.documentElement.dataset.shownDate = date;
@@ -191,8 +288,15 @@ class App {
     } catch (err) {
       if (seq === this.seq) this.showError(err, 'date');
     }
-    // Make playback smooth: have the next day's state ready before its turn.
-    if (how === 'play' && date < this.meta.last_date) this.api.control(addDays(date, 1)).catch(() => {});
+    // Make playback smooth: have the next step's state ready before its turn.
+    if (how === 'play' && date < this.meta.last_date) this.api.control(clampDate(this.timeline.playNext(date), date, this.meta.last_date)).catch(() => {});
+  }
+
+  /** The regions panel follows the date; while the slider is dragged, once it rests. */
+  showRegions(how) {
+    if (!this.regionsPanel) return;
+    clearTimeout(this.regionsTimer);
+    this.regionsTimer = setTimeout(() => this.regionsPanel.show(this.date), how === 'drag' ? 250 : 0);
   }
 
   async loadFrontlines(date, seq) {
@@ -285,6 +389,43 @@ class App {
     document.getElementById('compare-clear').addEventListener('click', () => this.setCompare(null, 'commit'));
   }
 
+  /**
+   * Comparison presets for a long range: the shown date against a week
+   * before, a month before and the first of January (of the year before,
+   * on a first of January); one outside the data is disabled.
+   */
+  wirePresets() {
+    if (!this.timeline.long || embed) return;
+    const box = document.getElementById('presets');
+    this.presets = [
+      { id: 'week', text: 'a week', label: 'Compare with a week before the shown date', at: (d) => addDays(d, -7) },
+      { id: 'month', text: 'a month', label: 'Compare with a month before the shown date', at: (d) => addMonths(d, -1) },
+      { id: 'year', text: null, label: 'Compare with the first of January', at: (d) => (d.endsWith('-01-01') ? `${Number(d.slice(0, 4)) - 1}-01-01` : `${d.slice(0, 4)}-01-01`) },
+    ].map((p) => {
+      const b = h('button', { type: 'button', class: 'small preset', dataset: { preset: p.id } }, p.text ?? '');
+      b.addEventListener('click', () => {
+        const d = p.at(this.date);
+        if (d >= this.meta.first_date && d < this.date) this.setCompare(d, 'commit');
+      });
+      return { ...p, b };
+    });
+    box.replaceChildren(h('span', { class: 'presets-label', 'aria-hidden': 'true' }, 'Since'), ...this.presets.map((p) => p.b));
+    box.hidden = false;
+    this.updatePresets();
+  }
+
+  /** The presets' dates for the shown date, and which are in the data. */
+  updatePresets() {
+    if (!this.date) return;
+    for (const p of this.presets ?? []) {
+      const d = p.at(this.date);
+      if (!p.text) p.b.textContent = d;
+      p.b.setAttribute('aria-label', p.text ? `${p.label} (${d})` : `Compare with ${d}`);
+      p.b.disabled = d < this.meta.first_date || d >= this.date;
+      p.b.setAttribute('aria-pressed', String(this.compare === d));
+    }
+  }
+
   /** The colour-blind safe switch; the choice is kept in localStorage for the next visit. */
   wireColours() {
     const box = document.getElementById('safe-colours');
@@ -294,7 +435,9 @@ class App {
       store(SAFE_KEY, box.checked ? 'safe' : null);
       this.palette.useSafe(box.checked);
       this.legendKey = null;
+      this.map.repaint();
       this.stats?.recolor();
+      this.regionsPanel?.recolor();
       this.showDate(this.date, 'none');
     });
   }
@@ -399,9 +542,12 @@ class App {
       return;
     }
     if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
-      this.timeline.step(e.key === 'ArrowLeft' ? -1 : 1);
+      this.timeline.stepBy(e.key === 'ArrowLeft' ? -1 : 1, 'day');
       e.preventDefault();
       e.stopPropagation();
+    } else if (e.key === 'PageUp' || e.key === 'PageDown') {
+      this.timeline.stepBy(e.key === 'PageUp' ? 1 : -1, 'month');
+      e.preventDefault();
     } else if (e.key === ' ' && !e.target.closest?.('button, a')) {
       if (this.timeline.playing) this.timeline.pause();
       else this.timeline.play();
@@ -434,12 +580,14 @@ class App {
   /** Moves the keyboard's district to the nearest one in direction [dx, dy] (screen axes); the first move takes the one nearest the middle. */
   moveCursor([dx, dy]) {
     const map = this.map.map;
-    const from = this.cursor ? map.latLngToContainerPoint(this.pointOf(this.cursor)) : map.getSize().divideBy(2);
+    const mid = (id) => (this.big ? this.map.boundsOf(id).getCenter() : this.pointOf(id));
+    const from = this.cursor ? map.latLngToContainerPoint(mid(this.cursor)) : map.getSize().divideBy(2);
     let best = null;
     let bestScore = Infinity;
     for (const id of this.features.keys()) {
-      if (id === this.cursor || !this.map.layer(id)) continue;
-      const p = map.latLngToContainerPoint(this.pointOf(id));
+      if (id === this.cursor || !this.map.has(id)) continue;
+      // A country's thousands of faces by the middle of their bounds: their rings are built only for the one chosen.
+      const p = map.latLngToContainerPoint(mid(id));
       const vx = p.x - from.x;
       const vy = p.y - from.y;
       let score = Math.hypot(vx, vy);
@@ -473,8 +621,12 @@ class App {
 
   /** A point inside district id, as a LatLng: where its label, tooltip and popup go. */
   pointOf(id) {
-    const pt = this.labels?.pointOf(id);
-    return pt ? L.latLng(pt[0], pt[1]) : this.map.layer(id).getBounds().getCenter();
+    let pt = this.points.get(id);
+    if (pt === undefined) {
+      pt = interiorPoint(this.features.get(id)?.geometry);
+      this.points.set(id, pt);
+    }
+    return pt ? L.latLng(pt[0], pt[1]) : this.map.boundsOf(id)?.getCenter();
   }
 
   /** Outlines districts on the map; reason says what clears them again. */
@@ -492,13 +644,13 @@ class App {
    * may take (so opening it pans nothing away), outlined, and its popup.
    */
   find(id) {
-    const layer = this.map.layer(id);
-    if (!layer) return;
+    const bounds = this.map.boundsOf(id);
+    if (!bounds) return;
     this.sizePopup();
     const { y } = this.map.map.getSize();
     const o = this.popup.options;
     const reserve = Math.max(40, Math.min(y - 100, o.autoPanPaddingTopLeft[1] + o.maxHeight + POPUP_FRAME[1]));
-    this.map.map.fitBounds(layer.getBounds(), {
+    this.map.map.fitBounds(bounds, {
       maxZoom: Math.max(this.map.map.getZoom(), 15), paddingTopLeft: [40, reserve], paddingBottomRight: [40, 40], animate: false,
     });
     this.select(id, this.pointOf(id));
@@ -506,14 +658,14 @@ class App {
 
   /** A group from the search (a quarter, the Old City): all its districts outlined and in view. */
   findGroup(ids, name) {
-    const layers = ids.map((id) => this.map.layer(id)).filter((l) => l);
-    if (layers.length === 0) return;
+    const all = ids.map((id) => this.map.boundsOf(id)).filter((b) => b);
+    if (all.length === 0) return;
     this.map.map.closePopup();
     const bounds = L.latLngBounds([]);
-    for (const l of layers) bounds.extend(l.getBounds());
+    for (const b of all) bounds.extend(b);
     this.map.map.fitBounds(bounds, { maxZoom: Math.max(this.map.map.getZoom(), 15), padding: [40, 40], animate: false });
     this.setPicked(ids, 'group');
-    this.announce(`${name}: ${layers.length} districts, outlined on the map.`);
+    this.announce(`${name}: ${all.length} districts, outlined on the map.`);
   }
 
   /** Opens district id's popup at latlng; focus: move the focus into it (it opened from the keyboard). */
@@ -563,9 +715,10 @@ class App {
     if (!this.selected) return;
     this.selected.info = info;
     const { id, latlng } = this.selected;
+    const feature = this.features.get(id);
     const content = districtPopup({
-      feature: this.features.get(id), state: this.map.control?.districts[id], date: this.date, info, palette: this.palette,
-      refs: this.refs,
+      feature, state: this.map.control?.districts[id], date: this.date, info, palette: this.palette,
+      refs: this.refs, place: this.placeOf(feature),
     });
     // The content is rebuilt: the focus goes to the same element in the new one (or where it was sent).
     const active = document.activeElement;
@@ -583,6 +736,13 @@ class App {
     this.popup.setLatLng(latlng).setContent(content);
     if (opening) this.popup.openOn(this.map.map);
     if (key) focusWithin(content, content.querySelector(`[data-fk="${CSS.escape(key)}"]`) ?? content.querySelector('[data-fk="title"]'));
+  }
+
+  /** The group a district is in, by name ("Donetska oblast"), or null. */
+  placeOf(feature) {
+    const g = feature?.properties?.group;
+    if (typeof g !== 'string' || g === '') return null;
+    return this.regions.group?.get(g)?.name ?? regionName(g);
   }
 
   /**
@@ -675,6 +835,19 @@ class App {
     document.getElementById('error').hidden = true;
     delete document.documentElement.dataset.error;
   }
+}
+
+/**
+ * The zoom band in which a big dataset will be first seen whole in the map
+ * box el, from its area (its width is taken as 1.4 times the side of a
+ * square of that area) and the box's width: about the zoom the fit will
+ * choose, at mid-latitudes. checkBand corrects it once the map is fitted.
+ */
+function firstBand(meta, el) {
+  const width = Math.max(200, el.getBoundingClientRect().width - 32);
+  const span = Math.sqrt(Math.max(1, Number(meta.total_km2) || 1) * 1e6) * 1.4;
+  const z = Math.floor(Math.log2((156543 * 0.8 * width) / span));
+  return Math.max(0, Math.min(MAX_BAND, z));
 }
 
 /** The basemap: the server's tile URL and credit, unless ?tiles=off. */

@@ -1,9 +1,16 @@
 // The Leaflet map: district geometry is added once, then each date only
 // restyles the existing SVG paths. Frontlines get their own pane above.
+// A big dataset (a country's thousands of faces) is drawn for the zoom: its
+// geometry comes in bands simplified for what the zoom can show, and its
+// faces are merged per region and look (faces.js): not outlined one by one,
+// their regions are instead (regions.js).
 
 /* global L */
 
-import { h } from './format.js';
+import { FaceLayer } from './faces.js';
+import { h, yieldToMain } from './format.js';
+
+export { yieldToMain };
 
 const BORDER = { color: '#3b3b3b', weight: 0.7, opacity: 0.9, dashArray: null };
 // Districts whose state changed on the shown date: thick dashed outline.
@@ -20,16 +27,21 @@ const SLICE_MS = 8;
 // Fit padding in px, at most: the scale bar and attribution take the bottom
 // strip. A small map (a phone's) pads by a twentieth of its size instead.
 const FIT_PADDING = { top: 16, left: 16, right: 16, bottom: 30 };
+// A big dataset's merged faces: no border (their regions have one).
+const NO_BORDER = { stroke: false, color: '#000000', weight: 0, opacity: 0, dashArray: null };
 
 /** DistrictMap draws the districts and frontlines and reports clicks. */
 export class DistrictMap {
   /**
    * el: the map container; palette: a Palette; tiles: {url, attribution, on}
    * of the basemap (no url: none; on: shown at start); onSelect(id, latlng):
-   * a district was clicked.
+   * a district was clicked; big: a dataset of many small faces (see above).
    */
-  constructor(el, { palette, tiles, onSelect }) {
+  constructor(el, { palette, tiles, onSelect, big = false }) {
     this.palette = palette;
+    this.big = big;
+    this.styled = new Map(); // id -> key of the style last set, so a date step touches only what changed
+    this.mergedLooks = new Map(); // a big dataset's looks of merged faces, by state
     this.onSelect = onSelect;
     this.layers = new Map(); // district id -> L.Path
     this.names = new Map(); // district id -> name, for the tooltip
@@ -44,6 +56,13 @@ export class DistrictMap {
     this.map = L.map(el, { zoomSnap: 0.25, zoomDelta: 0.5, wheelPxPerZoomLevel: 90, worldCopyJump: false, preferCanvas: false });
     this.map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     this.map.createPane('frontlines').style.zIndex = 450;
+    if (big) {
+      this.map.createPane('faces').style.zIndex = 400;
+      // Region borders over the faces, then the picked faces' outline, under the front line.
+      this.map.createPane('regions').style.zIndex = 420;
+      this.map.createPane('picked').style.zIndex = 430;
+      el.classList.add('big');
+    }
     // Leaflet writes attributions as HTML: the configured text goes in escaped.
     this.tiles = tiles.url ? new PolicyTiles(tiles.url, { maxZoom: 19, attribution: escapeHTML(tiles.attribution) }) : null;
     if (tiles.on) this.tiles?.addTo(this.map);
@@ -84,9 +103,26 @@ export class DistrictMap {
    */
   async setDistricts(fc, setView) {
     const features = fc.features ?? [];
-    this.bounds = boundsOf(features);
+    // A big dataset's from its arcs' bounds: its faces' rings are built only when needed.
+    this.bounds = this.big && fc.topology ? boxesBounds(fc.topology.boxes) : boundsOf(features);
     setView?.();
     await yieldToMain();
+    if (this.big) {
+      for (const f of features) {
+        const id = String(f.id ?? f.properties?.id);
+        this.names.set(id, String(f.properties?.name ?? id));
+      }
+      this.faces = new FaceLayer(this.map, {
+        pane: 'faces', pickPane: 'picked', hover: HOVER,
+        on: {
+          click: (id, latlng) => this.onSelect(id, latlng),
+          over: (id, latlng) => this.showTip(id, latlng),
+          out: () => this.map.closeTooltip(this.tip),
+        },
+      });
+      this.faces.setTopology(fc);
+      return;
+    }
     const group = L.geoJSON(null, {
       className: 'district',
       style: () => ({ ...BORDER, fillColor: '#ffffff', fillOpacity: 0 }),
@@ -100,6 +136,29 @@ export class DistrictMap {
       }
       group.addData(f);
     }
+  }
+
+  /** A big dataset's faces in the geometry of fc: the same faces, drawn for another zoom band. */
+  setGeometry(fc) {
+    this.faces?.setTopology(fc);
+  }
+
+  /** Whether district id is drawn. */
+  has(id) {
+    return this.faces ? this.faces.has(id) : this.layers.has(id);
+  }
+
+  /** The bounds of district id as [west, south, east, north], or null. */
+  boxOf(id) {
+    if (this.faces) return this.faces.boxOf(id);
+    const b = this.layers.get(id)?.getBounds();
+    return b ? [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()] : null;
+  }
+
+  /** The bounds of district id (a LatLngBounds), or null. */
+  boundsOf(id) {
+    if (this.faces) return this.faces.boundsOf(id);
+    return this.layers.get(id)?.getBounds() ?? null;
   }
 
   /** Shows every district, and keeps doing so through layout changes until the user pans or zooms. */
@@ -144,6 +203,7 @@ export class DistrictMap {
     layer.on('add', () => { layer.getElement().dataset.id = id; });
     layer.on('mouseover', (e) => {
       this.hovered = id;
+      this.styled.delete(id);
       layer.setStyle(HOVER);
       layer.bringToFront();
       this.showTip(id, e.latlng);
@@ -151,7 +211,8 @@ export class DistrictMap {
     layer.on('mousemove', (e) => this.tip.setLatLng(e.latlng));
     layer.on('mouseout', () => {
       this.hovered = null;
-      layer.setStyle(this.styleOf(id));
+      this.styled.delete(id);
+      this.restyle(id, layer);
       this.map.closeTooltip(this.tip);
     });
     layer.on('click', (e) => this.onSelect(id, e.latlng));
@@ -174,10 +235,14 @@ export class DistrictMap {
   pick(ids) {
     const before = this.picked;
     this.picked = new Set(ids);
+    if (this.faces) {
+      this.faces.pick(ids);
+      return;
+    }
     for (const id of new Set([...before, ...this.picked])) {
       const layer = this.layers.get(id);
       if (!layer) continue;
-      layer.setStyle(this.styleOf(id));
+      this.restyle(id, layer);
       const el = layer.getElement();
       if (this.picked.has(id)) {
         layer.bringToFront();
@@ -189,17 +254,20 @@ export class DistrictMap {
   }
 
   /**
-   * Restyles every district for a /api/control answer; no geometry is touched.
-   * initial: the dataset's first date, where every district "changed" (its
-   * record starts): no outline then, it would only say that.
+   * Restyles every district for a /api/control answer; no geometry is touched
+   * (a big dataset's merged faces are reshaped where their looks changed:
+   * the promise it returns then resolves once drawn). initial: the dataset's
+   * first date, where every district "changed" (its record starts): no
+   * outline then, it would only say that.
    */
   showControl(control, initial = false, changes = null) {
     this.control = control;
     this.initial = initial;
     this.changes = changes;
+    if (this.faces) return this.faces.render((i) => this.lookOf(this.faces.ids[i]));
     const changed = [];
     for (const [id, layer] of this.layers) {
-      layer.setStyle(this.styleOf(id));
+      this.restyle(id, layer);
       const ch = changes?.get(id);
       const el = layer.getElement();
       // The change on the path, for tests and styling: "gainer>loser", or absent.
@@ -212,13 +280,55 @@ export class DistrictMap {
     // Dashed outlines must not be hidden under the neighbours' borders.
     for (const layer of changed) layer.bringToFront();
     for (const id of this.picked) this.layers.get(id)?.bringToFront();
-    if (this.hovered) this.layers.get(this.hovered)?.setStyle(HOVER);
+    if (this.hovered) {
+      this.styled.delete(this.hovered);
+      this.layers.get(this.hovered)?.setStyle(HOVER);
+    }
+  }
+
+  /** Forgets the styles set, so the next showControl sets every one (the colours changed). */
+  repaint() {
+    this.styled.clear();
+    this.mergedLooks.clear();
+    this.faces?.forgetStyles();
+  }
+
+  /**
+   * How a big dataset's face id looks: {style, own, change}. A face changed
+   * on the shown date or between the compared dates is drawn on its own,
+   * outlined; the others merge with their region's faces of the same look.
+   */
+  lookOf(id) {
+    const state = this.control?.districts[id];
+    const ch = this.changes?.get(id);
+    const own = this.changes ? !!ch : !!state?.changed && !this.initial;
+    if (own) {
+      return { style: { ...this.fillOf(id, state), ...this.outlineOf(id, state) }, own, change: ch ? `${ch.gainer}>${ch.loser}` : null };
+    }
+    // Thousands of faces share a handful of looks: one style object each.
+    const key = `${this.changes ? 'faded' : 'plain'}|${state?.controller}|${sharesKey(state?.shares, state?.controller)}`;
+    let look = this.mergedLooks.get(key);
+    if (!look) {
+      look = { style: { ...this.fillOf(id, state), ...NO_BORDER }, own: false, change: null };
+      this.mergedLooks.set(key, look);
+    }
+    return look;
+  }
+
+  /** Sets district id's style unless it already has it: thousands of faces, few of which change in a day. */
+  restyle(id, layer) {
+    const style = this.styleOf(id);
+    const key = `${style.fillColor}|${style.fillOpacity}|${style.color}|${style.weight}|${style.opacity}|${style.dashArray}`;
+    if (this.styled.get(id) === key) return;
+    this.styled.set(id, key);
+    layer.setStyle(style);
   }
 
   styleOf(id) {
     const state = this.control?.districts[id];
-    if (this.picked.has(id)) return { ...this.fillOf(id, state), ...PICKED };
-    return { ...this.fillOf(id, state), ...this.outlineOf(id, state) };
+    const fill = this.fillOf(id, state);
+    if (this.picked.has(id)) return { ...fill, ...PICKED };
+    return { ...fill, ...this.outlineOf(id, state) };
   }
 
   fillOf(id, state) {
@@ -230,8 +340,15 @@ export class DistrictMap {
   }
 
   outlineOf(id, state) {
-    if (this.changes) return this.changes.has(id) ? GAINED : BORDER;
-    return state?.changed && !this.initial ? CHANGED : BORDER;
+    if (this.changes) {
+      const ch = this.changes.get(id);
+      // A country's changed faces are small at its zoom: a wide border in the gainer's colour makes them seen.
+      if (ch && this.big) return { ...GAINED, color: this.palette.color(ch.gainer), weight: 3 };
+      if (ch) return GAINED;
+    } else if (state?.changed && !this.initial) {
+      return CHANGED;
+    }
+    return BORDER;
   }
 
   /** Replaces the frontline lines; null hides them. */
@@ -243,9 +360,9 @@ export class DistrictMap {
     this.frontLine.addData(fc);
   }
 
-  /** The district's path element, e.g. for tests and to anchor popups. */
+  /** The district's path (a big dataset's face: only when drawn on its own), e.g. for tests and to anchor popups. */
   layer(id) {
-    return this.layers.get(id);
+    return this.faces ? this.faces.pathOf(id) : this.layers.get(id);
   }
 }
 
@@ -282,6 +399,29 @@ const PolicyTiles = L.TileLayer.extend({
   },
 });
 
+/** The bounds of arcs' bounds (west, south, east, north, four numbers an arc). */
+/** A key of a shares object: the same for the same sides and shares ("" for the whole held by controller). */
+function sharesKey(shares, controller) {
+  if (!shares) return '-';
+  let n = 0;
+  for (const side in shares) if (++n > 1 || side !== controller || shares[side] !== 1) break;
+  if (n === 1 && shares[controller] === 1) return '';
+  let k = '';
+  for (const side of Object.keys(shares).sort()) k += `${side}=${shares[side]};`;
+  return k;
+}
+
+function boxesBounds(boxes) {
+  let [w, south, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (let q = 0; q < boxes.length; q += 4) {
+    if (boxes[q] < w) w = boxes[q];
+    if (boxes[q + 1] < south) south = boxes[q + 1];
+    if (boxes[q + 2] > e) e = boxes[q + 2];
+    if (boxes[q + 3] > n) n = boxes[q + 3];
+  }
+  return w <= e ? L.latLngBounds([south, w], [n, e]) : L.latLngBounds([]);
+}
+
 /** The bounds of GeoJSON features, without making layers. */
 function boundsOf(features) {
   let w = Infinity;
@@ -300,12 +440,6 @@ function boundsOf(features) {
   };
   for (const f of features) if (f.geometry?.coordinates) visit(f.geometry.coordinates);
   return w <= e ? L.latLngBounds([south, w], [n, e]) : L.latLngBounds([]);
-}
-
-/** Lets the browser handle input and paint before the next slice of work. */
-export function yieldToMain() {
-  if (globalThis.scheduler?.yield) return globalThis.scheduler.yield();
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** Escapes text for the few Leaflet APIs that take HTML. */

@@ -18,17 +18,44 @@ import { sharesOf } from './palette.js';
  * citation button and its opened reference, WHERE being "state" or "hI" for
  * the I-th row of the history.
  */
-export function districtPopup({ feature, state, date, info, palette, refs = null }) {
+export function districtPopup({ feature, state, date, info, palette, refs = null, place = null }) {
   const p = feature.properties ?? {};
   return h('div', { class: 'popup', dataset: { id: String(feature.id ?? p.id) } },
     h('h2', { class: 'popup-name', tabindex: '-1', dataset: { fk: 'title' } }, p.name ?? String(feature.id)),
     p.name_ar ? h('p', { class: 'popup-name-ar', lang: 'ar', dir: 'rtl' }, p.name_ar) : null,
+    place ? h('p', { class: 'popup-place' }, place) : null,
     p.area_km2 !== undefined ? h('p', { class: 'muted' }, `${km2(p.area_km2)} km²`) : null,
     h('h3', {}, `On ${date}`),
     state ? stateBlock(state, palette, refs) : h('p', { class: 'muted' }, 'Loading…'),
     h('h3', {}, 'History'),
+    handsLine(info, palette),
     historyBlock(info, state, palette, refs),
   );
+}
+
+/** How many times the district changed hands (its controller changed) over the record, and when last. */
+export function changedHands(history) {
+  let n = 0;
+  let last = null;
+  for (let i = 1; i < (history ?? []).length; i++) {
+    if (history[i].controller !== history[i - 1].controller) {
+      n++;
+      last = history[i].date;
+    }
+  }
+  return { n, last };
+}
+
+function handsLine(info, palette) {
+  if (!info || info instanceof Error) return null;
+  const hist = info.history ?? [];
+  if (hist.length === 0) return null;
+  const { n, last } = changedHands(hist);
+  const first = hist[0];
+  const text = n === 0
+    ? `Held by ${palette.name(first.controller)} throughout the record (from ${first.date}).`
+    : `Changed hands ${n === 1 ? 'once' : `${n} times`} since ${first.date}, last on ${last}.`;
+  return h('p', { class: 'hands', dataset: { changes: String(n) } }, text);
 }
 
 function stateBlock(state, palette, refs) {

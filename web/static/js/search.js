@@ -5,7 +5,11 @@
 // ignores case, accents, Arabic diacritics and the spelling of alef, ta
 // marbuta and alif maqsura, spaces, hyphens and apostrophes; then the usual
 // variants of transliteration (sheikh/shaikh/shaykh, saeed/said, ou/oo/u,
-// the article al-/ash-/el-, doubled letters); then a few typing errors.
+// the article al-/ash-/el-, doubled letters), with Cyrillic names written
+// in Latin letters ("Bakhmut" finds Бахмутський район); then a few typing
+// errors. A name several districts share (a country's faces bear the name
+// of their region) is one group, as is a `group` property ("Donetska
+// oblast" for donetska_oblast).
 
 import { h } from './format.js';
 
@@ -31,6 +35,22 @@ function words(s) {
     .filter((w) => w !== '');
 }
 
+// Ukrainian and Russian letters in Latin (the Ukrainian national system,
+// simplified: the skeleton blurs what it would tell apart anyway).
+const CYRILLIC = {
+  а: 'a', б: 'b', в: 'v', г: 'h', ґ: 'g', д: 'd', е: 'e', є: 'ie', ж: 'zh', з: 'z', и: 'y', і: 'i', ї: 'i', й: 'i',
+  к: 'k', л: 'l', м: 'm', н: 'n', о: 'o', п: 'p', р: 'r', с: 's', т: 't', у: 'u', ф: 'f', х: 'kh', ц: 'ts', ч: 'ch',
+  ш: 'sh', щ: 'shch', ь: '', ю: 'iu', я: 'ia', ы: 'y', э: 'e', ё: 'e', ъ: '',
+};
+
+/** A Cyrillic word in Latin letters; any other word as it is. */
+function latin(w) {
+  if (!/[\u0400-\u04ff]/.test(w)) return w;
+  let out = '';
+  for (const c of w) out += CYRILLIC[c] ?? c;
+  return out;
+}
+
 /**
  * The transliteration skeleton of a name: the same for the spellings of one
  * Arabic name in Latin letters ("Sheikh Saeed", "shaikh said", "Shaykh
@@ -41,7 +61,8 @@ function words(s) {
 export function skeleton(s) {
   const ws = words(s);
   const out = [];
-  for (const w of ws) {
+  for (const word of ws) {
+    const w = latin(word);
     if (ws.length > 1 && ARTICLES.has(w)) continue;
     if (!/^[a-z0-9]+$/.test(w)) {
       out.push(w.length > 3 && w.startsWith('\u0627\u0644') ? w.slice(2) : w);
@@ -95,8 +116,14 @@ export function namesOf(feature) {
   add(p.name ?? String(feature.id ?? ''), 'name');
   add(p.name_ar, 'arabic');
   for (const a of list(p.aliases)) add(a, 'alias');
-  for (const g of [...list(p.group), ...list(p.quarter)]) add(g, 'group');
+  for (const g of [...list(p.group), ...list(p.quarter)]) add(readable(g), 'group');
   return out;
+}
+
+/** A group's value as people write it: "donetska_oblast" → "Donetska oblast". */
+function readable(v) {
+  const s = v.replace(/_+/g, ' ').trim();
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 /** A property that may be an array or a ;-separated string, as a list of strings. */
@@ -107,12 +134,13 @@ function list(v) {
 
 /**
  * Builds the index: one entry per name, folded once. A group name (a group
- * property, or an alias that two or more districts bear) is one entry with
- * the ids of all its districts.
+ * property, an alias that two or more districts bear, or a name that two or
+ * more share) is one entry with the ids of all its districts.
  */
 export function searchIndex(features) {
   const entries = [];
   const shared = new Map(); // folded alias or group name -> {text, ids}
+  const sameName = new Map(); // folded name -> {text, ids}
   const perDistrict = [];
   for (const f of features) {
     const id = String(f.id ?? f.properties?.id);
@@ -127,14 +155,26 @@ export function searchIndex(features) {
         g.ids.add(id);
         g.group ||= n.kind === 'group';
         shared.set(key, g);
+      } else if (n.kind === 'name') {
+        const g = sameName.get(key) ?? { text: n.text, ids: new Set(), group: true };
+        g.ids.add(id);
+        sameName.set(key, g);
       }
       perDistrict.push({ id, primary, arabic, text: n.text, kind: n.kind, key });
     }
   }
   const groups = new Set([...shared].filter(([, g]) => g.group || g.ids.size > 1).map(([key]) => key));
+  // A name several districts share is their group; in an alias's place if it is also one.
+  const names = new Set([...sameName].filter(([, g]) => g.ids.size > 1).map(([key]) => key));
+  for (const key of names) {
+    if (!shared.has(key)) shared.set(key, sameName.get(key));
+    else for (const id of sameName.get(key).ids) shared.get(key).ids.add(id);
+    groups.add(key);
+  }
   for (const e of perDistrict) {
     if ((e.kind === 'alias' || e.kind === 'group') && groups.has(e.key)) continue;
-    entries.push({ ...e, skel: skeleton(e.text) });
+    if (e.kind === 'name' && names.has(e.key)) continue;
+    entries.push({ ...e, skel: skeleton(e.text), wskel: wordSkeletons(e.text) });
   }
   // Names of the same set of districts ("Old City", "Old Aleppo") are one group under its first name.
   const first = new Map(); // sorted ids -> the first name's text
@@ -143,21 +183,39 @@ export function searchIndex(features) {
     const ids = [...g.ids].sort();
     const set = ids.join(' ');
     if (!first.has(set)) first.set(set, g.text);
-    entries.push({ id: `group:${set}`, ids, primary: first.get(set), arabic: '', text: g.text, kind: 'group', key, skel: skeleton(g.text) });
+    entries.push({ id: `group:${set}`, ids, primary: first.get(set), arabic: '', text: g.text, kind: 'group', key, skel: skeleton(g.text), wskel: wordSkeletons(g.text) });
   }
   return entries;
+}
+
+/** The skeletons of a name's words, each on its own ("Kharkivska oblast" → karkivska, ublast). */
+function wordSkeletons(s) {
+  return words(s).map((w) => skeleton(w)).filter((w) => w !== '');
+}
+
+/** Whether each word of the query begins a word of the name, in order ("kharkiv obl" in "Kharkivska oblast"). */
+function wordPrefixes(qw, nw) {
+  let j = 0;
+  for (const w of qw) {
+    while (j < nw.length && !nw[j].startsWith(w)) j++;
+    if (j === nw.length) return false;
+    j++;
+  }
+  return true;
 }
 
 /**
  * The best matches of query, one per district or group: exact, prefix and
  * substring matches of the folded name, then of its transliteration
- * skeleton, then names within a few typing errors; names and groups before
- * aliases, closer and shorter names first.
+ * skeleton (whole, or word by word: each word of the query beginning one of
+ * the name's), then names within a few typing errors; names and groups
+ * before aliases, closer and shorter names first.
  */
 export function search(index, query) {
   const q = fold(query);
   if (q === '') return [];
   const qs = skeleton(query);
+  const qw = wordSkeletons(query);
   const k = allowed(qs.length);
   const kindRank = { name: 0, arabic: 0, group: 0, alias: 1 };
   const hits = [];
@@ -166,7 +224,9 @@ export function search(index, query) {
     const at = e.key.indexOf(q);
     const sat = qs === '' ? -1 : e.skel.indexOf(qs);
     if (at >= 0) rank = e.key === q ? 0 : at === 0 ? 1 : 2;
-    else if (sat >= 0) rank = e.skel === qs ? 3 : sat === 0 ? 4 : 5;
+    else if (sat >= 0 && (e.skel === qs || sat === 0)) rank = e.skel === qs ? 3 : 4;
+    else if (qw.length > 1 && wordPrefixes(qw, e.wskel)) rank = 4.5;
+    else if (sat >= 0) rank = 5;
     else if (k > 0) {
       const d = typos(qs, e.skel, k);
       if (d === Infinity) continue;

@@ -1,7 +1,10 @@
 // The stats panel (km² and share per side on the shown date, change since the
-// previous day, frontline length per pair of sides) and the stacked area
-// chart. All numbers come from one /api/stats?from=&to= series fetched at
-// start; nothing is recomputed here except the day-to-day difference.
+// previous day, frontline length per pair of sides) and the chart: for a
+// short range the km² of each side stacked; for a long one (years, where a
+// month's change is a sliver of the whole) the net km² each side gained in
+// each month, as bars above and below zero. All numbers come from one
+// /api/stats?from=&to= series fetched at start; nothing is recomputed here
+// except differences between its days.
 
 /* global uPlot */
 
@@ -27,7 +30,8 @@ function load(el) {
   });
 }
 
-import { addDays, formatDate, parseDate } from './dates.js';
+import { addDays, addMonths, daysBetween, formatDate, parseDate } from './dates.js';
+import { LONG_RANGE_DAYS } from './timeline.js';
 import { UNASSIGNED_COLOR } from './palette.js';
 import { delta, h, km2, patchChildren, percent } from './format.js';
 import { swatch } from './popup.js';
@@ -148,9 +152,42 @@ export class StatsPanel {
     this.drawChart();
   }
 
+  /** Whether the series spans a long range: the chart is then the net gain per month. */
+  get long() {
+    const n = this.entries.length;
+    return n > 1 && daysBetween(this.entries[0].date, this.entries[n - 1].date) > LONG_RANGE_DAYS;
+  }
+
+  /**
+   * The net km² each side gained in each calendar month of the series:
+   * [{month: "YYYY-MM", from, to, net: {side: km²}}], from being the last
+   * day before the month (or the series' first day) and to its last day (or
+   * the series' last).
+   */
+  monthlyNet() {
+    const first = this.entries[0].date;
+    const last = this.entries[this.entries.length - 1].date;
+    const out = [];
+    for (let m = `${first.slice(0, 7)}-01`; m <= last; m = addMonths(m, 1)) {
+      const from = m <= first ? first : addDays(m, -1);
+      const end = addDays(addMonths(m, 1), -1);
+      const to = end > last ? last : end;
+      const a = this.entryAt(from);
+      const b = this.entryAt(to);
+      const net = {};
+      for (const side of this.sides) net[side] = (b?.sides[side]?.km2 ?? 0) - (a?.sides[side]?.km2 ?? 0);
+      out.push({ month: m.slice(0, 7), from, to, net });
+    }
+    return out;
+  }
+
   /** Loads uPlot and builds the chart; call once the box has its size. */
   async drawChart() {
     await loadUPlot();
+    if (this.long) {
+      this.drawBars();
+      return;
+    }
     const xs = this.entries.map((e) => parseDate(e.date) / 1000);
     // Stack bottom-up in meta order, unassigned on top, each series holding its running total.
     const layers = this.sides.map((side) => ({
@@ -183,6 +220,71 @@ export class StatsPanel {
       hooks: { draw: [(u) => this.drawMarker(u)] },
     };
     this.chart = new uPlot(opts, [xs, ...order.map((i) => stacked[i])], this.chartBox);
+    this.wireChart();
+  }
+
+  /**
+   * The net gain per month as bars: each side's gains stacked above zero,
+   * its losses below, in the side's colour. Drawn from zero, the larger
+   * stacks first, so each smaller one paints over it.
+   */
+  drawBars() {
+    const months = this.monthlyNet();
+    const xs = months.map((m) => parseDate(`${m.month}-15`) / 1000);
+    const series = [{}];
+    const data = [xs];
+    const layers = [];
+    for (const [sign, pick] of [['gained', (v) => Math.max(0, v)], ['lost', (v) => Math.min(0, v)]]) {
+      const running = xs.map(() => 0);
+      const stacks = this.sides.map((side) => ({ side, sign, values: months.map((m, i) => (running[i] += pick(m.net[side]))) }));
+      layers.push(...stacks.reverse());
+    }
+    const bars = uPlot.paths.bars({ size: [0.75, 40], align: 0 });
+    for (const l of layers) {
+      const color = this.palette.color(l.side);
+      series.push({ label: `${this.palette.name(l.side)} ${l.sign}`, stroke: color, fill: color, width: 0, paths: bars, points: { show: false } });
+      data.push(l.values);
+    }
+    const lo = Math.min(0, ...data.slice(1).flat());
+    const hi = Math.max(0, ...data.slice(1).flat());
+    const pad = Math.max(1, (hi - lo) * 0.06);
+    const opts = {
+      width: this.chartBox.clientWidth || 300,
+      height: 150,
+      legend: { show: false },
+      cursor: { drag: { x: false, y: false, click: () => {} }, points: { show: false }, y: false },
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
+      scales: { x: { time: true, range: () => [xs[0] - 16 * 86400, xs[xs.length - 1] + 16 * 86400] }, y: { range: () => [lo - pad, hi + pad] } },
+      axes: [
+        { values: (u, ticks) => ticks.map((t) => formatDate(t * 1000).slice(0, 7)), space: 64, size: 28, font: '11px system-ui, sans-serif', gap: 3 },
+        { size: 48, font: '11px system-ui, sans-serif', label: 'km² net per month', labelSize: 14, labelFont: '11px system-ui, sans-serif' },
+      ],
+      series,
+      hooks: { draw: [(u) => this.drawZero(u), (u) => this.drawMarker(u)] },
+    };
+    this.chartBox.setAttribute('aria-label', 'Bar chart of the net km² each side gained (above zero) or lost (below) in each month; click it to show that date');
+    this.chartBox.dataset.kind = 'monthly-net';
+    this.chartBox.dataset.months = JSON.stringify(months.map((m) => [m.month, m.net]));
+    this.chart = new uPlot(opts, data, this.chartBox);
+    this.wireChart();
+  }
+
+  /** The zero line of the bars. */
+  drawZero(u) {
+    const y = Math.round(u.valToPos(0, 'y', true));
+    const { ctx } = u;
+    ctx.save();
+    ctx.strokeStyle = '#5f6368';
+    ctx.lineWidth = devicePixelRatio;
+    ctx.beginPath();
+    ctx.moveTo(u.bbox.left, y);
+    ctx.lineTo(u.bbox.left + u.bbox.width, y);
+    ctx.stroke();
+    ctx.restore();
+  }
+
+  /** Clicks jump to a date; the chart follows its box's width. */
+  wireChart() {
     this.chart.over.addEventListener('click', (e) => this.chartClick(e));
     if (!this.resizer) {
       this.resizer = new ResizeObserver(() => {
