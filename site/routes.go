@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/frontline/frontline/geo"
@@ -46,6 +47,7 @@ var routes = []route{
 	{path: "/api/meta"},
 	{path: "/api/districts"},
 	{path: "/api/districts.topojson"},
+	{path: "/api/districts.topojson?z={band}"},
 	{path: "/api/districts/{id}"},
 	{path: "/api/references"},
 	{path: "/api/control/{date}"},
@@ -95,7 +97,21 @@ var expanders = map[string]func(ds *geo.Dataset) []string{
 		r := ds.Range()
 		return []string{max(r.First, r.Last-geo.Date(ds.MaxSeriesDays()-1)).String()}
 	},
-	"last":  func(ds *geo.Dataset) []string { return []string{ds.Range().Last.String()} },
+	"last": func(ds *geo.Dataset) []string { return []string{ds.Range().Last.String()} },
+	// The zoom bands of the drawing layer that the page asks a big dataset
+	// for (web/static/js/main.js: BIG_DISTRICTS, MAX_BAND); a city's page
+	// draws the 1 m layer at every zoom.
+	"band": func(ds *geo.Dataset) []string {
+		const bigDistricts, maxBand = 500, 16
+		if len(ds.Districts) < bigDistricts {
+			return nil
+		}
+		out := make([]string, 0, maxBand+1)
+		for z := 0; z <= maxBand; z++ {
+			out = append(out, strconv.Itoa(z))
+		}
+		return out
+	},
 	"group": groupProperties,
 	"every": func(*geo.Dataset) []string {
 		return []string{string(geo.EveryMonth), string(geo.EveryWeek), string(geo.EveryDay)}

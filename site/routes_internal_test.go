@@ -125,3 +125,28 @@ func TestLastSnapshotOnly(t *testing.T) {
 	assert.Equal(t, []string{"/api/snapshot/" + ds.Range().Last.String()}, snap(last))
 	assert.Equal(t, len(all)-ds.Range().Days()+1, len(last))
 }
+
+// A big dataset's site holds the drawing layer of every zoom band the page
+// asks for; a city's holds the 1 m layer only.
+func TestZoomBandsForBigDatasets(t *testing.T) {
+	bands := func(ds *geo.Dataset) []string {
+		ts, err := targets(routes, ds, false)
+		require.NoError(t, err)
+		var out []string
+		for _, t := range ts {
+			if strings.HasPrefix(t.key, "/api/districts.topojson?z=") {
+				out = append(out, t.key)
+			}
+		}
+		return out
+	}
+	assert.Empty(t, bands(testkit.Small(t)))
+	fsys, err := geo.SynthFS(geo.SynthOptions{NX: 25, NY: 20, Dates: 3, Pace: 1, Seed: 1})
+	require.NoError(t, err)
+	big, err := geo.LoadDir(fsys, "big")
+	require.NoError(t, err)
+	got := bands(big)
+	assert.Len(t, got, 17)
+	assert.Contains(t, got, "/api/districts.topojson?z=0")
+	assert.Contains(t, got, "/api/districts.topojson?z=16")
+}
