@@ -175,8 +175,8 @@ type state struct {
 	Faces      []savedFace
 	Free       []int32
 	NextID     int64
-	Inserted   []segKey
-	Prev       []orb.MultiPolygon
+	Inserted   packed // the segments as pairs of points
+	Prev       []packed
 	PrevKm2    []float64
 	Dates      []geo.Date
 	Inputs     [][]Input
@@ -188,13 +188,13 @@ type state struct {
 
 type savedJoin struct {
 	Key  string
-	Geom orb.MultiPolygon
+	Geom packed
 }
 
 type savedFace struct {
 	Slot   int32
 	ID     int64
-	Poly   orb.Polygon
+	Poly   packed
 	Region int32
 	Hist   []mark
 	Base   int16
@@ -206,7 +206,7 @@ type savedFace struct {
 }
 
 // stateFormat changes when the state's meaning does.
-const stateFormat = 1
+const stateFormat = 2
 
 // Save writes the import's state (gob), for Resume.
 func (im *Importer) Save(w io.Writer) error {
@@ -216,22 +216,27 @@ func (im *Importer) Save(w io.Writer) error {
 		regions[i] = Region{ID: r.ID, Name: r.Name, Group: r.Group}
 	}
 	st := state{Format: stateFormat, Config: im.cfg, Regions: regions, NSides: e.nSides, Rest: e.rest, EdgeM: e.edgeM,
-		Free: slices.Clone(e.arr.free), NextID: e.arr.nextID, Prev: e.prev, PrevKm2: e.prevKm2, Dates: e.dates, Inputs: im.inputs,
+		Free: slices.Clone(e.arr.free), NextID: e.arr.nextID, PrevKm2: e.prevKm2, Dates: e.dates, Inputs: im.inputs,
 		Reports: im.reports, OverlapKm2: im.overlapKm2, GapKm2: im.gapKm2}
 	for k, g := range im.joined {
-		st.Joined = append(st.Joined, savedJoin{k, g})
+		st.Joined = append(st.Joined, savedJoin{k, pack(g)})
 	}
 	slices.SortFunc(st.Joined, func(a, b savedJoin) int { return strings.Compare(a.Key, b.Key) })
 	for slot, f := range e.arr.faces {
 		if f != nil {
-			st.Faces = append(st.Faces, savedFace{Slot: int32(slot), ID: f.id, Poly: f.poly, Region: f.region, Hist: f.hist, Base: f.base,
+			st.Faces = append(st.Faces, savedFace{Slot: int32(slot), ID: f.id, Poly: pack(orb.MultiPolygon{f.poly}), Region: f.region, Hist: f.hist, Base: f.base,
 				Inner: f.inner, AreaM2: f.areaM2, Nbrs: e.arr.nbrsOf(int32(slot))})
 		}
 	}
+	segs := make([]segKey, 0, len(e.inserted))
 	for k := range e.inserted {
-		st.Inserted = append(st.Inserted, k)
+		segs = append(segs, k)
 	}
-	slices.SortFunc(st.Inserted, compareSegs)
+	slices.SortFunc(segs, compareSegs)
+	st.Inserted = packSegs(segs)
+	for _, p := range e.prev {
+		st.Prev = append(st.Prev, pack(p))
+	}
 	return gob.NewEncoder(w).Encode(&st)
 }
 
@@ -252,7 +257,12 @@ func Resume(r io.Reader) (*Importer, error) {
 		if sf.Slot < 0 || int(sf.Slot) >= size || arr.faces[sf.Slot] != nil {
 			return nil, fmt.Errorf("the import's state is damaged: face %d in slot %d", sf.ID, sf.Slot)
 		}
-		f := &face{id: sf.ID, poly: sf.Poly, bound: sf.Poly.Bound(), region: sf.Region, areaM2: sf.AreaM2, inner: sf.Inner,
+		mp, err := sf.Poly.unpack()
+		if err != nil || len(mp) != 1 {
+			return nil, fmt.Errorf("the import's state is damaged: face %d", sf.ID)
+		}
+		poly := mp[0]
+		f := &face{id: sf.ID, poly: poly, bound: poly.Bound(), region: sf.Region, areaM2: sf.AreaM2, inner: sf.Inner,
 			hist: sf.Hist, base: sf.Base, nbrs: sf.Nbrs}
 		arr.faces[sf.Slot] = f
 		arr.index.insert(sf.Slot, f.bound)
@@ -265,14 +275,29 @@ func Resume(r io.Reader) (*Importer, error) {
 	}
 	arr.free = st.Free
 	eng := &engine{arr: arr, nSides: st.NSides, rest: st.Rest, edgeM: st.EdgeM, inserted: make(map[segKey]bool, len(st.Inserted)),
-		prev: st.Prev, prevKm2: st.PrevKm2, dates: st.Dates}
-	for _, k := range st.Inserted {
+		prevKm2: st.PrevKm2, dates: st.Dates}
+	segs, err := st.Inserted.unpackSegs()
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range segs {
 		eng.inserted[k] = true
+	}
+	for _, p := range st.Prev {
+		mp, err := p.unpack()
+		if err != nil {
+			return nil, err
+		}
+		eng.prev = append(eng.prev, mp)
 	}
 	im := &Importer{cfg: st.Config, regions: st.Regions, eng: eng, inputs: st.Inputs, reports: st.Reports, overlapKm2: st.OverlapKm2, gapKm2: st.GapKm2,
 		joined: make(map[string]orb.MultiPolygon, len(st.Joined))}
 	for _, j := range st.Joined {
-		im.joined[j.Key] = j.Geom
+		mp, err := j.Geom.unpack()
+		if err != nil {
+			return nil, err
+		}
+		im.joined[j.Key] = mp
 	}
 	return im, nil
 }
