@@ -41,7 +41,13 @@ func NewShapes(ds *Dataset) (*Shapes, error) {
 	// Load has checked every district with GEOS: no second check.
 	opts := []territory.Option{territory.WithGapWidth(ds.Meta.GapWidthM), territory.WithValidInput()}
 	if ds.gridExact {
-		opts = append(opts, territory.WithExactPartition())
+		// The districts are the coverage's faces: their areas, computed by
+		// Load from the same geometry, are its areas.
+		areas := make([]float64, len(ds.Districts))
+		for i, d := range ds.Districts {
+			areas[i] = d.AreaKm2 * 1e6
+		}
+		opts = append(opts, territory.WithExactPartition(), territory.WithAreas(areas))
 	}
 	cov, err := territory.NewCoverage(geoms, opts...)
 	if err != nil {

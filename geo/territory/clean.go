@@ -85,12 +85,15 @@ func NewCoverage(geoms []orb.Geometry, opts ...Option) (cov *Coverage, err error
 		}
 	}
 	if exact && cfg.exactKnown {
+		if cfg.areas != nil && len(cfg.areas) != n {
+			return nil, fmt.Errorf("territory: %d areas for %d districts", len(cfg.areas), n)
+		}
 		faces, owner := knownFaces(inputs)
-		return assemble(n, faces, owner), nil
+		return assemble(n, faces, owner, cfg.areas), nil
 	}
 	if exact {
 		if faces, owner, ok := exactFaces(inputs); ok {
-			return assemble(n, faces, owner), nil
+			return assemble(n, faces, owner, nil), nil
 		}
 	}
 	if origs == nil {
@@ -120,7 +123,7 @@ func NewCoverage(geoms []orb.Geometry, opts ...Option) (cov *Coverage, err error
 		prepGap = gap.Prepare()
 	}
 	owner := ownFaces(ctx, faces, facePolys, polys, bounds, prepGap, sites)
-	return assemble(n, facePolys, owner), nil
+	return assemble(n, facePolys, owner, nil), nil
 }
 
 // newConfig applies the options over the defaults.
@@ -524,15 +527,17 @@ func circumcentre(a, b, c orb.Point) (orb.Point, bool) {
 }
 
 // assemble turns the owned faces into per-district half-edges, areas, and
-// the shared border of every pair of neighbours.
-func assemble(n int, faces []orb.Polygon, owner []int32) *Coverage {
+// the shared border of every pair of neighbours. areas, when given, are the
+// districts' areas (the faces are the districts): they are not computed
+// again.
+func assemble(n int, faces []orb.Polygon, owner []int32, areas []float64) *Coverage {
 	// Each segment of the arrangement borders at most two faces; -2 marks
 	// "no second face" (the outside of the arrangement).
-	sides := make(map[segment][2]int32)
+	sides := make(map[segmentKey][2]int32)
 	for k, f := range faces {
 		for _, r := range f {
 			for j := 0; j+1 < len(r); j++ {
-				key := newSegment(r[j], r[j+1])
+				key := keyOf(newSegment(r[j], r[j+1]))
 				if v, ok := sides[key]; ok {
 					v[1] = owner[k]
 					sides[key] = v
@@ -555,7 +560,7 @@ func assemble(n int, faces []orb.Polygon, owner []int32) *Coverage {
 				r = orb.Ring(reversed(orb.LineString(r)))
 			}
 			for j := 0; j+1 < len(r); j++ {
-				v := sides[newSegment(r[j], r[j+1])]
+				v := sides[keyOf(newSegment(r[j], r[j+1]))]
 				other := v[0]
 				if other == o {
 					other = v[1]
@@ -571,16 +576,16 @@ func assemble(n int, faces []orb.Polygon, owner []int32) *Coverage {
 		}
 	}
 	byPair := make(map[[2]int32][]orb.LineString)
-	for s, v := range sides {
+	for key, v := range sides {
 		if v[0] < 0 || v[1] < 0 || v[0] == v[1] {
 			continue
 		}
 		k := [2]int32{min(v[0], v[1]), max(v[0], v[1])}
+		s := key.segment()
 		byPair[k] = append(byPair[k], orb.LineString{s[0], s[1]})
 	}
-	for k, segs := range byPair {
-		lines := mergeLines(segs)
-		c.pairs = append(c.pairs, pair{a: k[0], b: k[1], lines: lines, lengthM: geodesic.Length(orb.MultiLineString(lines))})
+	for k := range byPair {
+		c.pairs = append(c.pairs, pair{a: k[0], b: k[1]})
 	}
 	slices.SortFunc(c.pairs, func(x, y pair) int {
 		if x.a != y.a {
@@ -588,6 +593,15 @@ func assemble(n int, faces []orb.Polygon, owner []int32) *Coverage {
 		}
 		return cmp.Compare(x.b, y.b)
 	})
+	work.Parallel(len(c.pairs), func(i int) {
+		p := &c.pairs[i]
+		p.lines = mergeLines(byPair[[2]int32{p.a, p.b}])
+		p.lengthM = geodesic.Length(orb.MultiLineString(p.lines))
+	})
+	if areas != nil {
+		copy(c.areas, areas)
+		return c
+	}
 	work.Parallel(len(c.edges), func(i int) { c.areas[i] = geodesic.Area(trace(c.edges[i])) })
 	return c
 }

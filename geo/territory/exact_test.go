@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/frontline/frontline/geo/geodesic"
 	"github.com/frontline/frontline/geo/internal/partition"
 )
 
@@ -187,4 +188,32 @@ func TestExactPartitionKnown(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, a, b)
 	}
+}
+
+// With an exact partition the districts are the faces, so the geodesic
+// areas of the districts as given (geo.Load computes them) are the areas
+// the coverage would compute from its faces; WithAreas takes them as they
+// are, and refuses a list that does not fit.
+func TestExactPartitionAreasGiven(t *testing.T) {
+	snapped, ok := partition.Exact(multiPolygons(t, SynthHex(20, 15, 3)), 1/Grid)
+	require.True(t, ok)
+	geoms := make([]orb.Geometry, len(snapped))
+	areas := make([]float64, len(snapped))
+	for i, mp := range snapped {
+		geoms[i] = mp
+		areas[i] = geodesic.Area(mp)
+	}
+	computed, err := NewCoverage(geoms, WithGapWidth(0), WithExactPartition())
+	require.NoError(t, err)
+	given, err := NewCoverage(geoms, WithGapWidth(0), WithExactPartition(), WithAreas(areas))
+	require.NoError(t, err)
+	for i := range geoms {
+		assert.InDelta(t, 1, given.AreaM2(i)/computed.AreaM2(i), 1e-12, "district %d", i)
+	}
+	_, err = NewCoverage(geoms, WithGapWidth(0), WithExactPartition(), WithAreas(areas[1:]))
+	assert.ErrorContains(t, err, "areas for")
+	bad := slices.Clone(areas)
+	bad[3] = 0
+	_, err = NewCoverage(geoms, WithGapWidth(0), WithExactPartition(), WithAreas(bad))
+	assert.ErrorContains(t, err, "district 3")
 }

@@ -2,6 +2,7 @@ package territory
 
 import (
 	"cmp"
+	"math"
 	"slices"
 
 	"github.com/paulmach/orb"
@@ -16,6 +17,20 @@ func newSegment(a, b orb.Point) segment {
 		a, b = b, a
 	}
 	return segment{a, b}
+}
+
+// segmentKey is a segment as the bits of its coordinates, a map key that
+// hashes as plain memory (float keys hash field by field, several times
+// slower; the maps of a country's coverage hold a million segments). Zero
+// is kept as +0, so the two zeros are one key, as they are one point.
+type segmentKey [4]uint64
+
+func keyOf(s segment) segmentKey {
+	return segmentKey{math.Float64bits(s[0][0] + 0), math.Float64bits(s[0][1] + 0), math.Float64bits(s[1][0] + 0), math.Float64bits(s[1][1] + 0)}
+}
+
+func (k segmentKey) segment() segment {
+	return segment{{math.Float64frombits(k[0]), math.Float64frombits(k[1])}, {math.Float64frombits(k[2]), math.Float64frombits(k[3])}}
 }
 
 func comparePoints(a, b orb.Point) int {

@@ -279,7 +279,14 @@ func noded(segs []iseg) bool {
 				if max(si.x0, sj.x0) != cx || max(si.y0, sj.y0) != cy {
 					continue
 				}
-				if !meetOnlyAtEnds(segs[list[i]], segs[list[j]]) {
+				// Segments whose boxes are apart cannot meet: most pairs
+				// of a cell end here, before any product is taken.
+				a, b := segs[list[i]], segs[list[j]]
+				if max(a.a.x, a.b.x) < min(b.a.x, b.b.x) || max(b.a.x, b.b.x) < min(a.a.x, a.b.x) ||
+					max(a.a.y, a.b.y) < min(b.a.y, b.b.y) || max(b.a.y, b.b.y) < min(a.a.y, a.b.y) {
+					continue
+				}
+				if !meetOnlyAtEnds(a, b) {
 					return false
 				}
 			}
@@ -296,6 +303,19 @@ func orientation(a, b, c ipoint) int {
 
 // cmpProducts returns the sign of p·q − r·s for |p|, |q|, |r|, |s| < 2^63.
 func cmpProducts(p, q, r, s int64) int {
+	// Factors under 2^31 (segments of a cell are short) give products
+	// under 2^62, whose difference int64 holds exactly.
+	const small = 1 << 31
+	if -small < p && p < small && -small < q && q < small && -small < r && r < small && -small < s && s < small {
+		d := p*q - r*s
+		switch {
+		case d < 0:
+			return -1
+		case d > 0:
+			return 1
+		}
+		return 0
+	}
 	l, rr := mul128(p, q), mul128(r, s)
 	switch {
 	case l.neg != rr.neg:

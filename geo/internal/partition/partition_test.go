@@ -1,10 +1,13 @@
 package partition
 
 import (
+	"math/big"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/paulmach/orb"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestMeetOnlyAtEnds(t *testing.T) {
@@ -51,9 +54,25 @@ func TestCmpProducts(t *testing.T) {
 		{big, -big, -(big - 1), big + 1, -1},
 		{0, big, 0, -big, 0},
 		{-big, -big, big, big, 0},
+		{1<<31 - 1, 1<<31 - 1, 1<<31 - 2, 1 << 31, 1}, // at the edge of the int64 shortcut
+		{-(1<<31 - 1), 1<<31 - 1, 1<<31 - 1, -(1<<31 - 1), 0},
 	}
 	for _, tc := range cases {
 		assert.Equal(t, tc.want, cmpProducts(tc.p, tc.q, tc.r, tc.s), "%d·%d − %d·%d", tc.p, tc.q, tc.r, tc.s)
+	}
+}
+
+// cmpProducts agrees with big-integer arithmetic on both sides of its
+// int64 shortcut.
+func TestCmpProductsRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, limit := range []int64{1 << 8, 1 << 31, 1 << 40, 1<<62 - 1} {
+		for range 20000 {
+			v := func() int64 { return rng.Int64N(2*limit) - limit }
+			p, q, r, s := v(), v(), v(), v()
+			want := new(big.Int).Sub(new(big.Int).Mul(big.NewInt(p), big.NewInt(q)), new(big.Int).Mul(big.NewInt(r), big.NewInt(s))).Sign()
+			require.Equal(t, want, cmpProducts(p, q, r, s), "%d·%d − %d·%d", p, q, r, s)
+		}
 	}
 }
 
