@@ -127,23 +127,49 @@ func readDistricts(data []byte, file string, opt DistrictOptions, ps *problems) 
 	}
 	vertices := 0
 	parts := map[string]int{} // id → polygons so far
-	for i, fr := range raw.Features {
-		f, ok := readFeature(fr, i, file, opt, crs, ps)
-		if !ok {
-			continue
+	// Features are decoded a batch at a time on every core (decoding is
+	// most of reading a country's faces), then taken in file order: the
+	// same problems in the same order, and the limits still stop the
+	// reading within a batch of where they are reached. A reprojection's
+	// PROJ context is not shared across threads: with a crs, one core.
+	const batch = 512
+	feats := make([]districtFeature, batch)
+	oks := make([]bool, batch)
+	local := make([]problems, batch)
+	for lo := 0; lo < len(raw.Features); lo += batch {
+		n := min(batch, len(raw.Features)-lo)
+		decode := func(k int) {
+			local[k] = problems{}
+			feats[k], oks[k] = readFeature(raw.Features[lo+k], lo+k, file, opt, crs, &local[k])
 		}
-		np, nv := size(f.geom)
-		if vertices += nv; vertices > maxVertices {
-			ps.errorf(file, 0, "the districts have more than %d positions (the limit, reached at feature %s): simplify the polygons "+
-				"(e.g. ogr2ogr -simplify, or QGIS Simplify), or raise the limit with --max-vertices if the machine has the memory for it", maxVertices, f.label)
-			return nil, false
+		if crs == nil {
+			work.Parallel(n, decode)
+		} else {
+			for k := range n {
+				decode(k)
+			}
 		}
-		if parts[f.id] += np; parts[f.id] > maxParts {
-			ps.featureErrorf(file, f.label, "the district has %d polygons, more than the limit of %d per district: "+
-				"drop the slivers and specks (a district is rarely more than a few islands), or raise the limit with --max-parts", parts[f.id], maxParts)
-			continue
+		for k := range n {
+			for _, p := range local[k].list {
+				ps.add(p)
+			}
+			if !oks[k] {
+				continue
+			}
+			f := feats[k]
+			np, nv := size(f.geom)
+			if vertices += nv; vertices > maxVertices {
+				ps.errorf(file, 0, "the districts have more than %d positions (the limit, reached at feature %s): simplify the polygons "+
+					"(e.g. ogr2ogr -simplify, or QGIS Simplify), or raise the limit with --max-vertices if the machine has the memory for it", maxVertices, f.label)
+				return nil, false
+			}
+			if parts[f.id] += np; parts[f.id] > maxParts {
+				ps.featureErrorf(file, f.label, "the district has %d polygons, more than the limit of %d per district: "+
+					"drop the slivers and specks (a district is rarely more than a few islands), or raise the limit with --max-parts", parts[f.id], maxParts)
+				continue
+			}
+			set.add(f)
 		}
-		set.add(f)
 	}
 	// Every feature that got this far is checked, whatever else is wrong
 	// with the file, so that one run lists every problem.
