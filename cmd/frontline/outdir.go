@@ -67,20 +67,11 @@ type outDir struct {
 // the output of command (export, synth, …: a folder of one command is not
 // replaced by another's).
 func newOutDir(dir, command string) (*outDir, error) {
-	if dir == "" {
-		return nil, errors.New("--out DIR is required")
-	}
-	final, err := resolveOutPath(dir)
+	final, err := checkOutDir(dir, command)
 	if err != nil {
 		return nil, err
 	}
-	if err := refuseHolding(final); err != nil {
-		return nil, err
-	}
 	o := &outDir{final: final, partial: final + ".partial", command: command}
-	if err := checkReplaceable(final, command); err != nil {
-		return nil, err
-	}
 	if err := clearPartial(o.partial); err != nil {
 		return nil, err
 	}
@@ -97,6 +88,31 @@ func newOutDir(dir, command string) (*outDir, error) {
 		return nil, err
 	}
 	return o, nil
+}
+
+// checkOutDir applies the rules above to dir and its DIR.partial without
+// writing anything, and returns dir resolved. A command whose work takes
+// long (import-polygons, export) calls it before that work, so that a
+// folder it may not replace is refused at once rather than at the end;
+// newOutDir checks again when it makes DIR.partial.
+func checkOutDir(dir, command string) (string, error) {
+	if dir == "" {
+		return "", errors.New("--out DIR is required")
+	}
+	final, err := resolveOutPath(dir)
+	if err != nil {
+		return "", err
+	}
+	if err := refuseHolding(final); err != nil {
+		return "", err
+	}
+	if err := checkReplaceable(final, command); err != nil {
+		return "", err
+	}
+	if _, err := checkPartial(final + ".partial"); err != nil {
+		return "", err
+	}
+	return final, nil
 }
 
 // resolveOutPath makes dir absolute and follows symbolic links on its way
@@ -287,28 +303,38 @@ func foreignFiles(dir string, m *manifest) []string {
 	return foreign
 }
 
-// clearPartial removes DIR.partial left by an interrupted run, but only a
-// folder that carries frontline's manifest (or an empty one).
-func clearPartial(partial string) error {
+// checkPartial reports whether DIR.partial exists, and refuses it unless
+// it is a folder that is empty or carries frontline's manifest.
+func checkPartial(partial string) (exists bool, err error) {
 	st, err := os.Lstat(partial)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	if !st.IsDir() {
-		return fmt.Errorf("%s is in the way and is not an unfinished output of frontline: move it elsewhere", partial)
+		return true, fmt.Errorf("%s is in the way and is not an unfinished output of frontline: move it elsewhere", partial)
 	}
 	entries, err := os.ReadDir(partial)
 	if err != nil {
-		return err
+		return true, err
 	}
 	if len(entries) > 0 {
 		if _, err := readManifest(partial); err != nil {
-			return fmt.Errorf("%s holds files but %v, so it is not an unfinished output of frontline: "+
+			return true, fmt.Errorf("%s holds files but %v, so it is not an unfinished output of frontline: "+
 				"move it elsewhere (frontline writes its output there first)", partial, err)
 		}
+	}
+	return true, nil
+}
+
+// clearPartial removes DIR.partial left by an interrupted run, but only a
+// folder that carries frontline's manifest (or an empty one).
+func clearPartial(partial string) error {
+	exists, err := checkPartial(partial)
+	if !exists || err != nil {
+		return err
 	}
 	if err := os.RemoveAll(partial); err != nil {
 		return fmt.Errorf("clearing %s left by an interrupted run: %w", partial, err)

@@ -177,3 +177,39 @@ func TestOutputFolderRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestOutputFolderCheckedFirst: issue 22 item 4's rules hold for every
+// command that writes a folder, and are checked before the command's work
+// (an import of years of maps takes hours: a refused --out is said at
+// once). The inputs here are missing, so a command that read them first
+// would fail on them instead.
+func TestOutputFolderCheckedFirst(t *testing.T) {
+	t.Chdir(t.TempDir())
+	foreign := t.TempDir()
+	writeTree(t, foreign, map[string]string{"notes.md": "precious"})
+	missing := filepath.Join(t.TempDir(), "missing")
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"import-polygons", []string{"import-polygons", "--side", "a=" + filepath.Join(missing, "*.geojson")}},
+		{"export", []string{"export", "--data", missing}},
+		{"export --site", []string{"export", "--data", missing}},
+	} {
+		for _, out := range []struct{ dir, err string }{
+			{".", "is or holds the current folder"},
+			{foreign, "holds files but no .frontline-output.json, so frontline did not write it"},
+		} {
+			t.Run(tc.name+" "+out.dir, func(t *testing.T) {
+				flag := "--out"
+				if tc.name == "export --site" {
+					flag = "--site"
+				}
+				code, _, stderr := runCLI(t, append(tc.args, flag, out.dir)...)
+				assert.Equal(t, 1, code)
+				assert.Contains(t, stderr, out.err)
+				assert.Equal(t, map[string]string{"notes.md": "precious"}, readTree(t, foreign))
+			})
+		}
+	}
+}
