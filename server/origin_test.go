@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
-	"os"
 	"strconv"
 	"testing"
 	"time"
@@ -18,16 +17,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/internal/testkit"
 	"github.com/frontline/frontline/server"
 )
 
 // serverWith is the small dataset's server with cfg, logging to logs.
 func serverWith(t *testing.T, cfg server.Config, logs io.Writer) *server.Server {
 	t.Helper()
-	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
-	require.NoError(t, err)
-	srv, err := server.New(server.Deps{Dataset: ds, Logger: slog.New(slog.NewTextHandler(logs, nil))}, cfg)
+	srv, err := server.New(server.Deps{Dataset: testkit.Small(t), Logger: slog.New(slog.NewTextHandler(logs, nil))}, cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() { assert.NoError(t, srv.Close()) })
 	return srv
@@ -84,9 +81,7 @@ func TestOGCLinksCannotBePoisoned(t *testing.T) {
 		assert.NotContains(t, rec.Body.String(), host+"/")
 		assert.NotContains(t, rec.Header().Values("Vary"), "Host")
 	}
-	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
-	require.NoError(t, err)
-	_, err = server.New(server.Deps{Dataset: ds}, server.Config{BaseURL: "javascript:alert(1)"})
+	_, err := server.New(server.Deps{Dataset: testkit.Small(t)}, server.Config{BaseURL: "javascript:alert(1)"})
 	assert.ErrorContains(t, err, `base URL "javascript:alert(1)": give the address clients use`)
 }
 
