@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"maps"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -83,13 +82,8 @@ func loadFS(t testing.TB, fsys fstest.MapFS) *geo.Dataset {
 // its base URL.
 func serveLive(t *testing.T, l *server.Live) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- l.Serve(ctx, ln) }()
-	t.Cleanup(func() { cancel(); assert.NoError(t, <-done) })
-	return "http://" + ln.Addr().String()
+	base, _ := testkit.Serve(t, l.Serve)
+	return base
 }
 
 type healthDoc struct {

@@ -3,7 +3,6 @@ package server_test
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"io"
 	"log/slog"
 	"net"
@@ -11,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -141,14 +141,8 @@ func TestUnknownAndRepeatedParameters(t *testing.T) {
 // that went by the Content-Length took for the body, is never answered.
 func TestSmugglingClosesTheConnection(t *testing.T) {
 	srv := serverWith(t, server.Config{}, io.Discard)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() { cancel(); <-done })
-
-	conn, err := net.Dial("tcp", ln.Addr().String())
+	base, _ := testkit.Serve(t, srv.Serve)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
 	require.NoError(t, err)
 	defer conn.Close()
 	smuggled := "GET /api/meta HTTP/1.1\r\nHost: localhost\r\n\r\n"
