@@ -45,7 +45,7 @@ func TestOGCLinksCannotBePoisoned(t *testing.T) {
 	}
 	const peer, proxy = "198.51.100.7:4000", "192.0.2.10:4000"
 	byDefault := serverWith(t, server.Config{}, io.Discard).Handler()
-	for _, host := range []string{"evil.example", "localhost:8080@evil.example", "evil.example:8080", ""} {
+	for _, host := range []string{"evil.example", "localhost:8080@evil.example", "evil.example:8080", "", "::1", "[localhost]:80"} {
 		rec := landing(byDefault, host, peer)
 		assert.Equal(t, http.StatusMisdirectedRequest, rec.Code, host)
 		assert.Contains(t, rec.Body.String(), "start it with --base-url (the address clients use) or --allowed-hosts", host)
