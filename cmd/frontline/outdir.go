@@ -38,6 +38,10 @@ type manifest struct {
 type manifestEntry struct {
 	Path  string `json:"path"` // slash-separated, relative to the folder
 	Bytes int64  `json:"bytes"`
+	// Modified is the file's modification time as written (Unix
+	// nanoseconds): an edit that keeps the size changes it. Absent in
+	// manifests of earlier versions.
+	Modified int64 `json:"modified,omitempty"`
 }
 
 const toolName = "frontline"
@@ -53,7 +57,7 @@ const toolName = "frontline"
 //     them are refused, since DIR is replaced whole;
 //   - an existing DIR is replaced only when it is empty, or frontline's
 //     output of the same command holding nothing but the files its
-//     manifest lists, unchanged in size;
+//     manifest lists, unchanged (size and modification time);
 //   - DIR.partial is cleared only when it carries frontline's manifest;
 //   - the swap moves the old DIR into a folder of a unique name made by
 //     this run (os.MkdirTemp), never into a fixed name such as DIR.old.
@@ -253,12 +257,13 @@ func readManifest(dir string) (*manifest, error) {
 }
 
 // foreignFiles lists what dir holds beyond its manifest: files it does not
-// name, files whose size changed, links, and folders no listed file is in.
+// name, files whose size or modification time changed, links, and folders
+// no listed file is in.
 func foreignFiles(dir string, m *manifest) []string {
-	want := make(map[string]int64, len(m.Files))
+	want := make(map[string]manifestEntry, len(m.Files))
 	dirs := map[string]bool{".": true}
 	for _, f := range m.Files {
-		want[f.Path] = f.Bytes
+		want[f.Path] = f
 		for d := path.Dir(f.Path); !dirs[d]; d = path.Dir(d) {
 			dirs[d] = true
 		}
@@ -283,14 +288,14 @@ func foreignFiles(dir string, m *manifest) []string {
 		case !d.Type().IsRegular():
 			foreign = append(foreign, rel)
 		default:
-			size, ok := want[rel]
+			f, ok := want[rel]
 			info, err := d.Info()
 			if err != nil {
 				return err
 			}
 			if !ok {
 				foreign = append(foreign, rel)
-			} else if info.Size() != size {
+			} else if info.Size() != f.Bytes || (f.Modified != 0 && info.ModTime().UnixNano() != f.Modified) {
 				foreign = append(foreign, rel+" (changed since it was written)")
 			}
 		}
@@ -359,7 +364,7 @@ func (o *outDir) writeManifest(complete bool) error {
 			if err != nil {
 				return err
 			}
-			m.Files = append(m.Files, manifestEntry{Path: filepath.ToSlash(rel), Bytes: info.Size()})
+			m.Files = append(m.Files, manifestEntry{Path: filepath.ToSlash(rel), Bytes: info.Size(), Modified: info.ModTime().UnixNano()})
 			return nil
 		})
 		if err != nil {

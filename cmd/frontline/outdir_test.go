@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -55,7 +56,9 @@ func TestOutputFolderRules(t *testing.T) {
 		// user writes the user's files.
 		before [][]string
 		user   map[string]string
-		args   []string
+		// edit names a file whose bytes the user changes, keeping its size.
+		edit string
+		args []string
 		// err is the error expected (empty: success).
 		err string
 	}{
@@ -79,6 +82,9 @@ func TestOutputFolderRules(t *testing.T) {
 		{name: "an export file edited",
 			before: [][]string{exportArgs}, user: map[string]string{"D/stats.csv": "my edits"},
 			args: exportArgs, err: "stats.csv (changed since it was written)"},
+		{name: "an export file edited in place, its size kept",
+			before: [][]string{exportArgs}, edit: "D/stats.csv",
+			args: exportArgs, err: "stats.csv (changed since it was written)"},
 		{name: "export does not replace a synth dataset",
 			before: [][]string{synthArgs}, args: exportArgs, err: "is the output of frontline synth, not of export"},
 		{name: "synth replaces its own dataset", before: [][]string{synthArgs}, args: synthArgs},
@@ -94,6 +100,15 @@ func TestOutputFolderRules(t *testing.T) {
 				require.Equal(t, 0, code, stderr)
 			}
 			writeTree(t, parent, tc.user)
+			if tc.edit != "" {
+				p := filepath.Join(parent, tc.edit)
+				b, err := os.ReadFile(p)
+				require.NoError(t, err)
+				b[len(b)-2] ^= 1 // a digit of the last row, say: a typo fixed
+				require.NoError(t, os.WriteFile(p, b, 0o644))
+				later := time.Now().Add(2 * time.Second)
+				require.NoError(t, os.Chtimes(p, later, later))
+			}
 			before := readTree(t, parent)
 			code, _, stderr := runCLI(t, append(tc.args, "--out", out)...)
 			after := readTree(t, parent)
