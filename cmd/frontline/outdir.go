@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 )
 
 // manifestName is the marker of every folder frontline writes: a manifest
@@ -31,8 +32,12 @@ type manifest struct {
 	Version string `json:"version"`
 	Command string `json:"command"`
 	// Complete is false while the folder is DIR.partial.
-	Complete bool            `json:"complete"`
-	Files    []manifestEntry `json:"files"`
+	Complete bool `json:"complete"`
+	// Host and PID name the process writing DIR.partial, so that another
+	// run does not clear a folder still being written.
+	Host  string          `json:"host,omitempty"`
+	PID   int             `json:"pid,omitempty"`
+	Files []manifestEntry `json:"files"`
 }
 
 type manifestEntry struct {
@@ -58,7 +63,9 @@ const toolName = "frontline"
 //   - an existing DIR is replaced only when it is empty, or frontline's
 //     output of the same command holding nothing but the files its
 //     manifest lists, unchanged (size and modification time);
-//   - DIR.partial is cleared only when it carries frontline's manifest;
+//   - DIR.partial is cleared only when it carries frontline's manifest
+//     and the run that wrote it is over (a run that is still writing it,
+//     on this machine, is not disturbed);
 //   - the swap moves the old DIR into a folder of a unique name made by
 //     this run (os.MkdirTemp), never into a fixed name such as DIR.old.
 type outDir struct {
@@ -326,12 +333,27 @@ func checkPartial(partial string) (exists bool, err error) {
 		return true, err
 	}
 	if len(entries) > 0 {
-		if _, err := readManifest(partial); err != nil {
+		m, err := readManifest(partial)
+		if err != nil {
 			return true, fmt.Errorf("%s holds files but %v, so it is not an unfinished output of frontline: "+
 				"move it elsewhere (frontline writes its output there first)", partial, err)
 		}
+		if host, _ := os.Hostname(); !m.Complete && m.PID > 0 && m.Host == host && running(m.PID) {
+			return true, fmt.Errorf("%s is being written by frontline %s (process %d): wait until it is done, "+
+				"or, if that process is no frontline, delete %s", partial, m.Command, m.PID, partial)
+		}
 	}
 	return true, nil
+}
+
+// running reports whether a process pid exists on this machine.
+func running(pid int) bool {
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	err = p.Signal(syscall.Signal(0))
+	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 // clearPartial removes DIR.partial left by an interrupted run, but only a
@@ -351,6 +373,10 @@ func clearPartial(partial string) error {
 // mark it, and at commit, complete with every file written.
 func (o *outDir) writeManifest(complete bool) error {
 	m := manifest{Tool: toolName, Version: version, Command: o.command, Complete: complete, Files: []manifestEntry{}}
+	if !complete {
+		m.Host, _ = os.Hostname()
+		m.PID = os.Getpid()
+	}
 	if complete {
 		err := filepath.WalkDir(o.partial, func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -140,7 +143,8 @@ func TestOutputFolderRules(t *testing.T) {
 }
 
 // TestOutputFolderEmpty: an empty folder is replaced by the output, and a
-// DIR.partial of an interrupted run (it carries the marker) is cleared.
+// DIR.partial of an interrupted run (it carries the marker) is cleared,
+// but not one that a run still going on is writing.
 func TestOutputFolderEmpty(t *testing.T) {
 	parent := t.TempDir()
 	out := filepath.Join(parent, "D")
@@ -152,7 +156,21 @@ func TestOutputFolderEmpty(t *testing.T) {
 	o, err := newOutDir(out, "synth")
 	require.NoError(t, err)
 	require.NoError(t, o.writeBytes("half.csv", []byte("x")))
-	// Interrupted here: the next run clears the partial folder.
+	// While the run goes on, another leaves its folder alone.
+	code, _, stderr = runCLI(t, "synth", "--nx", "3", "--ny", "3", "--dates", "3", "--out", out)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, fmt.Sprintf("D.partial is being written by frontline synth (process %d): wait until it is done", os.Getpid()))
+	assert.FileExists(t, filepath.Join(o.partial, "half.csv"))
+	// Interrupted here (the process that wrote it is gone): the next run
+	// clears the partial folder.
+	gone := exec.Command("true")
+	require.NoError(t, gone.Run())
+	m, err := readManifest(o.partial)
+	require.NoError(t, err)
+	m.PID = gone.Process.Pid
+	b, err := json.Marshal(m)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(o.partial, manifestName), b, 0o644))
 	code, _, stderr = runCLI(t, "synth", "--nx", "3", "--ny", "3", "--dates", "3", "--out", out)
 	require.Equal(t, 0, code, stderr)
 	entries, err := os.ReadDir(parent)
