@@ -55,7 +55,7 @@ staticcheck: deps
 
 ## fuzz: a short run of every fuzz test
 fuzz: deps
-	@for pkg in ./geo/ ./geo/thiessen/ ./geo/boundaries/ ./geo/encode/ ./geo/topology/ ./geo/polygons/ ./server/; do \
+	@for pkg in ./geo/ ./geo/thiessen/ ./geo/boundaries/ ./geo/encode/ ./geo/topology/ ./geo/polygons/ ./server/ ./site/; do \
 		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep ^Fuzz); do \
 			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime 20s $$pkg || exit 1; \
 		done; \

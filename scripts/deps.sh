@@ -23,7 +23,7 @@ for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 if ! command -v go >/dev/null 2>&1; then
-	echo "deps: Go is not on PATH: install Go 1.25 or later (https://go.dev/dl/) and retry" >&2
+	echo "deps: Go is not on PATH: install Go 1.26 or later (https://go.dev/dl/) and retry" >&2
 	exit 1
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0

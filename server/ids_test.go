@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/internal/testkit"
 	"github.com/frontline/frontline/server"
 )
 
@@ -41,7 +42,7 @@ func TestEveryAcceptedIDIsServed(t *testing.T) {
 	}
 	dir := t.TempDir()
 	for _, f := range []string{"dataset.json", "sides.csv", "districts.geojson", "control.csv"} {
-		b, err := os.ReadFile(filepath.Join("../geo/testdata/small", f))
+		b, err := os.ReadFile(filepath.Join(testkit.SmallDir, f))
 		require.NoError(t, err)
 		s := string(b)
 		for from, to := range ids {

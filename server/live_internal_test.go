@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/internal/testkit"
 )
 
 // testQuiet is the watch's quiet time in the tests: short, but several
@@ -139,14 +140,13 @@ func TestWatchFollowsADirectorySwappedByRename(t *testing.T) {
 // are closed only once none uses them.
 func TestLiveClosesAVersionAfterItsRequests(t *testing.T) {
 	t.Setenv("TMPDIR", t.TempDir())
-	dsA, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
-	require.NoError(t, err)
+	dsA := testkit.Small(t)
 	var n atomic.Int32
 	l, err := NewLive(Deps{Dataset: dsA}, Config{}, func() (*geo.Dataset, error) {
 		// Each load differs from the last: a title of its own.
 		fsys := fstest.MapFS{}
 		for _, f := range []string{geo.SidesFile, geo.DistrictsFile, geo.ControlFile} {
-			b, err := os.ReadFile(filepath.Join("../geo/testdata/small", f))
+			b, err := os.ReadFile(filepath.Join(testkit.SmallDir, f))
 			if err != nil {
 				return nil, err
 			}
@@ -209,12 +209,11 @@ func TestLiveClosesAVersionAfterItsRequests(t *testing.T) {
 // lately are in its cache at the swap, so the first requests after it find
 // them computed (and in gzip, as they were asked for).
 func TestLiveWarmsTheHotAnswersBeforeTheSwap(t *testing.T) {
-	dsA, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
-	require.NoError(t, err)
+	dsA := testkit.Small(t)
 	l, err := NewLive(Deps{Dataset: dsA}, Config{}, func() (*geo.Dataset, error) {
 		fsys := fstest.MapFS{}
 		for _, f := range []string{geo.SidesFile, geo.DistrictsFile, geo.ControlFile} {
-			b, err := os.ReadFile(filepath.Join("../geo/testdata/small", f))
+			b, err := os.ReadFile(filepath.Join(testkit.SmallDir, f))
 			if err != nil {
 				return nil, err
 			}

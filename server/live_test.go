@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"maps"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -26,10 +25,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/internal/testkit"
 	"github.com/frontline/frontline/server"
 )
-
-const smallDir = "../geo/testdata/small"
 
 // Versions of the small test dataset, as rows added to its control.csv.
 const (
@@ -46,7 +44,7 @@ func smallFS(t testing.TB, rows string, replace map[string]string) fstest.MapFS 
 	t.Helper()
 	fsys := fstest.MapFS{}
 	for _, f := range []string{geo.MetaFile, geo.SidesFile, geo.DistrictsFile, geo.ControlFile} {
-		b, err := os.ReadFile(filepath.Join(smallDir, f))
+		b, err := os.ReadFile(filepath.Join(testkit.SmallDir, f))
 		require.NoError(t, err)
 		if f == geo.ControlFile {
 			b = append(b, rows...)
@@ -65,7 +63,7 @@ func smallFS(t testing.TB, rows string, replace map[string]string) fstest.MapFS 
 // close.
 func unpreparable(t testing.TB) fstest.MapFS {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(smallDir, geo.DistrictsFile))
+	b, err := os.ReadFile(filepath.Join(testkit.SmallDir, geo.DistrictsFile))
 	require.NoError(t, err)
 	far := strings.Replace(string(b), "[[[37.10, 36.21], [37.11, 36.21], [37.11, 36.22], [37.10, 36.22], [37.10, 36.21]]]",
 		"[[[-30, 36.21], [37.1099, 36.21], [37.1099, 36.22], [-30, 36.22], [-30, 36.21]]]", 1)
@@ -84,13 +82,8 @@ func loadFS(t testing.TB, fsys fstest.MapFS) *geo.Dataset {
 // its base URL.
 func serveLive(t *testing.T, l *server.Live) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- l.Serve(ctx, ln) }()
-	t.Cleanup(func() { cancel(); assert.NoError(t, <-done) })
-	return "http://" + ln.Addr().String()
+	base, _ := testkit.Serve(t, l.Serve)
+	return base
 }
 
 type healthDoc struct {

@@ -69,6 +69,15 @@ func hostName(host string) string {
 	if name == "" || strings.ContainsAny(name, "/@ \\[]") {
 		return ""
 	}
+	// An IPv6 address only in brackets ("[::1]:80"; "::1" makes no URL),
+	// and brackets only around one.
+	if bracketed := strings.HasPrefix(host, "["); strings.Contains(name, ":") != bracketed {
+		return ""
+	} else if bracketed {
+		if ip, err := netip.ParseAddr(name); err != nil || !ip.Is6() {
+			return ""
+		}
+	}
 	return strings.ToLower(strings.TrimSuffix(name, "."))
 }
 

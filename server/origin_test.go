@@ -3,31 +3,28 @@ package server_test
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
-	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/internal/testkit"
 	"github.com/frontline/frontline/server"
 )
 
 // serverWith is the small dataset's server with cfg, logging to logs.
 func serverWith(t *testing.T, cfg server.Config, logs io.Writer) *server.Server {
 	t.Helper()
-	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
-	require.NoError(t, err)
-	srv, err := server.New(server.Deps{Dataset: ds, Logger: slog.New(slog.NewTextHandler(logs, nil))}, cfg)
+	srv, err := server.New(server.Deps{Dataset: testkit.Small(t), Logger: slog.New(slog.NewTextHandler(logs, nil))}, cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() { assert.NoError(t, srv.Close()) })
 	return srv
@@ -48,7 +45,7 @@ func TestOGCLinksCannotBePoisoned(t *testing.T) {
 	}
 	const peer, proxy = "198.51.100.7:4000", "192.0.2.10:4000"
 	byDefault := serverWith(t, server.Config{}, io.Discard).Handler()
-	for _, host := range []string{"evil.example", "localhost:8080@evil.example", "evil.example:8080", ""} {
+	for _, host := range []string{"evil.example", "localhost:8080@evil.example", "evil.example:8080", "", "::1", "[localhost]:80"} {
 		rec := landing(byDefault, host, peer)
 		assert.Equal(t, http.StatusMisdirectedRequest, rec.Code, host)
 		assert.Contains(t, rec.Body.String(), "start it with --base-url (the address clients use) or --allowed-hosts", host)
@@ -84,9 +81,7 @@ func TestOGCLinksCannotBePoisoned(t *testing.T) {
 		assert.NotContains(t, rec.Body.String(), host+"/")
 		assert.NotContains(t, rec.Header().Values("Vary"), "Host")
 	}
-	ds, err := geo.LoadDir(os.DirFS("../geo/testdata/small"), "small")
-	require.NoError(t, err)
-	_, err = server.New(server.Deps{Dataset: ds}, server.Config{BaseURL: "javascript:alert(1)"})
+	_, err := server.New(server.Deps{Dataset: testkit.Small(t)}, server.Config{BaseURL: "javascript:alert(1)"})
 	assert.ErrorContains(t, err, `base URL "javascript:alert(1)": give the address clients use`)
 }
 
@@ -146,14 +141,8 @@ func TestUnknownAndRepeatedParameters(t *testing.T) {
 // that went by the Content-Length took for the body, is never answered.
 func TestSmugglingClosesTheConnection(t *testing.T) {
 	srv := serverWith(t, server.Config{}, io.Discard)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() { cancel(); <-done })
-
-	conn, err := net.Dial("tcp", ln.Addr().String())
+	base, _ := testkit.Serve(t, srv.Serve)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
 	require.NoError(t, err)
 	defer conn.Close()
 	smuggled := "GET /api/meta HTTP/1.1\r\nHost: localhost\r\n\r\n"

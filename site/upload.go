@@ -146,9 +146,9 @@ func UploadScript(w io.Writer, dir string, m *Manifest, u Upload) (int, int64, e
 	// The manifest, last: what the bucket holds once the script is done.
 	put(ManifestFile, ManifestFile, "application/json", server.CachePage, "", "")
 	fmt.Fprintf(w, "#!/bin/sh\n# Uploads the frontline site in %s (dataset version %s) to %s: %d files, %.1f MB.\n",
-		dir, m.Version, u.Bucket, len(lines), float64(bytes)/1e6)
+		comment(dir), comment(m.Version), u.Bucket, len(lines), float64(bytes)/1e6)
 	if u.Since != nil {
-		fmt.Fprintf(w, "# Files the bucket has already (its manifest, version %s) are not sent again.\n", u.Since.Version)
+		fmt.Fprintf(w, "# Files the bucket has already (its manifest, version %s) are not sent again.\n", comment(u.Since.Version))
 	}
 	fmt.Fprintf(w, "# The answers and the page's files first, the entry files last: readers never get a page whose files are missing.\n")
 	fmt.Fprintf(w, "set -e\ncd %s\n", quote(dir))
@@ -172,6 +172,18 @@ func checkEntry(e Entry) error {
 		}
 	}
 	return nil
+}
+
+// comment is s as text inside a comment line of a shell script: a line
+// break or another control character (a manifest fetched from a bucket
+// may say anything) would end the comment and start a command.
+func comment(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == '\u2028' || r == '\u2029' || r == '\u0085' {
+			return '?'
+		}
+		return r
+	}, clip(s))
 }
 
 // quote is s as one word of a POSIX shell.

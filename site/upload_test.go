@@ -2,6 +2,8 @@ package site_test
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -101,4 +103,36 @@ func TestUploadScript(t *testing.T) {
 	bad.Files["/site.json"] = s
 	_, _, err = site.UploadScript(&out, "/srv/site", bad, site.Upload{Bucket: "s3://maps"})
 	assert.ErrorContains(t, err, "control character")
+}
+
+// FuzzUploadScript: whatever the bucket's manifest (--since, fetched from
+// the bucket) and the site's say, the script is its comments and its
+// commands, nothing else: a version with a line break once ended the
+// comment it was written in and ran as a command when the script was piped
+// to sh.
+func FuzzUploadScript(f *testing.F) {
+	f.Add([]byte(`{"version":"v1","files":{"/":{"path":"index.html","sha256":"i1"}}}`), "v2")
+	f.Add([]byte("{\"version\":\"v1\\nrm -rf ~\\n#\",\"files\":{}}"), "v2\nrm -rf ~")
+	f.Add([]byte(`{"version":"\u2028touch x","files":{"/x":{"path":"../x"}}}`), "\r")
+	f.Fuzz(func(t *testing.T, since []byte, version string) {
+		name := filepath.Join(t.TempDir(), "manifest.json")
+		require.NoError(t, os.WriteFile(name, since, 0o644))
+		old, err := site.ReadManifestFile(name)
+		if err != nil {
+			old = nil
+		}
+		m := uploadManifest()
+		e := m.Files["/api/export.gpkg"]
+		e.Path = "data/dddd/aleppo-2016.gpkg"
+		m.Files["/api/export.gpkg"] = e
+		m.Version = version
+		var out bytes.Buffer
+		_, _, err = site.UploadScript(&out, "/srv/site", m, site.Upload{Bucket: "s3://maps/aleppo", Since: old})
+		require.NoError(t, err)
+		for _, l := range strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n") {
+			if !strings.HasPrefix(l, "#") && l != "set -e" && l != "cd '/srv/site'" && !strings.HasPrefix(l, "aws s3 cp '") {
+				t.Fatalf("the script runs %q", l)
+			}
+		}
+	})
 }

@@ -47,6 +47,12 @@ func runBuildDistricts(args []string, stdout, stderr io.Writer) error {
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if *outPath != "" {
+		// Before the work: building from a polygon layer takes a while.
+		if err := checkOutFile(*outPath); err != nil {
+			return err
+		}
+	}
 	if *polygonsPath != "" {
 		for _, f := range []string{"outline", "buffer", "min-distance", "thin"} {
 			if set[f] {
@@ -174,20 +180,52 @@ func readOutlineFile(path string) (orb.MultiPolygon, error) {
 	return thiessen.ReadOutline(f, path)
 }
 
-// writeAtomically writes through a temporary file of a unique name in the
-// target's directory and renames it over the target, so that a failure
-// leaves no half-written file. "-" writes to stdout. The target is resolved
-// first: a symbolic link stays and its file is replaced; a folder or
-// anything else that is not a plain file is refused.
-func writeAtomically(path string, stdout io.Writer, write func(io.Writer) error) error {
+// checkOutFile refuses an --out that a district file may not replace: a
+// folder, anything else that is not a plain file, and a file that
+// frontline's district builders did not write (a layer of the user's, the
+// --polygons input itself). An empty file may be written over.
+func checkOutFile(path string) error {
 	if path == "-" {
-		return write(stdout)
+		return nil
 	}
-	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil // to be made; a link to a file yet to be made is followed
+	}
+	if !st.Mode().IsRegular() {
 		if st.IsDir() {
 			return fmt.Errorf("--out %s is a folder: give the name of the file to write, such as %s", path, filepath.Join(path, "districts.geojson"))
 		}
 		return fmt.Errorf("--out %s is not a plain file: give the name of a file to write", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	head := make([]byte, 64<<10)
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return err
+	}
+	if n > 0 && !thiessen.Encoded(head[:n]) {
+		return fmt.Errorf("--out %s exists and is not a district file frontline wrote, so it is not replaced: "+
+			"give a new file name, or move that file away first", path)
+	}
+	return nil
+}
+
+// writeAtomically writes through a temporary file of a unique name in the
+// target's directory and renames it over the target, so that a failure
+// leaves no half-written file. "-" writes to stdout. The target is checked
+// by checkOutFile and resolved: a symbolic link stays and its file is
+// replaced.
+func writeAtomically(path string, stdout io.Writer, write func(io.Writer) error) error {
+	if path == "-" {
+		return write(stdout)
+	}
+	if err := checkOutFile(path); err != nil {
+		return err
 	}
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		path = real

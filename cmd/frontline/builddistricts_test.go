@@ -175,13 +175,28 @@ func TestBuildDistrictsCommandErrors(t *testing.T) {
 }
 
 // TestBuildDistrictsOutTarget: --out names a file; a folder is refused
-// with a clear message, and a link keeps pointing at the file it replaces.
+// with a clear message, a file frontline did not write is not replaced (a
+// layer of the user's, the --polygons input), and a link keeps pointing at
+// the file it replaces.
 func TestBuildDistrictsOutTarget(t *testing.T) {
-	dir := writeFiles(t, map[string]string{"p.csv": bdPlaces, "real.geojson": "old", "sub/keep.txt": "precious"})
+	const earlier = "{\"type\":\"FeatureCollection\",\"features\":[\n]}\n" // what an earlier build wrote
+	mine := "{\n\"type\": \"FeatureCollection\",\n\"features\": []\n}\n"   // as QGIS or ogr2ogr lay it out
+	dir := writeFiles(t, map[string]string{"p.csv": bdPlaces, "real.geojson": earlier, "sub/keep.txt": "precious", "mine.geojson": mine})
 	var stdout, stderr bytes.Buffer
 	err := runBuildDistricts([]string{"--places", filepath.Join(dir, "p.csv"), "--out", filepath.Join(dir, "sub")}, &stdout, &stderr)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "is a folder: give the name of the file to write, such as "+filepath.Join(dir, "sub", "districts.geojson"))
+	for _, args := range [][]string{
+		{"--places", filepath.Join(dir, "p.csv"), "--out", filepath.Join(dir, "mine.geojson")},
+		{"--polygons", filepath.Join(dir, "mine.geojson"), "--out", filepath.Join(dir, "mine.geojson")},
+	} {
+		err = runBuildDistricts(args, &stdout, &stderr)
+		require.Error(t, err, args)
+		assert.Contains(t, err.Error(), "exists and is not a district file frontline wrote, so it is not replaced", args)
+		b, err := os.ReadFile(filepath.Join(dir, "mine.geojson"))
+		require.NoError(t, err)
+		assert.Equal(t, mine, string(b), "the user's file is kept")
+	}
 
 	link := filepath.Join(dir, "link.geojson")
 	require.NoError(t, os.Symlink("real.geojson", link))

@@ -46,7 +46,8 @@ func TestDocsStayInTheRepository(t *testing.T) {
 	assert.Greater(t, checked, 3)
 }
 
-// The README asks for the Go version go.mod needs.
+// The README, and scripts/deps.sh when Go is missing, ask for the Go
+// version go.mod needs.
 func TestReadmeGoVersion(t *testing.T) {
 	mod, err := os.ReadFile(filepath.Join(testkit.Root, "go.mod"))
 	require.NoError(t, err)
@@ -58,5 +59,12 @@ func TestReadmeGoVersion(t *testing.T) {
 	require.NotEmpty(t, asked, "the README says which Go it needs")
 	for _, a := range asked {
 		assert.Equal(t, string(m[1]), string(a[1]), "the README asks for Go %s, go.mod needs %s", a[1], m[1])
+	}
+	deps, err := os.ReadFile(filepath.Join(testkit.Root, "scripts", "deps.sh"))
+	require.NoError(t, err)
+	asked = regexp.MustCompile(`Go (\d+\.\d+) or later`).FindAllSubmatch(deps, -1)
+	require.NotEmpty(t, asked, "scripts/deps.sh says which Go to install")
+	for _, a := range asked {
+		assert.Equal(t, string(m[1]), string(a[1]), "scripts/deps.sh asks for Go %s, go.mod needs %s", a[1], m[1])
 	}
 }

@@ -43,6 +43,9 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 		if err := checkTileURL(*tiles); err != nil {
 			return err
 		}
+		if _, err := checkOutDir(*siteDir, "export --site"); err != nil {
+			return err
+		}
 		ds, err := df.load(stderr)
 		if err != nil {
 			return err
@@ -51,6 +54,9 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 	}
 	if *out == "" {
 		return fmt.Errorf("--out DIR (or --site DIR) is required")
+	}
+	if _, err := checkOutDir(*out, "export"); err != nil {
+		return err
 	}
 	ds, err := df.load(stderr)
 	if err != nil {

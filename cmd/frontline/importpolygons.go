@@ -59,8 +59,8 @@ func runImportPolygons(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q: give the files with --side ID=PATTERN (quote the pattern)", fs.Arg(0))
 	}
-	if *out == "" {
-		return fmt.Errorf("--out DIR is required")
+	if _, err := checkOutDir(*out, "import-polygons"); err != nil {
+		return err
 	}
 	if len(sides) == 0 {
 		return fmt.Errorf("give at least one --side ID=PATTERN, e.g. --side russia='deepstate/*.geojson'")

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 )
 
 // manifestName is the marker of every folder frontline writes: a manifest
@@ -31,13 +32,21 @@ type manifest struct {
 	Version string `json:"version"`
 	Command string `json:"command"`
 	// Complete is false while the folder is DIR.partial.
-	Complete bool            `json:"complete"`
-	Files    []manifestEntry `json:"files"`
+	Complete bool `json:"complete"`
+	// Host and PID name the process writing DIR.partial, so that another
+	// run does not clear a folder still being written.
+	Host  string          `json:"host,omitempty"`
+	PID   int             `json:"pid,omitempty"`
+	Files []manifestEntry `json:"files"`
 }
 
 type manifestEntry struct {
 	Path  string `json:"path"` // slash-separated, relative to the folder
 	Bytes int64  `json:"bytes"`
+	// Modified is the file's modification time as written (Unix
+	// nanoseconds): an edit that keeps the size changes it. Absent in
+	// manifests of earlier versions.
+	Modified int64 `json:"modified,omitempty"`
 }
 
 const toolName = "frontline"
@@ -53,8 +62,10 @@ const toolName = "frontline"
 //     them are refused, since DIR is replaced whole;
 //   - an existing DIR is replaced only when it is empty, or frontline's
 //     output of the same command holding nothing but the files its
-//     manifest lists, unchanged in size;
-//   - DIR.partial is cleared only when it carries frontline's manifest;
+//     manifest lists, unchanged (size and modification time);
+//   - DIR.partial is cleared only when it carries frontline's manifest
+//     and the run that wrote it is over (a run that is still writing it,
+//     on this machine, is not disturbed);
 //   - the swap moves the old DIR into a folder of a unique name made by
 //     this run (os.MkdirTemp), never into a fixed name such as DIR.old.
 type outDir struct {
@@ -67,20 +78,11 @@ type outDir struct {
 // the output of command (export, synth, …: a folder of one command is not
 // replaced by another's).
 func newOutDir(dir, command string) (*outDir, error) {
-	if dir == "" {
-		return nil, errors.New("--out DIR is required")
-	}
-	final, err := resolveOutPath(dir)
+	final, err := checkOutDir(dir, command)
 	if err != nil {
 		return nil, err
 	}
-	if err := refuseHolding(final); err != nil {
-		return nil, err
-	}
 	o := &outDir{final: final, partial: final + ".partial", command: command}
-	if err := checkReplaceable(final, command); err != nil {
-		return nil, err
-	}
 	if err := clearPartial(o.partial); err != nil {
 		return nil, err
 	}
@@ -97,6 +99,31 @@ func newOutDir(dir, command string) (*outDir, error) {
 		return nil, err
 	}
 	return o, nil
+}
+
+// checkOutDir applies the rules above to dir and its DIR.partial without
+// writing anything, and returns dir resolved. A command whose work takes
+// long (import-polygons, export) calls it before that work, so that a
+// folder it may not replace is refused at once rather than at the end;
+// newOutDir checks again when it makes DIR.partial.
+func checkOutDir(dir, command string) (string, error) {
+	if dir == "" {
+		return "", errors.New("--out DIR is required")
+	}
+	final, err := resolveOutPath(dir)
+	if err != nil {
+		return "", err
+	}
+	if err := refuseHolding(final); err != nil {
+		return "", err
+	}
+	if err := checkReplaceable(final, command); err != nil {
+		return "", err
+	}
+	if _, err := checkPartial(final + ".partial"); err != nil {
+		return "", err
+	}
+	return final, nil
 }
 
 // resolveOutPath makes dir absolute and follows symbolic links on its way
@@ -237,12 +264,13 @@ func readManifest(dir string) (*manifest, error) {
 }
 
 // foreignFiles lists what dir holds beyond its manifest: files it does not
-// name, files whose size changed, links, and folders no listed file is in.
+// name, files whose size or modification time changed, links, and folders
+// no listed file is in.
 func foreignFiles(dir string, m *manifest) []string {
-	want := make(map[string]int64, len(m.Files))
+	want := make(map[string]manifestEntry, len(m.Files))
 	dirs := map[string]bool{".": true}
 	for _, f := range m.Files {
-		want[f.Path] = f.Bytes
+		want[f.Path] = f
 		for d := path.Dir(f.Path); !dirs[d]; d = path.Dir(d) {
 			dirs[d] = true
 		}
@@ -267,14 +295,14 @@ func foreignFiles(dir string, m *manifest) []string {
 		case !d.Type().IsRegular():
 			foreign = append(foreign, rel)
 		default:
-			size, ok := want[rel]
+			f, ok := want[rel]
 			info, err := d.Info()
 			if err != nil {
 				return err
 			}
 			if !ok {
 				foreign = append(foreign, rel)
-			} else if info.Size() != size {
+			} else if info.Size() != f.Bytes || (f.Modified != 0 && info.ModTime().UnixNano() != f.Modified) {
 				foreign = append(foreign, rel+" (changed since it was written)")
 			}
 		}
@@ -287,28 +315,53 @@ func foreignFiles(dir string, m *manifest) []string {
 	return foreign
 }
 
-// clearPartial removes DIR.partial left by an interrupted run, but only a
-// folder that carries frontline's manifest (or an empty one).
-func clearPartial(partial string) error {
+// checkPartial reports whether DIR.partial exists, and refuses it unless
+// it is a folder that is empty or carries frontline's manifest.
+func checkPartial(partial string) (exists bool, err error) {
 	st, err := os.Lstat(partial)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	if !st.IsDir() {
-		return fmt.Errorf("%s is in the way and is not an unfinished output of frontline: move it elsewhere", partial)
+		return true, fmt.Errorf("%s is in the way and is not an unfinished output of frontline: move it elsewhere", partial)
 	}
 	entries, err := os.ReadDir(partial)
 	if err != nil {
-		return err
+		return true, err
 	}
 	if len(entries) > 0 {
-		if _, err := readManifest(partial); err != nil {
-			return fmt.Errorf("%s holds files but %v, so it is not an unfinished output of frontline: "+
+		m, err := readManifest(partial)
+		if err != nil {
+			return true, fmt.Errorf("%s holds files but %v, so it is not an unfinished output of frontline: "+
 				"move it elsewhere (frontline writes its output there first)", partial, err)
 		}
+		if host, _ := os.Hostname(); !m.Complete && m.PID > 0 && m.Host == host && running(m.PID) {
+			return true, fmt.Errorf("%s is being written by frontline %s (process %d): wait until it is done, "+
+				"or, if that process is no frontline, delete %s", partial, m.Command, m.PID, partial)
+		}
+	}
+	return true, nil
+}
+
+// running reports whether a process pid exists on this machine.
+func running(pid int) bool {
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	err = p.Signal(syscall.Signal(0))
+	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
+// clearPartial removes DIR.partial left by an interrupted run, but only a
+// folder that carries frontline's manifest (or an empty one).
+func clearPartial(partial string) error {
+	exists, err := checkPartial(partial)
+	if !exists || err != nil {
+		return err
 	}
 	if err := os.RemoveAll(partial); err != nil {
 		return fmt.Errorf("clearing %s left by an interrupted run: %w", partial, err)
@@ -320,6 +373,10 @@ func clearPartial(partial string) error {
 // mark it, and at commit, complete with every file written.
 func (o *outDir) writeManifest(complete bool) error {
 	m := manifest{Tool: toolName, Version: version, Command: o.command, Complete: complete, Files: []manifestEntry{}}
+	if !complete {
+		m.Host, _ = os.Hostname()
+		m.PID = os.Getpid()
+	}
 	if complete {
 		err := filepath.WalkDir(o.partial, func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {
@@ -333,7 +390,7 @@ func (o *outDir) writeManifest(complete bool) error {
 			if err != nil {
 				return err
 			}
-			m.Files = append(m.Files, manifestEntry{Path: filepath.ToSlash(rel), Bytes: info.Size()})
+			m.Files = append(m.Files, manifestEntry{Path: filepath.ToSlash(rel), Bytes: info.Size(), Modified: info.ModTime().UnixNano()})
 			return nil
 		})
 		if err != nil {

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -55,7 +59,9 @@ func TestOutputFolderRules(t *testing.T) {
 		// user writes the user's files.
 		before [][]string
 		user   map[string]string
-		args   []string
+		// edit names a file whose bytes the user changes, keeping its size.
+		edit string
+		args []string
 		// err is the error expected (empty: success).
 		err string
 	}{
@@ -79,6 +85,9 @@ func TestOutputFolderRules(t *testing.T) {
 		{name: "an export file edited",
 			before: [][]string{exportArgs}, user: map[string]string{"D/stats.csv": "my edits"},
 			args: exportArgs, err: "stats.csv (changed since it was written)"},
+		{name: "an export file edited in place, its size kept",
+			before: [][]string{exportArgs}, edit: "D/stats.csv",
+			args: exportArgs, err: "stats.csv (changed since it was written)"},
 		{name: "export does not replace a synth dataset",
 			before: [][]string{synthArgs}, args: exportArgs, err: "is the output of frontline synth, not of export"},
 		{name: "synth replaces its own dataset", before: [][]string{synthArgs}, args: synthArgs},
@@ -94,6 +103,15 @@ func TestOutputFolderRules(t *testing.T) {
 				require.Equal(t, 0, code, stderr)
 			}
 			writeTree(t, parent, tc.user)
+			if tc.edit != "" {
+				p := filepath.Join(parent, tc.edit)
+				b, err := os.ReadFile(p)
+				require.NoError(t, err)
+				b[len(b)-2] ^= 1 // a digit of the last row, say: a typo fixed
+				require.NoError(t, os.WriteFile(p, b, 0o644))
+				later := time.Now().Add(2 * time.Second)
+				require.NoError(t, os.Chtimes(p, later, later))
+			}
 			before := readTree(t, parent)
 			code, _, stderr := runCLI(t, append(tc.args, "--out", out)...)
 			after := readTree(t, parent)
@@ -125,7 +143,8 @@ func TestOutputFolderRules(t *testing.T) {
 }
 
 // TestOutputFolderEmpty: an empty folder is replaced by the output, and a
-// DIR.partial of an interrupted run (it carries the marker) is cleared.
+// DIR.partial of an interrupted run (it carries the marker) is cleared,
+// but not one that a run still going on is writing.
 func TestOutputFolderEmpty(t *testing.T) {
 	parent := t.TempDir()
 	out := filepath.Join(parent, "D")
@@ -137,7 +156,21 @@ func TestOutputFolderEmpty(t *testing.T) {
 	o, err := newOutDir(out, "synth")
 	require.NoError(t, err)
 	require.NoError(t, o.writeBytes("half.csv", []byte("x")))
-	// Interrupted here: the next run clears the partial folder.
+	// While the run goes on, another leaves its folder alone.
+	code, _, stderr = runCLI(t, "synth", "--nx", "3", "--ny", "3", "--dates", "3", "--out", out)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, fmt.Sprintf("D.partial is being written by frontline synth (process %d): wait until it is done", os.Getpid()))
+	assert.FileExists(t, filepath.Join(o.partial, "half.csv"))
+	// Interrupted here (the process that wrote it is gone): the next run
+	// clears the partial folder.
+	gone := exec.Command("true")
+	require.NoError(t, gone.Run())
+	m, err := readManifest(o.partial)
+	require.NoError(t, err)
+	m.PID = gone.Process.Pid
+	b, err := json.Marshal(m)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(o.partial, manifestName), b, 0o644))
 	code, _, stderr = runCLI(t, "synth", "--nx", "3", "--ny", "3", "--dates", "3", "--out", out)
 	require.Equal(t, 0, code, stderr)
 	entries, err := os.ReadDir(parent)
@@ -175,5 +208,41 @@ func TestOutputFolderRefused(t *testing.T) {
 				assert.True(t, os.IsNotExist(err), "no %s.partial", dir)
 			}
 		})
+	}
+}
+
+// TestOutputFolderCheckedFirst: issue 22 item 4's rules hold for every
+// command that writes a folder, and are checked before the command's work
+// (an import of years of maps takes hours: a refused --out is said at
+// once). The inputs here are missing, so a command that read them first
+// would fail on them instead.
+func TestOutputFolderCheckedFirst(t *testing.T) {
+	t.Chdir(t.TempDir())
+	foreign := t.TempDir()
+	writeTree(t, foreign, map[string]string{"notes.md": "precious"})
+	missing := filepath.Join(t.TempDir(), "missing")
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"import-polygons", []string{"import-polygons", "--side", "a=" + filepath.Join(missing, "*.geojson")}},
+		{"export", []string{"export", "--data", missing}},
+		{"export --site", []string{"export", "--data", missing}},
+	} {
+		for _, out := range []struct{ dir, err string }{
+			{".", "is or holds the current folder"},
+			{foreign, "holds files but no .frontline-output.json, so frontline did not write it"},
+		} {
+			t.Run(tc.name+" "+out.dir, func(t *testing.T) {
+				flag := "--out"
+				if tc.name == "export --site" {
+					flag = "--site"
+				}
+				code, _, stderr := runCLI(t, append(tc.args, flag, out.dir)...)
+				assert.Equal(t, 1, code)
+				assert.Contains(t, stderr, out.err)
+				assert.Equal(t, map[string]string{"notes.md": "precious"}, readTree(t, foreign))
+			})
+		}
 	}
 }

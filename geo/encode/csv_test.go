@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/internal/testkit"
 )
 
 func TestSafeCell(t *testing.T) {
@@ -41,7 +43,7 @@ func TestSafeCell(t *testing.T) {
 func TestChangesCSVNeutralisesFormulas(t *testing.T) {
 	fsys := fstest.MapFS{}
 	for _, f := range []string{geo.MetaFile, geo.SidesFile, geo.DistrictsFile, geo.ControlFile} {
-		b, err := os.ReadFile("../testdata/small/" + f)
+		b, err := os.ReadFile(filepath.Join(testkit.SmallDir, f))
 		require.NoError(t, err)
 		fsys[f] = &fstest.MapFile{Data: b}
 	}

@@ -414,3 +414,24 @@ func BenchmarkBuildAleppo(b *testing.B) {
 		}
 	}
 }
+
+// Encoded tells a district file the builders wrote (which build-districts
+// may replace) from one laid out by another tool or by hand.
+func TestEncoded(t *testing.T) {
+	var empty, one bytes.Buffer
+	require.NoError(t, EncodeCollection(&empty, geojson.NewFeatureCollection()))
+	fc := geojson.NewFeatureCollection()
+	f := geojson.NewFeature(orb.Polygon{{{0, 0}, {1, 0}, {1, 1}, {0, 0}}})
+	f.ID, f.Properties = "a", geojson.Properties{"id": "a", "name": "A"}
+	fc.Append(f)
+	require.NoError(t, EncodeCollection(&one, fc))
+	aleppo, err := os.ReadFile(filepath.Join("..", "..", "data", "aleppo-2016", "districts.geojson"))
+	require.NoError(t, err)
+	for _, b := range [][]byte{empty.Bytes(), one.Bytes(), aleppo[:4096]} {
+		assert.True(t, Encoded(b), "%.60s", b)
+	}
+	for _, s := range []string{"", "old", `{"type":"FeatureCollection","features":[{"type":"Feature"`,
+		"{\n\"type\": \"FeatureCollection\",\n\"name\": \"districts\",\n\"features\": [\n{ \"type\": \"Feature\""} {
+		assert.False(t, Encoded([]byte(s)), "%q", s)
+	}
+}

@@ -30,7 +30,7 @@ func (r *Result) Encode(w io.Writer) error { return EncodeCollection(w, r.Collec
 // the same bytes; both district builders write through it.
 func EncodeCollection(w io.Writer, fc *geojson.FeatureCollection) error {
 	bw := bufio.NewWriter(w)
-	if _, err := bw.WriteString(`{"type":"FeatureCollection","features":[`); err != nil {
+	if _, err := bw.WriteString(collectionHead); err != nil {
 		return err
 	}
 	for i, f := range fc.Features {
@@ -45,6 +45,18 @@ func EncodeCollection(w io.Writer, fc *geojson.FeatureCollection) error {
 	}
 	bw.WriteString("\n]}\n")
 	return bw.Flush()
+}
+
+// collectionHead is how EncodeCollection begins.
+const collectionHead = `{"type":"FeatureCollection","features":[`
+
+// Encoded reports whether head, the first bytes of a file (64 KiB are
+// plenty), is how EncodeCollection begins a district file: a file that
+// frontline's district builders wrote, which one may replace with a new
+// build. A file made by hand or by another tool is laid out otherwise.
+func Encoded(head []byte) bool {
+	rest, ok := bytes.CutPrefix(head, []byte(collectionHead))
+	return ok && (bytes.HasPrefix(rest, []byte("\n{\"type\":\"Feature\",")) || bytes.HasPrefix(rest, []byte("\n]}")))
 }
 
 // MarshalJSON returns the bytes that Encode writes.

@@ -3,10 +3,13 @@ package testkit_test
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -52,4 +55,42 @@ func TestServe(t *testing.T) {
 	assert.True(t, errors.Is(stop(), http.ErrServerClosed))
 	_, err = http.Get(base + "/")
 	assert.Error(t, err, "closed after stop")
+}
+
+// TestNoCopiedFixturePaths: tests reach the small dataset through this
+// kit, not by a path relative to their package (issue 21 item 13 removed
+// 30 of them, and a merge brought a dozen back). Examples keep theirs: a
+// reader copies them as they are.
+func TestNoCopiedFixturePaths(t *testing.T) {
+	relative := regexp.MustCompile(`"(\.\./)*(geo/)?testdata/small\b`)
+	checked := 0
+	err := filepath.WalkDir(testkit.Root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "node_modules" || strings.HasPrefix(d.Name(), ".")) && p != testkit.Root {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(p, "_test.go") {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		checked++
+		rel, _ := filepath.Rel(testkit.Root, p)
+		example := false
+		for i, line := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(line, "func ") {
+				example = strings.HasPrefix(line, "func Example")
+			}
+			if !example && relative.MatchString(line) {
+				t.Errorf("%s:%d reads the small dataset by a relative path: use testkit.SmallDir, Small, SmallMapFS or ReadSmall", rel, i+1)
+			}
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Greater(t, checked, 50)
 }
