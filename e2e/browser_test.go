@@ -736,6 +736,7 @@ func TestBrowser(t *testing.T) {
 			if vp[0] >= 390 {
 				assert.GreaterOrEqual(t, poll[int](t, b, `document.querySelectorAll('.district-label span').length`), 4, "%s: names on the map", name)
 			}
+			assertSteady(t, b, name)
 		}
 	})
 
@@ -1705,6 +1706,29 @@ func assertFirstScreen(t *testing.T, ctx context.Context, name string, sels []st
 			}
 		}
 	}
+}
+
+// assertSteady checks that what the page showed while it started did not
+// jump when the first answers filled it in: the layout shifts it made, as
+// the browser scores them for the Cumulative Layout Shift (those right
+// after input left out), add up to less than Lighthouse's "good" half.
+func assertSteady(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	type layoutShifts struct {
+		Sum   float64
+		Moved []string
+	}
+	// The browser keeps a page's layout shifts for an observer that asks for them buffered;
+	// with none there is no callback, hence the timer.
+	js := `new Promise((done) => {
+		const report = (es) => done({ Sum: es.filter(e => !e.hadRecentInput).reduce((n, e) => n + e.value, 0),
+			Moved: es.flatMap(e => e.sources.map(s => (s.node && s.node.nodeType === 1 ? s.node.tagName + (s.node.id ? '#' + s.node.id : '') + '.' + s.node.classList : String(s.node && s.node.nodeName))
+				+ ' ' + [s.previousRect.y, s.previousRect.height, s.currentRect.y, s.currentRect.height].map(Math.round).join(','))) });
+		new PerformanceObserver((list, obs) => { obs.disconnect(); report(list.getEntries()); }).observe({ type: 'layout-shift', buffered: true });
+		setTimeout(() => report([]), 500);
+	})`
+	shifts := eval[layoutShifts](t, ctx, js, chromedp.EvalAwaitPromise)
+	assert.Less(t, shifts.Sum, 0.05, "%s: the page jumped while it started (layout shift %.3f): %v", name, shifts.Sum, shifts.Moved)
 }
 
 // invert turns "id → gainer>loser" into "gainer>loser → an id".

@@ -231,6 +231,26 @@ func TestBrowserCountry(t *testing.T) {
 		poll[bool](t, b, `!document.querySelector('.leaflet-popup')`)
 	})
 
+	t.Run("a phone's first screen holds the map, the date with its steps and the legend, and does not jump", func(t *testing.T) {
+		// On a 320 px phone the legend may be under the fold (the time bar of a long range is taller), the date
+		// and its buttons may not.
+		for _, vp := range [][2]int64{{390, 844}, {320, 568}} {
+			name := fmt.Sprintf("%d×%d", vp[0], vp[1])
+			b := open(t, ctx, page, phone(vp[0], vp[1]))
+			first := []string{"#map", "#date-label", "#prev-day", "#play", "#next-day", "#step-unit", "#slider"}
+			if vp[0] >= 390 {
+				first = append(first, "#legend li:last-child")
+			}
+			assertFirstScreen(t, b, name, first)
+			assert.LessOrEqual(t, eval[int](t, b, `document.documentElement.scrollWidth`), int(vp[0]), "%s: the page scrolls sideways", name)
+			assert.True(t, eval[bool](t, b, `(() => { const l = document.getElementById('date-label'); return l.scrollWidth <= l.clientWidth + 1; })()`),
+				"%s: the date runs out of its box (under the buttons)", name)
+			assert.Equal(t, []string{"visible", "visible", "visible"}, eval[[]string](t, b, `['#timeline', '#legend-section', '.panel'].map(s => getComputedStyle(document.querySelector(s)).visibility)`),
+				"%s: the time bar, the legend and the panel are shown once the page is ready", name)
+			assertSteady(t, b, name)
+		}
+	})
+
 	t.Run("the map is one Tab stop and Enter opens a popup", func(t *testing.T) {
 		b := open(t, ctx, page+"#"+last)
 		eval[bool](t, b, `(document.getElementById('search').focus(), true)`)
