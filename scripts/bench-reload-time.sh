@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# How long a reload takes on a real dataset from disk (issue 19's targets:
+# How long a reload takes on a real dataset from disk (the targets:
 # 0.5 s for Aleppo, 3 s for 10,000 districts × 365 days and for the Ukraine
 # archive), through the real command: `frontline serve --data DIR` is
 # started on version A; then, ROUNDS times, version B (then A, then B …) is
