@@ -6,23 +6,26 @@
 # broken versions alternately. Reports the answers other than 2xx (304
 # allowed; must be 0), whether each good version went live and each broken
 # one was refused while the version before stayed live, and the server's
-# peak RSS.
+# peak RSS against its target: the cache's budget plus twice the memory of
+# the process serving one prepared version (the one served and the next,
+# loaded beside it until the swap).
 #
-# Usage: scripts/bench-reload.sh [-d SECONDS] [-c CONNECTIONS] [-s SWAP_SECONDS]
-#   defaults: 60 s, 64 connections, a swap every 5 s.
+# Usage: scripts/bench-reload.sh [-d SECONDS] [-c CONNECTIONS] [-s SWAP_SECONDS] [-m CACHE_MB]
+#   defaults: 60 s, 64 connections, a swap every 5 s, serve's --cache-mb 64.
 # Environment: BENCH_PORT (default 18390), BENCH_DATA (the dataset, default
 #   data/aleppo-2016).
 # Needs: bin/frontline (make build), wrk (scripts/deps.sh test), curl, python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-secs=60 conns=64 every=5
-while getopts "d:c:s:" opt; do
+secs=60 conns=64 every=5 cache=64
+while getopts "d:c:s:m:" opt; do
 	case $opt in
 	d) secs=${OPTARG%s} ;;
 	c) conns=$OPTARG ;;
 	s) every=${OPTARG%s} ;;
-	*) echo "usage: scripts/bench-reload.sh [-d SECONDS] [-c CONNECTIONS] [-s SWAP_SECONDS]" >&2; exit 2 ;;
+	m) cache=$OPTARG ;;
+	*) echo "usage: scripts/bench-reload.sh [-d SECONDS] [-c CONNECTIONS] [-s SWAP_SECONDS] [-m CACHE_MB]" >&2; exit 2 ;;
 	esac
 done
 port=${BENCH_PORT:-18390}
@@ -58,10 +61,19 @@ head -c 1000 "$tmp/A/districts.geojson" >"$tmp/broken-geojson/districts.geojson"
 dir=$tmp/live
 cp -r "$tmp/A" "$dir"
 # The request log samples one request in 100, as in production.
-bin/frontline serve --data "$dir" --watch --addr "127.0.0.1:$port" >/dev/null 2>"$tmp/frontline.log" &
+bin/frontline serve --data "$dir" --watch --cache-mb "$cache" --addr "127.0.0.1:$port" >/dev/null 2>"$tmp/frontline.log" &
 pid=$!
 for _ in $(seq 300); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.1; done
 kill -0 "$pid" 2>/dev/null || { echo "bench-reload: frontline did not start:" >&2; cat "$tmp/frontline.log" >&2; exit 1; }
+# One version served, its districts prepared (the front lines of its last
+# date answer), nothing cached yet: the memory of the process and one
+# dataset. The target for the peak: that, plus the cache's budget
+# (--cache-mb), plus one more dataset (the next version, loaded beside the
+# one served until the swap).
+last_date=$(curl -fs "$base/api/meta" | python3 -c 'import json,sys; print(json.load(sys.stdin)["last_date"])')
+curl -fs "$base/api/frontlines/$last_date" >/dev/null
+one=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+budget=$((2 * one + cache * 1024))
 
 # The requests: snapshots and territories of the change dates, the whole
 # series, the meta; gzip, as browsers ask.
@@ -137,12 +149,12 @@ swapper &
 swapper_pid=$!
 wrk -t2 -c"$conns" -d"${secs}s" -s "$tmp/mix.lua" "$base" | tee "$tmp/wrk.out"
 wait "$swapper_pid"
-peak=$(awk '/VmHWM/ {print $2, $3}' "/proc/$pid/status")
-echo "frontline peak RSS: $peak"
+peak=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+echo "frontline peak RSS: $peak kB (one version prepared: $one kB; the target, twice that plus the $cache MiB cache: $budget kB)"
 bad=$(awk '/non-2xx/ {print $NF}' "$tmp/wrk.out")
 failed=$(cat "$tmp/swap-failures")
-if [ "${bad:-1}" != 0 ] || [ "$failed" != 0 ]; then
-	echo "bench-reload: FAILED: $bad answers not 2xx, $failed swaps not as expected (log: $tmp/frontline.log)" >&2
+if [ "${bad:-1}" != 0 ] || [ "$failed" != 0 ] || [ "$peak" -gt "$budget" ]; then
+	echo "bench-reload: FAILED: $bad answers not 2xx, $failed swaps not as expected, peak RSS $peak kB against $budget kB (log: $tmp/frontline.log)" >&2
 	grep -E 'level=(ERROR|WARN)' "$tmp/frontline.log" | tail -20 >&2 || true
 	exit 1
 fi

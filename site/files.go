@@ -162,11 +162,15 @@ func safeName(s string) string {
 }
 
 // compressible reports media types worth compressing: not those that are
-// compressed already.
+// compressed already, nor the GeoPackage. GDAL and QGIS read a GeoPackage
+// by byte ranges (/vsicurl/), which a compressed form answers with ranges
+// of other bytes, and site-upload stores it as it is; it is also the
+// largest file of a country's site and new with every version (the
+// DeepState archive's: 812 MB, and 1.1 GB more for its two forms).
 func compressible(ctype string) bool {
 	mt, _, _ := mime.ParseMediaType(ctype)
 	switch mt {
-	case "image/png", "image/jpeg", "image/webp", "font/woff", "font/woff2":
+	case "image/png", "image/jpeg", "image/webp", "font/woff", "font/woff2", "application/geopackage+sqlite3":
 		return false
 	}
 	return true

@@ -21,7 +21,8 @@
 // earlier site's unchanged files and an upload sends only the new ones.
 // Every file has its gzip and Brotli forms beside it (NAME.gz, NAME.br)
 // for servers that serve them (nginx gzip_static) and stores that take
-// them with a Content-Encoding.
+// them with a Content-Encoding, but for images, fonts, the smallest files
+// and the GeoPackage (see compressible).
 package site
 
 import (
@@ -386,7 +387,11 @@ func (b *builder) reuse(fl *file) bool {
 		return false
 	}
 	names := map[string]int64{e.Path: e.Bytes}
-	for enc, n := range old.Encodings {
+	encodings := old.Encodings
+	if !compressible(e.Type) {
+		encodings = nil // an earlier site's forms of what is no longer compressed stay behind
+	}
+	for enc, n := range encodings {
 		ext, ok := encodingExt[enc]
 		if !ok {
 			return false
@@ -411,7 +416,7 @@ func (b *builder) reuse(fl *file) bool {
 		}
 		return false
 	}
-	fl.entry.Encodings = old.Encodings
+	fl.entry.Encodings = encodings
 	fl.reused = true
 	return true
 }

@@ -8,10 +8,12 @@ import (
 	"encoding/json"
 	"io"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -192,6 +194,13 @@ func TestSiteEqualsTheAPI(t *testing.T) {
 	assert.Equal(t, strings.TrimSuffix(csv.Path, ".csv")+".csvt", m.Files["/api/stats.csvt"].Path)
 	assert.Equal(t, "stats_"+r.First.String()+"_"+r.Last.String()+".csv", filepath.Base(csv.Path))
 	assert.Equal(t, "small.gpkg", filepath.Base(m.Files["/api/export.gpkg"].Path))
+	// GDAL reads the GeoPackage by byte ranges: it has no compressed forms;
+	// what the page fetches has both.
+	gpkg := m.Files["/api/export.gpkg"]
+	assert.Empty(t, gpkg.Encodings)
+	assert.NoFileExists(t, filepath.Join(dir, filepath.FromSlash(gpkg.Path)+".gz"))
+	assert.NoFileExists(t, filepath.Join(dir, filepath.FromSlash(gpkg.Path)+".br"))
+	assert.ElementsMatch(t, []string{"gzip", "br"}, slices.Collect(maps.Keys(m.Files["/api/districts.topojson"].Encodings)))
 	assert.Equal(t, "control_2016-11-20.json", filepath.Base(m.Files["/api/control/2016-11-20"].Path))
 	assert.Equal(t, rep.Entries, len(m.Files))
 	assert.Empty(t, rep.Refused, "the server refuses nothing the routes ask of a dataset that fits one request")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/netip"
 	"os"
@@ -165,4 +166,58 @@ func TestOriginFlags(t *testing.T) {
 	_, proxies, err := originFlags(":8080", "", "10.0.0.0/8, 192.0.2.7")
 	require.NoError(t, err)
 	assert.Equal(t, []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("192.0.2.7/32")}, proxies)
+}
+
+// The daily workflow of a polygon source, end to end: a server started
+// with --watch on an import-polygons dataset serves the day a later
+// import-polygons run appends (written as DIR.partial and renamed over
+// DIR) without a restart.
+func TestServeWatchPicksUpImportPolygons(t *testing.T) {
+	src := t.TempDir()
+	write := func(name, body string) {
+		require.NoError(t, os.WriteFile(filepath.Join(src, name), []byte(body), 0o644))
+	}
+	rect := func(x0, y0, x1, y1 float64) string {
+		return fmt.Sprintf(`[[[%g,%g],[%g,%g],[%g,%g],[%g,%g],[%g,%g]]]`, x0, y0, x1, y0, x1, y1, x0, y1, x0, y0)
+	}
+	write("regions.geojson", `{"type":"FeatureCollection","features":[`+
+		`{"type":"Feature","properties":{"rid":"w","rname":"West","grp":"north"},"geometry":{"type":"Polygon","coordinates":`+rect(30, 50, 30.5, 50.5)+`}},`+
+		`{"type":"Feature","properties":{"rid":"e","rname":"East","grp":"north"},"geometry":{"type":"Polygon","coordinates":`+rect(30.5, 50, 31, 50.5)+`}}]}`)
+	held := func(name string, east float64) {
+		write(name, `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":`+
+			rect(30.7, 50, east, 50.5)+`}}]}`)
+	}
+	held("red_20240101.geojson", 31)
+	held("red_20240102.geojson", 31)
+	dir := filepath.Join(t.TempDir(), "war")
+	importDays := func() {
+		t.Helper()
+		code, _, stderr := runCLI(t, "import-polygons", "--out", dir, "--side", "red="+filepath.Join(src, "red_*.geojson"), "--rest", "blue",
+			"--regions", filepath.Join(src, "regions.geojson"), "--region-id", "rid", "--region-name", "rname", "--group", "grp")
+		require.Equal(t, 0, code, stderr)
+	}
+	importDays()
+
+	base, _, stop := served(t, "--data", dir, "--watch")
+	v1 := healthOf(t, base).Dataset
+	lastDate := func() string {
+		var meta struct {
+			LastDate string `json:"last_date"`
+		}
+		resp, err := http.Get(base + "/api/meta")
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&meta))
+		return meta.LastDate
+	}
+	require.Equal(t, "2024-01-02", lastDate())
+
+	// The next morning: red takes more ground, the same command appends it.
+	write("red_20240103.geojson", `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":`+
+		rect(30.4, 50, 31, 50.5)+`}}]}`)
+	importDays()
+	require.Eventually(t, func() bool { return healthOf(t, base).Dataset != v1 }, 20*time.Second, 20*time.Millisecond)
+	assert.Equal(t, "swapped", healthOf(t, base).LastReload.Result)
+	assert.Equal(t, "2024-01-03", lastDate())
+	assert.Equal(t, 0, stop())
 }
