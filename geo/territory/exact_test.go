@@ -213,7 +213,7 @@ func TestExactPartitionAreasGiven(t *testing.T) {
 	_, err = NewCoverage(geoms, WithGapWidth(0), WithExactPartition(), WithAreas(areas[1:]))
 	assert.ErrorContains(t, err, "areas for")
 	bad := slices.Clone(areas)
-	bad[3] = 0
+	bad[3] = -1
 	_, err = NewCoverage(geoms, WithGapWidth(0), WithExactPartition(), WithAreas(bad))
 	assert.ErrorContains(t, err, "district 3")
 }

@@ -148,8 +148,8 @@ func WithExactPartition() Option {
 func WithAreas(m2 []float64) Option {
 	return func(c *config) error {
 		for i, a := range m2 {
-			if !(a > 0) || math.IsInf(a, 0) {
-				return fmt.Errorf("territory: area %v of district %d: give positive areas in m²", a, i)
+			if !(a >= 0) || math.IsInf(a, 0) {
+				return fmt.Errorf("territory: area %v of district %d: give areas in m², finite and not negative", a, i)
 			}
 		}
 		c.areas = m2
