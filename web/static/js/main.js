@@ -991,11 +991,6 @@ function renderLegend(box, palette, pairs, compare, date) {
 }
 
 /**
- * Phones: the first screen holds the header, the map, the time bar and the
- * legend; the map gets the height the others leave (app.css), which these
- * keep measured.
- */
-/**
  * Shows the time bar, the legend and the panel (app.css keeps them laid out
  * but unseen until then): once the dataset has given them their form (a long
  * range's steps, ticks and presets, the first date, the legend) and the map
@@ -1006,6 +1001,11 @@ function settle() {
   document.documentElement.dataset.settled = 'true';
 }
 
+/**
+ * Phones: the first screen holds the header, the map, the time bar and the
+ * legend; the map gets the height the others leave (app.css), which these
+ * keep measured.
+ */
 function trackHeights() {
   const root = document.documentElement.style;
   for (const [sel, name] of [['.top', '--top-h'], ['#timeline', '--timeline-h'], ['#legend-section', '--legend-h']]) {
