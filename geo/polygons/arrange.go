@@ -12,7 +12,6 @@ import (
 	"github.com/twpayne/go-geos"
 
 	"github.com/frontline/frontline/geo/geodesic"
-	"github.com/frontline/frontline/geo/internal/geosx"
 	"github.com/frontline/frontline/geo/territory"
 )
 
@@ -221,16 +220,11 @@ func (a *arrangement) newFace(p orb.Polygon, region int32, hist []mark) (*face, 
 // geodesic area and perimeter, and a point inside it.
 func (a *arrangement) measure(p orb.Polygon) (*face, error) {
 	p = orient(p)
-	g, err := geosx.ToGEOS(a.ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	pt := g.PointOnSurface()
-	if pt == nil || pt.IsEmpty() {
+	pt, ok := interiorPoint(p)
+	if !ok {
 		return nil, errors.New("a face has no interior point")
 	}
-	return &face{poly: p, bound: p.Bound(), region: -1, areaM2: geodesic.PolygonArea(p),
-		inner: orb.Point{pt.X(), pt.Y()}}, nil
+	return &face{poly: p, bound: p.Bound(), region: -1, areaM2: geodesic.PolygonArea(p), inner: pt}, nil
 }
 
 // orient makes the shell counter-clockwise and the holes clockwise.
@@ -262,39 +256,37 @@ func (a *arrangement) insert(lines []segKey) ([]int32, error) {
 	if len(lines) == 0 {
 		return nil, nil
 	}
-	lg, err := geosx.ToGEOS(a.ctx, segLines(lines))
-	if err != nil {
-		return nil, err
-	}
-	prep := lg.Prepare()
-	block := map[int32]bool{}
-	tested := map[int32]bool{}
-	for _, seg := range lines {
+	// The block: faces within two steps of a new line (a line that
+	// passes that close to a border may be noded onto it).
+	near := map[int32][]int{}
+	for i, seg := range lines {
 		sb := orb.Bound{Min: seg[0], Max: seg[0]}.Extend(seg[1])
 		for _, slot := range a.index.query(pad(sb)) {
-			if tested[slot] || !boundsTouch(a.faces[slot].bound, sb) {
-				continue
-			}
-			tested[slot] = true
-			fg, err := geosx.ToGEOS(a.ctx, a.faces[slot].poly)
-			if err != nil {
-				return nil, err
-			}
-			if prep.DistanceWithin(fg, 2/scale) {
-				block[slot] = true
+			if boundsTouch(a.faces[slot].bound, sb) {
+				near[slot] = append(near[slot], i)
 			}
 		}
 	}
+	block := map[int32]bool{}
+	for _, slot := range sortedSlots(near) {
+		if a.within(a.faces[slot].poly, lines, near[slot], 2/scale) {
+			block[slot] = true
+		}
+	}
 	for attempt := 0; ; attempt++ {
-		slots, pieces, err := a.node(block, lg)
+		slots, pieces, err := a.node(block, lines)
+		if err != nil {
+			return nil, err
+		}
+		parents, err := a.parents(slots, pieces)
 		if err != nil {
 			return nil, err
 		}
 		moved := a.movedNeighbours(block, pieces)
-		moved = append(moved, a.enclosed(block, pieces)...)
+		moved = append(moved, a.enclosed(block, pieces, parents)...)
 		moved = append(moved, a.closing(block)...)
 		if len(moved) == 0 {
-			return a.replace(slots, pieces)
+			return a.replace(slots, pieces, parents)
 		}
 		if attempt >= 20 {
 			return nil, fmt.Errorf("noding did not settle after %d rounds", attempt)
@@ -305,132 +297,63 @@ func (a *arrangement) insert(lines []segKey) ([]int32, error) {
 	}
 }
 
-// node nodes the borders of the block's faces with the new lines on the
-// grid and polygonizes them.
-func (a *arrangement) node(block map[int32]bool, lines *geos.Geom) ([]int32, []orb.Polygon, error) {
-	return a.nodeFull(block, lines)
+// within reports whether any of the lines picked lies within d of the
+// polygon (on its ground or near its border).
+func (a *arrangement) within(p orb.Polygon, lines []segKey, pick []int, d float64) bool {
+	for _, i := range pick {
+		if planar.PolygonContains(p, lines[i][0]) {
+			return true
+		}
+	}
+	for _, r := range p {
+		for j := 0; j+1 < len(r); j++ {
+			for _, i := range pick {
+				if segSegDist(r[j], r[j+1], lines[i][0], lines[i][1]) <= d {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
-func (a *arrangement) nodeFull(block map[int32]bool, lines *geos.Geom) ([]int32, []orb.Polygon, error) {
+// segSegDist is the planar distance between segments a–b and c–d.
+func segSegDist(a, b, c, d orb.Point) float64 {
+	side := func(p, q, r orb.Point) float64 { return (q[0]-p[0])*(r[1]-p[1]) - (q[1]-p[1])*(r[0]-p[0]) }
+	if side(a, b, c)*side(a, b, d) < 0 && side(c, d, a)*side(c, d, b) < 0 {
+		return 0
+	}
+	return min(segDist(a, c, d), segDist(b, c, d), segDist(c, a, b), segDist(d, a, b))
+}
+
+// node nodes the borders of the block's faces with the new lines on the
+// grid (snapRound) and polygonizes them.
+func (a *arrangement) node(block map[int32]bool, lines []segKey) ([]int32, []orb.Polygon, error) {
 	slots := make([]int32, 0, len(block))
 	for s := range block {
 		slots = append(slots, s)
 	}
 	slices.Sort(slots)
-	var borders orb.MultiLineString
+	var old []iseg
 	for _, s := range slots {
-		for _, r := range a.faces[s].poly {
-			borders = append(borders, orb.LineString(r))
-		}
+		forEachSeg(a.faces[s].poly, func(k segKey) { old = append(old, newISeg(toIpt(k[0]), toIpt(k[1]))) })
 	}
-	parts := []*geos.Geom{lines}
-	if len(borders) > 0 {
-		bg, err := geosx.ToGEOS(a.ctx, borders)
-		if err != nil {
-			return nil, nil, err
-		}
-		parts = append(parts, bg)
+	slices.SortFunc(old, cmpISeg)
+	old = slices.Compact(old)
+	fresh := make([]iseg, len(lines))
+	for i, k := range lines {
+		fresh[i] = newISeg(toIpt(k[0]), toIpt(k[1]))
 	}
-	noded := a.ctx.NewCollection(geos.TypeIDGeometryCollection, parts).UnaryUnionPrec(territory.Grid)
-	if noded == nil {
-		return nil, nil, errors.New("GEOS could not node the lines")
-	}
-	faces, cuts, dangles, _ := noded.PolygonizeFull()
-	a.dangles = nil
-	for _, g := range []*geos.Geom{cuts, dangles} {
-		if g == nil || g.IsEmpty() {
-			continue
-		}
-		og, err := geosx.FromGEOS(g)
-		if err != nil {
-			return nil, nil, err
-		}
-		a.dangles = append(a.dangles, lineParts(og)...)
-	}
-	og, err := geosx.FromGEOS(faces)
-	if err != nil {
-		return nil, nil, err
-	}
-	coll, ok := og.(orb.Collection)
-	if !ok {
-		return nil, nil, fmt.Errorf("polygonize returned a %s", og.GeoJSONType())
-	}
-	pieces := make([]orb.Polygon, 0, len(coll))
-	for _, g := range coll {
-		p, ok := g.(orb.Polygon)
-		if !ok {
-			return nil, nil, fmt.Errorf("polygonize returned a %s face", g.GeoJSONType())
-		}
-		pieces = append(pieces, p)
-	}
-	pieces, err = a.fillHoles(pieces)
-	if err != nil {
-		return nil, nil, err
-	}
-	// Polygonize's order is GEOS's; the faces' is by position, so that the
-	// same lines always give the same faces and ids.
+	pieces, loose := polygonize(snapRound(fresh, old))
+	a.dangles = loose
+	// The faces' order is by position, so that the same lines always give
+	// the same faces and ids.
 	slices.SortFunc(pieces, func(x, y orb.Polygon) int {
 		bx, by := x.Bound(), y.Bound()
 		return cmp.Or(cmp.Compare(bx.Min[0], by.Min[0]), cmp.Compare(bx.Min[1], by.Min[1]),
 			cmp.Compare(bx.Max[0], by.Max[0]), cmp.Compare(bx.Max[1], by.Max[1]), cmp.Compare(len(x[0]), len(y[0])))
 	})
 	return slots, pieces, nil
-}
-
-// fillHoles cuts out of each polygonized face the faces that lie inside
-// it: GEOS's polygonizer drops a hole whose ring touches the face's shell
-// at a point (the ground inside Crimea's coast came out twice), so a face
-// is its shell less every other face whose interior point it contains.
-func (a *arrangement) fillHoles(pieces []orb.Polygon) ([]orb.Polygon, error) {
-	inner := make([]orb.Point, len(pieces))
-	bounds := make([]orb.Bound, len(pieces))
-	for i, p := range pieces {
-		g, err := geosx.ToGEOS(a.ctx, p)
-		if err != nil {
-			return nil, err
-		}
-		pt := g.PointOnSurface()
-		if pt == nil || pt.IsEmpty() {
-			return nil, errors.New("a face has no interior point")
-		}
-		inner[i], bounds[i] = orb.Point{pt.X(), pt.Y()}, p.Bound()
-	}
-	index := newCellIndex(0.05)
-	for i, b := range bounds {
-		index.insert(int32(i), orb.Bound{Min: inner[i], Max: inner[i]})
-		_ = b
-	}
-	out := make([]orb.Polygon, 0, len(pieces))
-	for i, p := range pieces {
-		var inside orb.MultiPolygon
-		for _, j := range index.query(bounds[i]) {
-			if int(j) != i && bounds[i].Contains(inner[j]) && planar.PolygonContains(p, inner[j]) {
-				inside = append(inside, pieces[j])
-			}
-		}
-		if len(inside) == 0 {
-			out = append(out, p)
-			continue
-		}
-		pg, err := geosx.ToGEOS(a.ctx, p)
-		if err != nil {
-			return nil, err
-		}
-		ig, err := geosx.ToGEOS(a.ctx, inside)
-		if err != nil {
-			return nil, err
-		}
-		cut := pg.DifferencePrec(ig.UnaryUnionPrec(territory.Grid), territory.Grid)
-		if cut == nil {
-			return nil, errors.New("GEOS could not cut a face's holes")
-		}
-		mp, err := geosx.PolygonalParts(cut)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, mp...)
-	}
-	return out, nil
 }
 
 // movedNeighbours returns the faces outside the block whose shared border
@@ -550,13 +473,16 @@ func lineParts(g orb.Geometry) []orb.LineString {
 // outside every block face: new lines that ring old ground without
 // touching it (a coast drawn offshore around a peninsula) need the old
 // ground's borders to make the faces between.
-func (a *arrangement) enclosed(block map[int32]bool, pieces []orb.Polygon) []int32 {
+func (a *arrangement) enclosed(block map[int32]bool, pieces []orb.Polygon, parents []parent) []int32 {
 	var out []int32
-	for _, p := range pieces {
+	for i, p := range pieces {
+		if parents[i].slot >= 0 {
+			continue // inside a block face: a face outside the block can only be in a hole of both
+		}
 		b := p.Bound()
 		for _, s := range a.index.query(b) {
 			f := a.faces[s]
-			if block[s] || slices.Contains(out, s) || !b.Contains(f.inner) || !planar.PolygonContains(p, f.inner) {
+			if block[s] || !b.Contains(f.bound.Min) || !b.Contains(f.bound.Max) || slices.Contains(out, s) || !planar.PolygonContains(p, f.inner) {
 				continue
 			}
 			out = append(out, s)
@@ -566,28 +492,43 @@ func (a *arrangement) enclosed(block map[int32]bool, pieces []orb.Polygon) []int
 	return out
 }
 
-// replace swaps the block's faces for the pieces.
-func (a *arrangement) replace(slots []int32, pieces []orb.Polygon) ([]int32, error) {
-	old := make([]*face, len(slots))
-	for i, s := range slots {
-		old[i] = a.faces[s]
+// parent is the face of the block a piece lies in (slot −1: none), and a
+// point inside the piece.
+type parent struct {
+	slot  int32
+	inner orb.Point
+}
+
+// parents finds, for each piece, the face of the block it lies in.
+func (a *arrangement) parents(slots []int32, pieces []orb.Polygon) ([]parent, error) {
+	out := make([]parent, len(pieces))
+	for i, p := range pieces {
+		pt, ok := interiorPoint(p)
+		if !ok {
+			return nil, errors.New("a face has no interior point")
+		}
+		out[i] = parent{-1, pt}
+		for _, s := range slots {
+			if o := a.faces[s]; o.bound.Contains(pt) && planar.PolygonContains(o.poly, pt) {
+				out[i].slot = s
+				break
+			}
+		}
 	}
+	return out, nil
+}
+
+// replace swaps the block's faces for the pieces.
+func (a *arrangement) replace(slots []int32, pieces []orb.Polygon, parents []parent) ([]int32, error) {
 	made := make([]*face, 0, len(pieces))
-	for _, p := range pieces {
+	for i, p := range pieces {
 		f, err := a.newFace(p, -1, nil)
 		if err != nil {
 			return nil, err
 		}
-		parent := -1
-		for i, o := range old {
-			if o.bound.Contains(f.inner) && planar.PolygonContains(o.poly, f.inner) {
-				parent = i
-				break
-			}
-		}
-		switch {
-		case parent >= 0:
-			f.region, f.hist = old[parent].region, slices.Clone(old[parent].hist)
+		switch s := parents[i].slot; {
+		case s >= 0:
+			f.region, f.hist = a.faces[s].region, slices.Clone(a.faces[s].hist)
 		case a.covered(f.inner, slots):
 			// Ground the block's lines enclose that faces outside the block
 			// already cover.

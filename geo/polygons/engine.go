@@ -216,7 +216,7 @@ const cellDeg = 0.2
 // is no face until a side's polygon covers it. It returns the area in km²
 // where regions overlapped.
 func (e *engine) seed(regions []orb.MultiPolygon) (overlapKm2, gapKm2 float64, err error) {
-	var lines orb.MultiLineString
+	var lines []segKey
 	var all orb.Bound
 	areas := make([]float64, len(regions))
 	bounds := make([]orb.Bound, len(regions))
@@ -228,22 +228,17 @@ func (e *engine) seed(regions []orb.MultiPolygon) (overlapKm2, gapKm2 float64, e
 			all = bounds[i]
 		}
 		all = all.Union(bounds[i])
-		for _, p := range mp {
-			for _, r := range p {
-				lines = append(lines, orb.LineString(r))
+		forEachSegMP(mp, func(k segKey) {
+			if k[0] != k[1] {
+				lines = append(lines, k)
 			}
-		}
+		})
 	}
 	if len(lines) == 0 {
 		return 0, 0, nil
 	}
-	lines = append(lines, segLines(gridLines(all))...)
-	var lg *geos.Geom
-	lg, err = geosx.ToGEOS(e.arr.ctx, lines)
-	if err != nil {
-		return 0, 0, err
-	}
-	_, pieces, err := e.arr.node(nil, lg)
+	lines = append(lines, gridLines(all)...)
+	_, pieces, err := e.arr.node(nil, lines)
 	if err != nil {
 		return 0, 0, fmt.Errorf("noding the regions: %w", err)
 	}
