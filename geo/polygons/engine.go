@@ -36,6 +36,9 @@ type engine struct {
 	// prev are the last date's polygons, per side, and their areas in km².
 	prev    []orb.MultiPolygon
 	prevKm2 []float64
+	// pending are, per side, the last date's segments that were not
+	// inserted (left dangling); nil when not known (after Resume).
+	pending []map[segKey]bool
 	dates   []geo.Date
 }
 
@@ -85,12 +88,48 @@ func (e *engine) addDay(d geo.Date, polys []orb.MultiPolygon, areasKm2 []float64
 		} else {
 			rep.InputKm2[i] = geodesic.Area(p) / 1e6
 		}
-		forEachSegMP(p, func(k segKey) {
+	}
+	// What changed since the last date, per side, and the segments to
+	// insert: the new ones not inserted before, and the last date's that
+	// were left dangling and are still there.
+	if e.prev != nil && e.pending == nil { // resumed: find the dangling ones
+		e.pending = make([]map[segKey]bool, len(e.prev))
+		for i, p := range e.prev {
+			e.pending[i] = map[segKey]bool{}
+			forEachSegMP(p, func(k segKey) {
+				if !e.inserted[k] {
+					e.pending[i][k] = true
+				}
+			})
+		}
+	}
+	diffs := make([][]segKey, len(polys))
+	cands := make([][]segKey, len(polys))
+	for i, p := range polys {
+		var was orb.MultiPolygon
+		if e.prev != nil {
+			was = e.prev[i]
+		}
+		added, removed := diffRings(was, p)
+		diffs[i] = append(slices.Clone(added), removed...)
+		cands[i] = added
+		if e.pending != nil && len(e.pending[i]) > 0 {
+			gone := map[segKey]bool{}
+			for _, k := range removed {
+				gone[k] = true
+			}
+			for k := range e.pending[i] {
+				if !gone[k] {
+					cands[i] = append(cands[i], k)
+				}
+			}
+		}
+		for _, k := range cands[i] {
 			if !e.inserted[k] && !fresh[k] {
 				fresh[k] = true
 				lines = append(lines, k)
 			}
-		})
+		}
 	}
 	slices.SortFunc(lines, compareSegs)
 	preps := make([]*geos.PrepGeom, len(polys))
@@ -124,6 +163,15 @@ func (e *engine) addDay(d geo.Date, polys []orb.MultiPolygon, areasKm2 []float64
 			e.inserted[k] = true
 		}
 	}
+	e.pending = make([]map[segKey]bool, len(polys))
+	for i := range polys {
+		e.pending[i] = map[segKey]bool{}
+		for _, k := range cands[i] {
+			if !e.inserted[k] {
+				e.pending[i][k] = true
+			}
+		}
+	}
 	rep.Lines, rep.Faces = len(lines), len(made)
 
 	// The faces whose label may change: the new ones, and those inside
@@ -140,12 +188,8 @@ func (e *engine) addDay(d geo.Date, polys []orb.MultiPolygon, areasKm2 []float64
 			}
 		}
 	}
-	for i, p := range polys {
-		var was orb.MultiPolygon
-		if e.prev != nil {
-			was = e.prev[i]
-		}
-		for _, b := range e.changed(was, p) {
+	for i := range polys {
+		for _, b := range changedBounds(diffs[i]) {
 			for _, s := range e.arr.index.query(b) {
 				if b.Contains(e.arr.faces[s].inner) {
 					cand[s] = true
@@ -443,14 +487,11 @@ func snapPolygon(p orb.Polygon) orb.Polygon {
 	return out
 }
 
-// changed returns bounds that together cover every place where was and
-// now differ: the boundary of their symmetric difference is made of the
-// segments one has and the other lacks, so each connected chain of those
-// segments bounds a part of it (or a hole in one).
-func (e *engine) changed(was, now orb.MultiPolygon) []orb.Bound {
-	diff := map[segKey]bool{}
-	forEachSegMP(was, func(k segKey) { diff[k] = !diff[k] })
-	forEachSegMP(now, func(k segKey) { diff[k] = !diff[k] })
+// changedBounds returns bounds that together cover every place where a
+// side's polygons changed, given the segments one day has and the other
+// lacks: they make the boundary of the symmetric difference, so each
+// connected chain of them bounds a part of it (or a hole in one).
+func changedBounds(diff []segKey) []orb.Bound {
 	// Chains: union-find over the segments' end points.
 	parent := map[orb.Point]orb.Point{}
 	var find func(p orb.Point) orb.Point
@@ -463,19 +504,14 @@ func (e *engine) changed(was, now orb.MultiPolygon) []orb.Bound {
 		parent[p] = r
 		return r
 	}
-	for k, odd := range diff {
-		if odd {
-			a, b := find(k[0]), find(k[1])
-			if a != b {
-				parent[a] = b
-			}
+	for _, k := range diff {
+		a, b := find(k[0]), find(k[1])
+		if a != b {
+			parent[a] = b
 		}
 	}
 	boxes := map[orb.Point]orb.Bound{}
-	for k, odd := range diff {
-		if !odd {
-			continue
-		}
+	for _, k := range diff {
 		r := find(k[0])
 		b, ok := boxes[r]
 		if !ok {
