@@ -9,10 +9,10 @@ import (
 	"strings"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 	"github.com/twpayne/go-geos"
 
 	"github.com/frontline/frontline/geo"
-	"github.com/frontline/frontline/geo/internal/geosx"
 )
 
 // DefaultEdgeM is the default width of the edge rule (Config.EdgeM): on
@@ -383,36 +383,48 @@ func cmpID(a, b string) int {
 }
 
 // dissolve joins faces that share borders into one polygon: the faces are
-// an exact partition, so their coverage union keeps every vertex of the
-// outer border, and the district shares its borders with its neighbours
-// vertex for vertex.
+// an exact partition, so the border of their union is the segments only
+// one of them has; polygonized, those give the union's polygons and the
+// holes' insides, told apart by a point inside each. Every vertex of the
+// outer border is kept, so the district shares its borders with its
+// neighbours vertex for vertex.
 func dissolve(arr *arrangement, slots []int32) (orb.Geometry, error) {
 	if len(slots) == 1 {
 		return arr.faces[slots[0]].poly, nil
 	}
-	polys := make(orb.MultiPolygon, len(slots))
-	for i, s := range slots {
-		polys[i] = arr.faces[s].poly
+	uses := map[iseg]int{}
+	for _, s := range slots {
+		forEachSeg(arr.faces[s].poly, func(k segKey) {
+			if k[0] != k[1] {
+				uses[newISeg(toIpt(k[0]), toIpt(k[1]))]++
+			}
+		})
 	}
-	g, err := geosx.ToGEOS(arr.ctx, polys)
-	if err != nil {
-		return nil, err
+	var border []iseg
+	for k, n := range uses {
+		if n == 1 {
+			border = append(border, k)
+		}
 	}
-	u := g.CoverageUnion()
-	if u == nil {
-		return nil, errors.New("GEOS could not join the faces")
+	slices.SortFunc(border, cmpISeg)
+	polys, _ := polygonize(border)
+	var mp orb.MultiPolygon
+	for _, p := range polys {
+		pt, ok := interiorPoint(p)
+		if !ok {
+			return nil, errors.New("a joined face has no interior point")
+		}
+		for _, s := range slots {
+			if f := arr.faces[s]; f.bound.Contains(pt) && planar.PolygonContains(f.poly, pt) {
+				mp = append(mp, p)
+				break
+			}
+		}
 	}
-	mp, err := geosx.Polygons(u)
-	if err != nil {
-		return nil, err
+	if len(mp) == 0 {
+		return nil, errors.New("the faces joined into nothing")
 	}
-	for _, p := range mp {
-		orient(p)
-	}
-	if len(mp) == 1 {
-		return mp[0], nil
-	}
-	return mp, nil
+	return single(mp), nil
 }
 
 // Stats sums up an import: its faces and districts, its ground, and the
