@@ -32,7 +32,15 @@ func toIpt(p orb.Point) ipt {
 // pt is the point in degrees (the same float64 snap gives).
 func (p ipt) pt() orb.Point { return orb.Point{float64(p.x) / scale, float64(p.y) / scale} }
 
-func cmpIpt(p, q ipt) int { return cmp.Or(cmp.Compare(p.x, q.x), cmp.Compare(p.y, q.y)) }
+func cmpIpt(p, q ipt) int {
+	switch {
+	case p.x != q.x:
+		return cmp.Compare(p.x, q.x)
+	case p.y != q.y:
+		return cmp.Compare(p.y, q.y)
+	}
+	return 0
+}
 
 // iseg is a segment of the grid, ends in order.
 type iseg struct{ a, b ipt }
@@ -44,7 +52,12 @@ func newISeg(a, b ipt) iseg {
 	return iseg{a, b}
 }
 
-func cmpISeg(s, t iseg) int { return cmp.Or(cmpIpt(s.a, t.a), cmpIpt(s.b, t.b)) }
+func cmpISeg(s, t iseg) int {
+	if s.a != t.a {
+		return cmpIpt(s.a, t.a)
+	}
+	return cmpIpt(s.b, t.b)
+}
 
 // smallCoord bounds the differences whose products int64 holds exactly.
 const smallCoord = 1 << 31
