@@ -90,6 +90,8 @@ type arrangement struct {
 	// dangles are the lines the last noding left dangling or that cut
 	// through a face without dividing it.
 	dangles []orb.LineString
+	// moved are the block's segments the last noding changed.
+	moved []segKey
 }
 
 // segUse is who uses a segment: the slots of the faces on its two sides
@@ -282,7 +284,7 @@ func (a *arrangement) insert(lines []segKey) ([]int32, error) {
 		if err != nil {
 			return nil, err
 		}
-		moved := a.movedNeighbours(block, pieces)
+		moved := a.movedNeighbours(block)
 		moved = append(moved, a.enclosed(block, pieces, parents)...)
 		moved = append(moved, a.closing(block)...)
 		if len(moved) == 0 {
@@ -344,15 +346,30 @@ func (a *arrangement) node(block map[int32]bool, lines []segKey) ([]int32, []orb
 	for i, k := range lines {
 		fresh[i] = newISeg(toIpt(k[0]), toIpt(k[1]))
 	}
-	pieces, loose := polygonize(snapRound(fresh, old))
+	noded, moved := snapRound(fresh, old)
+	pieces, loose := polygonize(noded)
 	a.dangles = loose
+	a.moved = a.moved[:0]
+	for _, s := range moved {
+		a.moved = append(a.moved, newSegKey(s.a.pt(), s.b.pt()))
+	}
 	// The faces' order is by position, so that the same lines always give
 	// the same faces and ids.
-	slices.SortFunc(pieces, func(x, y orb.Polygon) int {
-		bx, by := x.Bound(), y.Bound()
-		return cmp.Or(cmp.Compare(bx.Min[0], by.Min[0]), cmp.Compare(bx.Min[1], by.Min[1]),
-			cmp.Compare(bx.Max[0], by.Max[0]), cmp.Compare(bx.Max[1], by.Max[1]), cmp.Compare(len(x[0]), len(y[0])))
+	type keyed struct {
+		b orb.Bound
+		p orb.Polygon
+	}
+	ks := make([]keyed, len(pieces))
+	for i, p := range pieces {
+		ks[i] = keyed{p[0].Bound(), p}
+	}
+	slices.SortFunc(ks, func(x, y keyed) int {
+		return cmp.Or(cmp.Compare(x.b.Min[0], y.b.Min[0]), cmp.Compare(x.b.Min[1], y.b.Min[1]),
+			cmp.Compare(x.b.Max[0], y.b.Max[0]), cmp.Compare(x.b.Max[1], y.b.Max[1]), cmp.Compare(len(x.p[0]), len(y.p[0])))
 	})
+	for i, k := range ks {
+		pieces[i] = k.p
+	}
 	return slots, pieces, nil
 }
 
@@ -360,22 +377,14 @@ func (a *arrangement) node(block map[int32]bool, lines []segKey) ([]int32, []orb
 // with it the noding changed (snap rounding bent a segment near a new
 // crossing): they join the block, so that neighbours keep sharing their
 // borders vertex for vertex.
-func (a *arrangement) movedNeighbours(block map[int32]bool, pieces []orb.Polygon) []int32 {
-	have := map[segKey]bool{}
-	for _, p := range pieces {
-		forEachSeg(p, func(k segKey) { have[k] = true })
-	}
+func (a *arrangement) movedNeighbours(block map[int32]bool) []int32 {
 	var out []int32
-	seen := map[int32]bool{}
-	for s := range block {
-		forEachSeg(a.faces[s].poly, func(k segKey) {
-			n := a.neighbour(s, k)
-			if n < 0 || block[n] || seen[n] || have[k] {
-				return
+	for _, k := range a.moved {
+		for _, n := range a.segs[k].faces {
+			if n >= 0 && !block[n] && !slices.Contains(out, n) {
+				out = append(out, n)
 			}
-			seen[n] = true
-			out = append(out, n)
-		})
+		}
 	}
 	slices.Sort(out)
 	return out

@@ -187,8 +187,9 @@ func cellsAlong(s iseg, fn func(cellKey)) {
 
 // snapRound nodes segments on the grid: fresh are new, old (sorted by
 // cmpISeg) are noded already among themselves (they meet only at their
-// ends). It returns the noded segments, each once, sorted.
-func snapRound(fresh, old []iseg) []iseg {
+// ends). It returns the noded segments, each once, sorted, and the old
+// segments that snapping changed (split where a hot pixel is).
+func snapRound(fresh, old []iseg) (noded, changed []iseg) {
 	news := make([]iseg, 0, len(fresh))
 	for _, s := range fresh {
 		if _, found := slices.BinarySearchFunc(old, s, cmpISeg); s.a != s.b && !found {
@@ -198,7 +199,7 @@ func snapRound(fresh, old []iseg) []iseg {
 	slices.SortFunc(news, cmpISeg)
 	news = slices.Compact(news)
 	if len(news) == 0 {
-		return old
+		return old, nil
 	}
 	oldIdx := map[cellKey][]int32{}
 	for i, s := range old {
@@ -280,9 +281,12 @@ func snapRound(fresh, old []iseg) []iseg {
 		j := queue[len(queue)-1]
 		queue = queue[:len(queue)-1]
 		ps := pixelsOf(j.seg)
-		if j.old >= 0 && len(ps) == 2 {
-			out = append(out, j.seg) // unchanged
-			continue
+		if j.old >= 0 {
+			if len(ps) == 2 {
+				out = append(out, j.seg) // unchanged
+				continue
+			}
+			changed = append(changed, j.seg)
 		}
 		for i := 0; i+1 < len(ps); i++ {
 			out = append(out, newISeg(ps[i], ps[i+1]))
@@ -306,7 +310,8 @@ func snapRound(fresh, old []iseg) []iseg {
 		}
 	}
 	slices.SortFunc(out, cmpISeg)
-	return slices.Compact(out)
+	slices.SortFunc(changed, cmpISeg)
+	return slices.Compact(out), changed
 }
 
 // sortAlong orders points on a segment from a to b, each once.

@@ -112,12 +112,18 @@ func TestSnapRoundNodes(t *testing.T) {
 	for seed := range uint64(30) {
 		r := rand.New(rand.NewPCG(seed, 1))
 		span := int64(8 + r.IntN(200))
-		all := snapRound(randomSegs(r, 20+r.IntN(40), span), nil)
+		all, _ := snapRound(randomSegs(r, 20+r.IntN(40), span), nil)
 		checkNoded(t, all)
 		old := all
 		for range 4 {
-			old = snapRound(randomSegs(r, 1+r.IntN(10), span), old)
-			checkNoded(t, old)
+			noded, changed := snapRound(randomSegs(r, 1+r.IntN(10), span), old)
+			checkNoded(t, noded)
+			for _, s := range old { // an old segment is kept or said to be changed (or both: a new one may run along it)
+				if !slices.Contains(noded, s) && !slices.Contains(changed, s) {
+					t.Fatalf("seed %d: old segment %v kept %v, changed %v", seed, s, slices.Contains(noded, s), slices.Contains(changed, s))
+				}
+			}
+			old = noded
 		}
 	}
 }
@@ -127,17 +133,20 @@ func TestSnapRoundNodes(t *testing.T) {
 func TestSnapRoundKeepsFarSegments(t *testing.T) {
 	old := []iseg{newISeg(ipt{0, 0}, ipt{100, 1}), newISeg(ipt{50, 1}, ipt{50, 40})} // (50, 0.5) is on the pixel's edge
 	slices.SortFunc(old, cmpISeg)
-	got := snapRound([]iseg{newISeg(ipt{0, 100}, ipt{100, 100})}, old)
+	got, changed := snapRound([]iseg{newISeg(ipt{0, 100}, ipt{100, 100})}, old)
 	for _, s := range old {
 		if !slices.Contains(got, s) {
 			t.Errorf("old segment %v was changed: %v", s, got)
 		}
 	}
+	if len(changed) > 0 {
+		t.Errorf("changed %v, want none", changed)
+	}
 	// A new segment across the first pulls it onto the crossing's pixel.
-	got = snapRound([]iseg{newISeg(ipt{20, -10}, ipt{20, 10})}, old)
+	got, changed = snapRound([]iseg{newISeg(ipt{20, -10}, ipt{20, 10})}, old)
 	checkNoded(t, got)
-	if slices.Contains(got, old[0]) {
-		t.Errorf("the crossed segment %v is still whole: %v", old[0], got)
+	if slices.Contains(got, old[0]) || !slices.Equal(changed, old[:1]) {
+		t.Errorf("the crossed segment %v is still whole: %v (changed %v)", old[0], got, changed)
 	}
 }
 
@@ -211,7 +220,7 @@ func cmpFloat(a, b float64) int {
 func TestPolygonizeRandom(t *testing.T) {
 	for seed := range uint64(30) {
 		r := rand.New(rand.NewPCG(seed, 2))
-		segs := snapRound(randomSegs(r, 10+r.IntN(40), 60), nil)
+		segs, _ := snapRound(randomSegs(r, 10+r.IntN(40), 60), nil)
 		polys, loose := polygonize(segs)
 		uses := map[iseg]int{}
 		for _, p := range polys {
