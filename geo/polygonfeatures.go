@@ -30,6 +30,10 @@ func ReadPolygonFeatures(data []byte, file string) ([]PolygonFeature, []Problem)
 	return out, ps.finish()
 }
 
+// onePass lets a collection be decoded in one pass (tests compare it with
+// the feature-by-feature way).
+var onePass = true
+
 func readPolygonFeatures(data []byte, file string, ps *problems) (out []PolygonFeature) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -46,7 +50,19 @@ func readPolygonFeatures(data []byte, file string, ps *problems) (out []PolygonF
 		CRS      json.RawMessage   `json:"crs"`
 		Features []json.RawMessage `json:"features"`
 	}
-	if err := json.Unmarshal(data, &head); err != nil {
+	// A collection is decoded in one pass when it can be (a day of a daily
+	// map is tens of megabytes); else its features one by one, which says
+	// which one is wrong.
+	var decoded []rawFeature
+	fast := struct {
+		Type     string          `json:"type"`
+		CRS      json.RawMessage `json:"crs"`
+		Features []rawFeature    `json:"features"`
+	}{}
+	if err := json.Unmarshal(data, &fast); onePass && err == nil && fast.Type == "FeatureCollection" {
+		head.Type, head.CRS, decoded = fast.Type, fast.CRS, fast.Features
+		head.Features = make([]json.RawMessage, len(decoded))
+	} else if err := json.Unmarshal(data, &head); err != nil {
 		ps.errorf(file, jsonErrorLine(data, err), "not valid JSON: %v", err)
 		return nil
 	}
@@ -77,7 +93,9 @@ func readPolygonFeatures(data []byte, file string, ps *problems) (out []PolygonF
 	for i, fr := range features {
 		label := fmt.Sprintf("#%d", i)
 		var f rawFeature
-		if err := json.Unmarshal(fr, &f); err != nil {
+		if decoded != nil {
+			f = decoded[i]
+		} else if err := json.Unmarshal(fr, &f); err != nil {
 			ps.featureErrorf(file, label, "not a valid GeoJSON Feature: %v", err)
 			continue
 		}
