@@ -646,11 +646,12 @@ func densify(mp orb.MultiPolygon) orb.MultiPolygon {
 // MakeValid, then snap rounding, which keeps them valid). It returns the
 // result, its geodesic area and the area the repair moved, in km²
 // (rounding alone moves less than a square metre and is not counted).
-func validOnGrid(ctx *geos.Context, mp orb.MultiPolygon) (orb.MultiPolygon, float64, float64, error) {
+// gc keeps the geodesic work on segments met before.
+func validOnGrid(ctx *geos.Context, gc *geodesicCache, mp orb.MultiPolygon) (orb.MultiPolygon, float64, float64, error) {
 	if len(mp) == 0 {
 		return nil, 0, 0, nil
 	}
-	dense := densify(mp)
+	dense := gc.densify(mp)
 	rounded, err := geosx.ToGEOS(ctx, snapMulti(dense))
 	if err != nil {
 		return nil, 0, 0, err
@@ -676,9 +677,9 @@ func validOnGrid(ctx *geos.Context, mp orb.MultiPolygon) (orb.MultiPolygon, floa
 	for _, p := range out {
 		orient(p)
 	}
-	area := geodesic.Area(out) / 1e6
+	area := gc.area.Area(out) / 1e6
 	if !moved {
 		return out, area, 0, nil
 	}
-	return out, area, math.Abs(area - geodesic.Area(mp)/1e6), nil
+	return out, area, math.Abs(area - gc.area.Area(mp)/1e6), nil
 }
