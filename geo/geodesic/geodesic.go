@@ -294,17 +294,29 @@ const (
 	metresPerDegreeLat = 111_700
 )
 
+// lonDegreeM[k] is the length of a degree of longitude along the parallel
+// at k/10 degrees of latitude, N·cos φ·π/180, with a margin of 1e-9 for
+// its rounding: at least its length at any latitude from k/10 degrees
+// poleward, as parallels shorten towards the poles.
+var lonDegreeM = func() (t [901]float64) {
+	for k := range t {
+		sin, cos := math.Sincos(float64(k) / 10 * (math.Pi / 180))
+		t[k] = wgs84A * (math.Pi / 180) * math.Max(cos, 0) / math.Sqrt(1-wgs84E2*sin*sin) * (1 + 1e-9)
+	}
+	return t
+}()
+
 // surelyWithin reports whether the geodesic from a to b is certainly no
 // longer than maxM, without computing it. The geodesic is no longer than
 // any path between the points, such as the one along a's meridian to b's
-// latitude and then along that parallel, where a degree of longitude is
-// N·cos φ long; b is taken to be the point farther from the equator,
-// where the parallel is shortest. The margin of 1e-9 covers the rounding
-// of the bound; false leaves the decision to the geodesic.
+// latitude and then along that parallel; b is taken to be the point
+// farther from the equator, where the parallel is shortest. The margin of
+// 1e-9 covers the rounding of the bound; false leaves the decision to the
+// geodesic.
 func surelyWithin(a, b orb.Point, maxM float64) bool {
 	dlon, dlat := math.Abs(b[0]-a[0]), math.Abs(b[1]-a[1])
 	// Most segments are far shorter: the old bound, 111.7 km a degree of
-	// either, settles them without a cosine.
+	// either, settles them without the table.
 	if (dlon+dlat)*metresPerDegreeLat <= maxM {
 		return true
 	}
@@ -312,9 +324,7 @@ func surelyWithin(a, b orb.Point, maxM float64) bool {
 	if !(lat <= 90) {
 		return false
 	}
-	sin, cos := math.Sincos(lat * (math.Pi / 180))
-	perDegreeLon := wgs84A * (math.Pi / 180) * cos / math.Sqrt(1-wgs84E2*sin*sin)
-	return (dlat*metresPerDegreeLat+dlon*perDegreeLon)*(1+1e-9) <= maxM
+	return (dlat*metresPerDegreeLat+dlon*lonDegreeM[int(lat*10)])*(1+1e-9) <= maxM
 }
 
 // cutSegment returns the points that cut the geodesic from a to b into
