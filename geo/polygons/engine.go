@@ -656,6 +656,7 @@ func validOnGrid(ctx *geos.Context, vc *validCache, mp orb.MultiPolygon) (orb.Mu
 	var out orb.MultiPolygon
 	moved := false
 	if vc.wasValid(snapped) {
+		// GEOS found these very polygons valid the day before.
 		out = clonePolygons(snapped)
 	} else {
 		rounded, err := geosx.ToGEOS(ctx, snapped)
