@@ -677,39 +677,58 @@ func densify(mp orb.MultiPolygon) orb.MultiPolygon {
 // MakeValid, then snap rounding, which keeps them valid). It returns the
 // result, its geodesic area and the area the repair moved, in km²
 // (rounding alone moves less than a square metre and is not counted).
-func validOnGrid(ctx *geos.Context, mp orb.MultiPolygon) (orb.MultiPolygon, float64, float64, error) {
+// vc keeps the work on the last day's polygons.
+func validOnGrid(ctx *geos.Context, vc *validCache, mp orb.MultiPolygon) (orb.MultiPolygon, float64, float64, error) {
 	if len(mp) == 0 {
 		return nil, 0, 0, nil
 	}
-	dense := densify(mp)
-	rounded, err := geosx.ToGEOS(ctx, snapMulti(dense))
-	if err != nil {
-		return nil, 0, 0, err
-	}
-	g, moved := rounded, false
-	if !rounded.IsValid() {
-		if g, err = geosx.ToGEOS(ctx, dense); err != nil {
+	dense := vc.densify(mp)
+	snapped := snapMulti(dense)
+	var out orb.MultiPolygon
+	moved := false
+	if vc.wasValid(snapped) {
+		// GEOS found these very polygons valid the day before.
+		out = clonePolygons(snapped)
+	} else {
+		rounded, err := geosx.ToGEOS(ctx, snapped)
+		if err != nil {
 			return nil, 0, 0, err
 		}
-		if !g.IsValid() {
-			g = g.MakeValid()
+		valid := rounded.IsValid()
+		switch {
+		case valid && plainPolygons(snapped):
+			// GEOS holds the very coordinates it was given: they need not
+			// come back through WKB.
+			vc.rememberValid(snapped)
+			out = clonePolygons(snapped)
+		case valid:
+			if out, err = geosx.PolygonalParts(rounded); err != nil {
+				return nil, 0, 0, err
+			}
+		default:
+			g, err := geosx.ToGEOS(ctx, dense)
+			if err != nil {
+				return nil, 0, 0, err
+			}
+			if !g.IsValid() {
+				g = g.MakeValid()
+			}
+			g = g.SetPrecision(territory.Grid, geos.PrecisionRuleNone)
+			if g == nil {
+				return nil, 0, 0, fmt.Errorf("GEOS could not round the polygons to the %g° grid", territory.Grid)
+			}
+			moved = true
+			if out, err = geosx.PolygonalParts(g); err != nil {
+				return nil, 0, 0, err
+			}
 		}
-		g = g.SetPrecision(territory.Grid, geos.PrecisionRuleNone)
-		if g == nil {
-			return nil, 0, 0, fmt.Errorf("GEOS could not round the polygons to the %g° grid", territory.Grid)
-		}
-		moved = true
-	}
-	out, err := geosx.PolygonalParts(g)
-	if err != nil {
-		return nil, 0, 0, err
 	}
 	for _, p := range out {
 		orient(p)
 	}
-	area := geodesic.Area(out) / 1e6
+	area := vc.area.Area(out) / 1e6
 	if !moved {
 		return out, area, 0, nil
 	}
-	return out, area, math.Abs(area - geodesic.Area(mp)/1e6), nil
+	return out, area, math.Abs(area - vc.area.Area(mp)/1e6), nil
 }

@@ -79,6 +79,8 @@ type Importer struct {
 	// faces: a day changes few districts, and joining thousands of faces
 	// again each run would cost more than the day.
 	joined map[string]orb.MultiPolygon
+	// valid keeps the work on the last day's polygons for the next.
+	valid validCache
 }
 
 // New starts an import: the regions (none is allowed: then the ground is
@@ -145,7 +147,7 @@ func (im *Importer) Add(date geo.Date, days []Day) (DayReport, error) {
 			}
 			continue
 		}
-		p, km2, moved, err := validOnGrid(im.eng.arr.ctx, d.Polygons)
+		p, km2, moved, err := validOnGrid(im.eng.arr.ctx, &im.valid, d.Polygons)
 		if err != nil {
 			return DayReport{}, fmt.Errorf("%s: %w", d.File, err)
 		}
@@ -153,6 +155,7 @@ func (im *Importer) Add(date geo.Date, days []Day) (DayReport, error) {
 		polys[i], areas[i] = p, km2
 		inputs = append(inputs, Input{Side: im.cfg.Sides[i], File: d.File, SHA256: d.SHA256})
 	}
+	im.valid.nextDay()
 	rep, err := im.eng.addDay(date, polys, areas)
 	if err != nil {
 		return rep, err
