@@ -37,8 +37,23 @@ func diffRings(was, now orb.MultiPolygon) (added, removed []segKey) {
 		pos, ok := at[p]
 		return pos[0], pos[1], ok
 	}
+	// ahead looks for segment a–b a little further along ring ri from i:
+	// where a day's line rejoins the last day's after a change.
+	const window = 256
+	ahead := func(ri, i int, a, b orb.Point) (int, bool) {
+		o := old[ri]
+		n := len(o) - 1
+		for k := range min(window, n) {
+			at := (i + k) % n
+			if o[at] == a && o[at+1] == b {
+				return at, true
+			}
+		}
+		return 0, false
+	}
 	for k, r := range rings(now) {
 		ri, i := k, 0 // the same ring from the same start, until shown otherwise
+		lastRi, lastI := -1, 0
 		for j := 0; j+1 < len(r); j++ {
 			a, b := r[j], r[j+1]
 			match := func() bool {
@@ -46,6 +61,11 @@ func diffRings(was, now orb.MultiPolygon) (added, removed []segKey) {
 				return i+1 < len(o) && o[i] == a && o[i+1] == b
 			}
 			ok := ri < len(old) && match()
+			if !ok && lastRi >= 0 {
+				if at, found := ahead(lastRi, lastI, a, b); found {
+					ri, i, ok = lastRi, at, true
+				}
+			}
 			if !ok {
 				var found bool
 				if ri, i, found = find(a); found {
@@ -57,6 +77,7 @@ func diffRings(was, now orb.MultiPolygon) (added, removed []segKey) {
 				ri = len(old) // out of step
 				continue
 			}
+			lastRi, lastI = ri, i
 			done[ri][i] = true
 			if i++; i+1 >= len(old[ri]) {
 				i = 0 // round the ring

@@ -147,9 +147,30 @@ func roundedCrossing(a, b, c, d ipt) ipt {
 	return ipt{round(a.x, ux), round(a.y, uy)}
 }
 
-// nodeCell is the side, in grid steps, of the cells that index segments
-// and pixels (about 6.5 km).
-const nodeCell = 1 << 16
+// cells index segments and pixels: square cells of a side in grid steps
+// chosen from the segments (a few times the typical one, from 2⁸ to 2¹⁶,
+// about 6.5 km), so that a cell holds few of them whether the lines are a
+// country's or a street's.
+type cells struct{ size int64 }
+
+func cellsFor(segs ...[]iseg) cells {
+	var ls []int64
+	for _, l := range segs {
+		for i := 0; i < len(l); i += max(1, len(l)/512) { // a sample is enough
+			s := l[i]
+			ls = append(ls, max(s.b.x-s.a.x, s.b.y-s.a.y, s.a.y-s.b.y))
+		}
+	}
+	size := int64(1 << 16)
+	if len(ls) > 0 {
+		slices.Sort(ls)
+		size = 1 << 8
+		for size < 4*ls[len(ls)/2] && size < 1<<16 {
+			size <<= 1
+		}
+	}
+	return cells{size}
+}
 
 type cellKey struct{ x, y int64 }
 
@@ -161,25 +182,26 @@ func floorDiv(v, d int64) int64 {
 	return q
 }
 
-func cellOf(p ipt) cellKey { return cellKey{floorDiv(p.x, nodeCell), floorDiv(p.y, nodeCell)} }
+func (c cells) of(p ipt) cellKey { return cellKey{floorDiv(p.x, c.size), floorDiv(p.y, c.size)} }
 
-// cellsAlong calls fn with every cell that the segment, widened by two
-// steps, passes through: column by column, the rows its y spans there.
-func cellsAlong(s iseg, fn func(cellKey)) {
+// along calls fn with every cell that the segment, widened by two steps,
+// passes through: column by column, the rows its y spans there.
+func (c cells) along(s iseg, fn func(cellKey)) {
 	const m = 2
-	cx0, cx1 := floorDiv(s.a.x-m, nodeCell), floorDiv(s.b.x+m, nodeCell)
+	size := c.size
+	cx0, cx1 := floorDiv(s.a.x-m, size), floorDiv(s.b.x+m, size)
 	ylo, yhi := min(s.a.y, s.b.y), max(s.a.y, s.b.y)
 	dx, dy := float64(s.b.x-s.a.x), float64(s.b.y-s.a.y)
 	for cx := cx0; cx <= cx1; cx++ {
 		lo, hi := ylo, yhi
 		if dx != 0 && cx0 != cx1 {
-			xl := min(max(cx*nodeCell, s.a.x), s.b.x)
-			xh := min(max((cx+1)*nodeCell, s.a.x), s.b.x)
+			xl := min(max(cx*size, s.a.x), s.b.x)
+			xh := min(max((cx+1)*size, s.a.x), s.b.x)
 			y1 := float64(s.a.y) + float64(xl-s.a.x)*dy/dx
 			y2 := float64(s.a.y) + float64(xh-s.a.x)*dy/dx
 			lo, hi = int64(math.Floor(min(y1, y2))), int64(math.Ceil(max(y1, y2)))
 		}
-		for cy := floorDiv(lo-m, nodeCell); cy <= floorDiv(hi+m, nodeCell); cy++ {
+		for cy := floorDiv(lo-m, size); cy <= floorDiv(hi+m, size); cy++ {
 			fn(cellKey{cx, cy})
 		}
 	}
@@ -201,13 +223,14 @@ func snapRound(fresh, old []iseg) (noded, changed []iseg) {
 	if len(news) == 0 {
 		return old, nil
 	}
+	grid := cellsFor(news, old)
 	oldIdx := map[cellKey][]int32{}
 	for i, s := range old {
-		cellsAlong(s, func(k cellKey) { oldIdx[k] = append(oldIdx[k], int32(i)) })
+		grid.along(s, func(k cellKey) { oldIdx[k] = append(oldIdx[k], int32(i)) })
 	}
 	newIdx := map[cellKey][]int32{}
 	for i, s := range news {
-		cellsAlong(s, func(k cellKey) { newIdx[k] = append(newIdx[k], int32(i)) })
+		grid.along(s, func(k cellKey) { newIdx[k] = append(newIdx[k], int32(i)) })
 	}
 	// Hot pixels are every end (found through the segments of a cell) and
 	// the points where a new segment crosses another.
@@ -216,7 +239,7 @@ func snapRound(fresh, old []iseg) (noded, changed []iseg) {
 	var cands []int32
 	for i, s := range news {
 		cands = cands[:0]
-		cellsAlong(s, func(k cellKey) {
+		grid.along(s, func(k cellKey) {
 			for _, j := range newIdx[k] {
 				if int(j) > i {
 					cands = append(cands, j)
@@ -238,7 +261,7 @@ func snapRound(fresh, old []iseg) (noded, changed []iseg) {
 			}
 			if p, ok := crossing(s, t); ok && !crossSet[p] {
 				crossSet[p] = true
-				crossIdx[cellOf(p)] = append(crossIdx[cellOf(p)], p)
+				crossIdx[grid.of(p)] = append(crossIdx[grid.of(p)], p)
 			}
 		}
 	}
@@ -251,7 +274,7 @@ func snapRound(fresh, old []iseg) (noded, changed []iseg) {
 				out = append(out, p)
 			}
 		}
-		cellsAlong(s, func(k cellKey) {
+		grid.along(s, func(k cellKey) {
 			for _, p := range crossIdx[k] {
 				try(p)
 			}
@@ -296,7 +319,7 @@ func snapRound(fresh, old []iseg) (noded, changed []iseg) {
 				continue
 			}
 			done[p] = true
-			for _, o := range oldIdx[cellOf(p)] {
+			for _, o := range oldIdx[grid.of(p)] {
 				if !touched[o] && hitsPixel(old[o].a, old[o].b, p) {
 					touched[o] = true
 					queue = append(queue, job{old[o], o})

@@ -263,3 +263,21 @@ func TestInteriorPointAvoidsHoles(t *testing.T) {
 		t.Fatalf("interiorPoint = %v, %v: not in the frame", pt, ok)
 	}
 }
+
+// BenchmarkSnapRoundDense nodes a street-scale line of 20,000 one-step
+// zigzags crossed by 200 lines: the cells shrink to the segments, so the
+// work stays near linear (a country-sized cell would hold all of them).
+func BenchmarkSnapRoundDense(b *testing.B) {
+	var line, cross []iseg
+	for i := range int64(20000) {
+		line = append(line, newISeg(ipt{i, i % 2 * 3}, ipt{i + 1, (i + 1) % 2 * 3}))
+	}
+	for i := range int64(200) {
+		cross = append(cross, newISeg(ipt{i*100 + 7, -50}, ipt{i*100 + 57, 50}))
+	}
+	old, _ := snapRound(line, nil)
+	b.ResetTimer()
+	for range b.N {
+		snapRound(cross, old)
+	}
+}
