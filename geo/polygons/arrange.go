@@ -527,10 +527,18 @@ func (a *arrangement) parents(slots []int32, pieces []orb.Polygon) ([]parent, er
 	return out, nil
 }
 
-// replace swaps the block's faces for the pieces.
+// replace swaps the block's faces for the pieces (a face a piece equals
+// is kept).
 func (a *arrangement) replace(slots []int32, pieces []orb.Polygon, parents []parent) ([]int32, error) {
 	made := make([]*face, 0, len(pieces))
+	kept := map[int32]bool{}
 	for i, p := range pieces {
+		// A face the lines came near but did not cut stays as it is, with
+		// its id: only the faces cut die.
+		if s := parents[i].slot; s >= 0 && samePolygon(a.faces[s].poly, p) {
+			kept[s] = true
+			continue
+		}
 		f, err := a.newFace(p, -1, nil)
 		if err != nil {
 			return nil, err
@@ -554,6 +562,9 @@ func (a *arrangement) replace(slots []int32, pieces []orb.Polygon, parents []par
 	// The neighbours of the old faces will border new faces: their lists
 	// are made again when next needed.
 	for _, s := range slots {
+		if kept[s] {
+			continue
+		}
 		for _, n := range a.nbrsOf(s) {
 			if n.Slot >= 0 {
 				a.faces[n.Slot].nbrs = nil
@@ -561,7 +572,9 @@ func (a *arrangement) replace(slots []int32, pieces []orb.Polygon, parents []par
 		}
 	}
 	for _, s := range slots {
-		a.remove(s)
+		if !kept[s] {
+			a.remove(s)
+		}
 	}
 	out := make([]int32, len(made))
 	for i, f := range made {
@@ -656,4 +669,46 @@ func (ix *cellIndex) query(b orb.Bound) []int32 {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// samePolygon reports whether two polygons of the grid, oriented alike,
+// have the same rings, whatever vertex each ring starts at and whatever
+// the order of the holes.
+func samePolygon(p, q orb.Polygon) bool {
+	if len(p) != len(q) {
+		return false
+	}
+	used := make([]bool, len(q))
+	for _, r := range p {
+		found := false
+		for j, t := range q {
+			if !used[j] && sameRing(r, t) {
+				used[j], found = true, true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// sameRing reports whether two closed rings have the same vertices in the
+// same cyclic order.
+func sameRing(r, t orb.Ring) bool {
+	n := len(r) - 1
+	if n != len(t)-1 || n < 1 {
+		return false
+	}
+	k := slices.Index(t[:n], r[0])
+	if k < 0 {
+		return false
+	}
+	for i := range n {
+		if r[i] != t[(k+i)%n] {
+			return false
+		}
+	}
+	return true
 }
