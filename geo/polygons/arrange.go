@@ -461,23 +461,6 @@ func (a *arrangement) atEdge(slot int32) bool {
 	return edge
 }
 
-// lineParts returns the lines of a geometry.
-func lineParts(g orb.Geometry) []orb.LineString {
-	switch g := g.(type) {
-	case orb.LineString:
-		return []orb.LineString{g}
-	case orb.MultiLineString:
-		return g
-	case orb.Collection:
-		var out []orb.LineString
-		for _, c := range g {
-			out = append(out, lineParts(c)...)
-		}
-		return out
-	}
-	return nil
-}
-
 // enclosed returns the faces outside the block that lie inside a piece
 // outside every block face: new lines that ring old ground without
 // touching it (a coast drawn offshore around a peninsula) need the old

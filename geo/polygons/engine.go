@@ -458,14 +458,6 @@ func gridLines(b orb.Bound) []segKey {
 	return out
 }
 
-func segLines(segs []segKey) orb.MultiLineString {
-	ml := make(orb.MultiLineString, len(segs))
-	for i, s := range segs {
-		ml[i] = orb.LineString{s[0], s[1]}
-	}
-	return ml
-}
-
 func snapMulti(mp orb.MultiPolygon) orb.MultiPolygon {
 	out := make(orb.MultiPolygon, len(mp))
 	for i, p := range mp {
