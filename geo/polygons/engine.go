@@ -438,8 +438,8 @@ func fillRegionGaps(faces []*face) float64 {
 }
 
 // gridLines returns the lines cellDeg apart across b, and a cell beyond,
-// one segment per cell side (GEOS's snap-rounding noder is slow on long
-// segments that cross thousands of others).
+// one segment per cell side (the noder indexes a segment in every cell it
+// crosses: short ones are found in few).
 func gridLines(b orb.Bound) []segKey {
 	x0, x1 := math.Floor(b.Min[0]/cellDeg)-1, math.Ceil(b.Max[0]/cellDeg)+1
 	y0, y1 := math.Floor(b.Min[1]/cellDeg)-1, math.Ceil(b.Max[1]/cellDeg)+1

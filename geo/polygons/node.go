@@ -12,9 +12,9 @@ import (
 // The arrangement's own noding: snap rounding on the grid (Hobby's, as
 // GEOS's snap-rounding noder does it) and a polygonizer, in integers.
 //
-// GEOS nodes a block's lines as a whole every time: the borders of the
-// faces a day's lines touch, thousands of vertices that are noded already,
-// for the hundred segments that are new. Here only the new segments are
+// GEOS's noder takes a block's lines as a whole every time: the borders of
+// the faces a day's lines touch, thousands of vertices noded already, for
+// the hundred segments that are new. Here only the new segments are
 // intersected, and an old segment is looked at only if it passes through
 // a pixel that a changed segment goes through; the rest of the block is
 // kept as it is. Snap rounding's guarantee (the rounded segments cross
