@@ -159,15 +159,6 @@ func (a *arrangement) remove(slot int32) {
 	a.free = append(a.free, slot)
 }
 
-// neighbour returns the face across segment k from slot, -1 for none.
-func (a *arrangement) neighbour(slot int32, k segKey) int32 {
-	v := a.segs[k].faces
-	if v[0] == slot {
-		return v[1]
-	}
-	return v[0]
-}
-
 // neighbours returns, for the face in slot, the length of its border with
 // each neighbour (-1: the outside), in slot order.
 func (a *arrangement) neighbours(slot int32) []nbr {

@@ -471,8 +471,7 @@ func polygonize(segs []iseg) ([]orb.Polygon, []orb.LineString) {
 	for v := range comp {
 		comp[v] = int32(v)
 	}
-	var find func(v int32) int32
-	find = func(v int32) int32 {
+	find := func(v int32) int32 {
 		for comp[v] != v {
 			comp[v] = comp[comp[v]]
 			v = comp[v]
