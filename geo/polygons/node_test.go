@@ -1,6 +1,7 @@
 package polygons
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -191,7 +192,7 @@ func TestPolygonize(t *testing.T) {
 			areas = append(areas, math.Round(planar.Area(p)*scale*scale))
 			holes += len(p) - 1
 		}
-		slices.SortFunc(areas, func(a, b float64) int { return -cmpFloat(a, b) })
+		slices.SortFunc(areas, func(a, b float64) int { return cmp.Compare(b, a) })
 		if !slices.Equal(areas, tc.areas) || holes != tc.holes || len(loose) != tc.loose {
 			t.Errorf("%s: faces of %v steps² with %d holes and %d loose segments, want %v, %d, %d", tc.name, areas, holes, len(loose), tc.areas, tc.holes, tc.loose)
 		}
@@ -202,16 +203,6 @@ func TestPolygonize(t *testing.T) {
 			}
 		}
 	}
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // TestPolygonizeRandom: the faces of random noded segments use every
