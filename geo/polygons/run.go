@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/frontline/frontline/geo"
+	"github.com/frontline/frontline/geo/internal/work"
 )
 
 // Source is one side's input files (one file a day, or files that date
@@ -75,15 +76,35 @@ func (r Run) Do() (*Importer, Summary, error) {
 	dates := map[geo.Date]bool{}
 	for s, src := range r.Sources {
 		byDate[s] = map[geo.Date]Day{}
-		for _, file := range src.Files {
-			if d, ok := DateOfFile(file); ok && im != nil && len(im.eng.dates) > 0 && d <= last {
+		// The new files are read on every core, then taken in order (the
+		// first file's error is the one told).
+		type read struct {
+			days     []Day
+			problems []geo.Problem
+			err      error
+		}
+		reads := make([]read, len(src.Files))
+		isOld := func(file string) bool {
+			d, ok := DateOfFile(file)
+			return ok && im != nil && len(im.eng.dates) > 0 && d <= last
+		}
+		work.Parallel(len(src.Files), func(i int) {
+			if file := src.Files[i]; !isOld(file) {
+				rd := &reads[i]
+				rd.days, rd.problems, rd.err = ReadDays(file, r.MaxFileBytes)
+			}
+		})
+		for i, file := range src.Files {
+			if isOld(file) {
+				d, _ := DateOfFile(file)
 				if err := r.unchanged(file, d, src.Side, done); err != nil {
 					return nil, sum, err
 				}
 				sum.Skipped++
 				continue
 			}
-			days, problems, err := ReadDays(file, r.MaxFileBytes)
+			days, problems, err := reads[i].days, reads[i].problems, reads[i].err
+			reads[i] = read{} // the days live in byDate from here
 			for _, p := range problems {
 				if p.Severity == geo.SeverityWarning && r.Warn != nil {
 					r.Warn(p)
