@@ -195,8 +195,10 @@ func (c cells) along(s iseg, fn func(cellKey)) {
 	for cx := cx0; cx <= cx1; cx++ {
 		lo, hi := ylo, yhi
 		if dx != 0 && cx0 != cx1 {
-			xl := min(max(cx*size, s.a.x), s.b.x)
-			xh := min(max((cx+1)*size, s.a.x), s.b.x)
+			// The column widened by the margin too: a steep segment may
+			// pass a point of this column closest just inside the next one.
+			xl := min(max(cx*size-m, s.a.x), s.b.x)
+			xh := min(max((cx+1)*size+m, s.a.x), s.b.x)
 			y1 := float64(s.a.y) + float64(xl-s.a.x)*dy/dx
 			y2 := float64(s.a.y) + float64(xh-s.a.x)*dy/dx
 			lo, hi = int64(math.Floor(min(y1, y2))), int64(math.Ceil(max(y1, y2)))
@@ -236,34 +238,28 @@ func snapRound(fresh, old []iseg) (noded, changed []iseg) {
 	// the points where a new segment crosses another.
 	crossIdx := map[cellKey][]ipt{}
 	crossSet := map[ipt]bool{}
-	var cands []int32
-	for i, s := range news {
-		cands = cands[:0]
-		grid.along(s, func(k cellKey) {
-			for _, j := range newIdx[k] {
-				if int(j) > i {
-					cands = append(cands, j)
-				}
-			}
-			cands = append(cands, -1)
-			for _, j := range oldIdx[k] {
-				cands = append(cands, -2-j)
-			}
-		})
+	crossAll := func(s iseg, segs []iseg, cands []int32) {
 		slices.Sort(cands)
 		for _, j := range slices.Compact(cands) {
-			t := news[max(j, 0)]
-			if j < 0 {
-				if j == -1 {
-					continue
-				}
-				t = old[-2-j]
-			}
-			if p, ok := crossing(s, t); ok && !crossSet[p] {
+			if p, ok := crossing(s, segs[j]); ok && !crossSet[p] {
 				crossSet[p] = true
 				crossIdx[grid.of(p)] = append(crossIdx[grid.of(p)], p)
 			}
 		}
+	}
+	var newCands, oldCands []int32
+	for i, s := range news {
+		newCands, oldCands = newCands[:0], oldCands[:0]
+		grid.along(s, func(k cellKey) {
+			for _, j := range newIdx[k] {
+				if int(j) > i { // each pair of new segments once
+					newCands = append(newCands, j)
+				}
+			}
+			oldCands = append(oldCands, oldIdx[k]...)
+		})
+		crossAll(s, news, newCands)
+		crossAll(s, old, oldCands)
 	}
 	// Snap the new segments, and every old one through a pixel a changed
 	// segment goes through, to the hot pixels they pass through.

@@ -272,3 +272,26 @@ func BenchmarkSnapRoundDense(b *testing.B) {
 		snapRound(cross, old)
 	}
 }
+
+// TestSnapRoundSteepSegment: a steep old segment that passes through a new
+// end's pixel just across a cell's column edge is snapped to it. The cells
+// are 2¹⁰ steps (the segments are short); the pixel of (1024, 27000) is in
+// the second column, and the segment passes it at x = 1023.5, in the first.
+func TestSnapRoundSteepSegment(t *testing.T) {
+	steep := newISeg(ipt{1000, -20000}, ipt{1025, 30000})
+	fresh := []iseg{newISeg(ipt{1024, 27000}, ipt{1030, 27000})}
+	for i := range int64(20) { // short segments far away set the cell size
+		fresh = append(fresh, newISeg(ipt{100000 + 10*i, 0}, ipt{100001 + 10*i, 0}))
+	}
+	if got := cellsFor(fresh, []iseg{steep}).size; got != 1<<10 {
+		t.Fatalf("cells of %d steps, want 1024", got)
+	}
+	if !hitsPixel(steep.a, steep.b, ipt{1024, 27000}) {
+		t.Fatal("the steep segment misses the pixel")
+	}
+	noded, changed := snapRound(fresh, []iseg{steep})
+	checkNoded(t, noded)
+	if !slices.Equal(changed, []iseg{steep}) || slices.Contains(noded, steep) {
+		t.Errorf("the steep segment was not snapped to (1024, 27000): changed %v", changed)
+	}
+}
