@@ -336,12 +336,16 @@ func snapRound(fresh, old []iseg) (noded, changed []iseg) {
 // sortAlong orders points on a segment from a to b, each once.
 func sortAlong(s iseg, ps []ipt) []ipt {
 	ux, uy := s.b.x-s.a.x, s.b.y-s.a.y
-	key := func(p ipt) float64 { return float64(p.x-s.a.x)*float64(ux) + float64(p.y-s.a.y)*float64(uy) }
-	slices.SortFunc(ps, func(p, q ipt) int {
-		// Pixels a segment passes through are a step or more apart along it:
-		// float64 keys order them unless the segment is ~10⁷ steps long.
-		return cmp.Or(cmp.Compare(key(p), key(q)), cmpIpt(p, q))
-	})
+	// The key is the projection on the segment: exact in int64 for any
+	// segment shorter than 2³⁰ steps (107°; the import's are 1 km or 0.2°
+	// at most), which the points it passes through are near.
+	if small(2*ux, 2*uy) {
+		key := func(p ipt) int64 { return (p.x-s.a.x)*ux + (p.y-s.a.y)*uy }
+		slices.SortFunc(ps, func(p, q ipt) int { return cmp.Or(cmp.Compare(key(p), key(q)), cmpIpt(p, q)) })
+	} else {
+		key := func(p ipt) float64 { return float64(p.x-s.a.x)*float64(ux) + float64(p.y-s.a.y)*float64(uy) }
+		slices.SortFunc(ps, func(p, q ipt) int { return cmp.Or(cmp.Compare(key(p), key(q)), cmpIpt(p, q)) })
+	}
 	return slices.Compact(ps)
 }
 
