@@ -2,6 +2,7 @@ package polygons
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"github.com/frontline/frontline/geo"
 	"github.com/frontline/frontline/geo/geodesic"
 	"github.com/frontline/frontline/geo/internal/geosx"
+	"github.com/frontline/frontline/geo/internal/work"
 	"github.com/frontline/frontline/geo/territory"
 )
 
@@ -264,10 +266,14 @@ func (e *engine) seed(regions []orb.MultiPolygon) (overlapKm2, gapKm2 float64, e
 	var all orb.Bound
 	areas := make([]float64, len(regions))
 	bounds := make([]orb.Bound, len(regions))
+	// Measuring is the work here, and each region's is its own: on every
+	// core (so the faces' below).
+	work.Parallel(len(regions), func(i int) {
+		regions[i] = snapMulti(densify(regions[i]))
+		areas[i] = geodesic.Area(regions[i])
+	})
 	for i, mp := range regions {
-		mp = snapMulti(densify(mp))
-		regions[i] = mp
-		areas[i], bounds[i] = geodesic.Area(mp), mp.Bound()
+		bounds[i] = mp.Bound()
 		if i == 0 {
 			all = bounds[i]
 		}
@@ -310,11 +316,12 @@ func (e *engine) seed(regions []orb.MultiPolygon) (overlapKm2, gapKm2 float64, e
 		}
 		return preps[r].Contains(e.arr.ctx.NewPointFromXY(pt[0], pt[1])), nil
 	}
-	for k, p := range pieces {
-		f, err := e.arr.measure(p)
-		if err != nil {
-			return 0, 0, err
-		}
+	measureErrs := make([]error, len(pieces))
+	work.Parallel(len(pieces), func(k int) { faces[k], measureErrs[k] = e.arr.measure(pieces[k]) })
+	if err := errors.Join(measureErrs...); err != nil {
+		return 0, 0, err
+	}
+	for _, f := range faces {
 		cands := index.query(orb.Bound{Min: f.inner, Max: f.inner})
 		slices.SortStableFunc(cands, func(a, b int32) int { return cmp.Compare(areas[a], areas[b]) })
 		for _, r := range cands {
@@ -333,7 +340,6 @@ func (e *engine) seed(regions []orb.MultiPolygon) (overlapKm2, gapKm2 float64, e
 				}
 			}
 		}
-		faces[k] = f
 	}
 	filled := fillRegionGaps(faces)
 	for _, f := range faces {
